@@ -1,0 +1,423 @@
+"""Load the curriculum (program defaults, sessions, bibliography, techniques) and validate it.
+
+``load_curriculum`` returns a ``Curriculum`` or raises one ``ValidationError`` that lists
+every problem in every file, each as ``file:line: field: got X, expected Y``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import pydantic
+
+from . import language, paths
+from .errors import Problem, UnknownSessionError, ValidationError, describe
+from .schema import (
+    REQUIRED_BLOCKS,
+    WIDGETS,
+    BlockKind,
+    OutlineSession,
+    Program,
+    Reference,
+    Session,
+    Technique,
+    session_model,
+)
+from .sources import Source, read_yaml
+
+SESSION_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
+#: Fewest words of facilitator script a complete 3-hour session may have.
+MIN_SCRIPT_WORDS = 600
+#: Most words of handout explanation: it must fit on one printed page.
+MAX_EXPLANATION_WORDS = 400
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    """Everything in ``curriculum/``, validated."""
+
+    root: Path
+    program: Program
+    sessions: dict[int, OutlineSession]
+    files: dict[int, Path]
+    references: dict[str, Reference]
+    techniques: dict[str, tuple[str, Technique]]  # id -> (group, technique)
+
+    def session(self, number: int) -> OutlineSession:
+        try:
+            return self.sessions[number]
+        except KeyError:
+            raise UnknownSessionError(
+                f"Session {number} is not in the curriculum ({self.root / 'sessions'}); "
+                f"it has sessions {min(self.sessions)} to {max(self.sessions)}."
+            ) from None
+
+    def by_id(self, session_id: str) -> OutlineSession:
+        for session in self.sessions.values():
+            if session.id == session_id:
+                return session
+        raise UnknownSessionError(f'There is no session with id "{session_id}" in {self.root / "sessions"}.')
+
+    def complete(self) -> list[Session]:
+        return [s for s in self.sessions.values() if isinstance(s, Session)]
+
+
+@dataclass
+class Collector:
+    """Gathers problems from many files so validation can report them all at once."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, source: Source | Path, loc: tuple, got: object, expected: str, raw: bool = False) -> None:
+        path = source.path if isinstance(source, Source) else source
+        line = source.line_of(loc) if isinstance(source, Source) else None
+        self.problems.append(Problem(_display(path), line, field_name(loc), got if raw else describe(got), expected))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ValidationError(self.problems)
+
+
+def _display(path: Path) -> str:
+    """Paths relative to the working folder read best; fall back to the full path."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def field_name(loc: Iterable) -> str:
+    """``("agenda", 2, "minutes")`` -> ``agenda, item 3, minutes`` (items counted from 1)."""
+    parts = []
+    for part in loc:
+        parts.append(f"item {part + 1}" if isinstance(part, int) else str(part))
+    return ", ".join(parts) or "file"
+
+
+def _expected(error: dict) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return "a value for this required field"
+    if kind == "extra_forbidden":
+        return "no such field (check its spelling against curriculum/SCHEMA.md)"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "a whole number"
+    if kind == "multiple_of":
+        return f"a multiple of {ctx.get('multiple_of')}"
+    if kind == "greater_than_equal":
+        return f"a number of at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"a number of at most {ctx.get('le')}"
+    if kind == "too_short":
+        return f"at least {ctx.get('min_length')} item{'s' if ctx.get('min_length') != 1 else ''}"
+    if kind == "too_long":
+        return f"at most {ctx.get('max_length')} items"
+    if kind == "string_too_short":
+        return "some text"
+    if kind in ("string_type",):
+        return "text"
+    if kind == "list_type":
+        return "a list (one item per line, each starting with a dash)"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "a group of fields"
+    if kind == "enum":
+        return "one of: " + str(ctx.get("expected", "")).replace("'", "")
+    if kind == "literal_error":
+        return "one of: " + str(ctx.get("expected", "")).replace("'", "")
+    if kind == "string_pattern_mismatch":
+        return "lowercase words joined by hyphens, like urge-surfing"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind == "bool_parsing":
+        return "true or false"
+    return error["msg"][0].lower() + error["msg"][1:]
+
+
+def pydantic_problems(source: Source, exc: pydantic.ValidationError, collector: Collector) -> None:
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        if loc and loc[-1] == "schema_":
+            loc = loc[:-1] + ("schema",)
+        got = error.get("input") if error["type"] != "extra_forbidden" else loc[-1]
+        if error["type"] == "missing":
+            got = None
+        if error["type"] == "extra_forbidden":
+            collector.add(source, loc, f'a field named "{loc[-1]}"', _expected(error), raw=True)
+        else:
+            collector.add(source, loc, got, _expected(error))
+
+
+def load_model(model: type[pydantic.BaseModel], source: Source, collector: Collector):
+    if not isinstance(source.data, dict):
+        collector.add(source, (), source.data, "a YAML file of fields (name: value)")
+        return None
+    try:
+        return model.model_validate(source.data)
+    except pydantic.ValidationError as exc:
+        pydantic_problems(source, exc, collector)
+        return None
+
+
+def _read(path: Path, collector: Collector) -> Source | None:
+    try:
+        return read_yaml(path)
+    except ValidationError as exc:
+        collector.problems.extend(exc.problems)
+        return None
+
+
+def load_program(root: Path, collector: Collector) -> Program | None:
+    source = _read(root / "program.yaml", collector)
+    return load_model(Program, source, collector) if source else None
+
+
+def load_references(root: Path, collector: Collector) -> dict[str, Reference]:
+    source = _read(root / "references.yaml", collector)
+    out: dict[str, Reference] = {}
+    if not source:
+        return out
+    for key, value in (source.data or {}).items():
+        try:
+            out[key] = Reference.model_validate(value)
+        except pydantic.ValidationError as exc:
+            for error in exc.errors():
+                collector.add(source, (key,) + tuple(error["loc"]), error.get("input"), _expected(error))
+    return out
+
+
+def load_techniques(root: Path, collector: Collector) -> dict[str, tuple[str, Technique]]:
+    source = _read(root / "techniques.yaml", collector)
+    out: dict[str, tuple[str, Technique]] = {}
+    if not source:
+        return out
+    for group, items in (source.data or {}).items():
+        for i, value in enumerate(items or []):
+            try:
+                technique = Technique.model_validate(value)
+            except pydantic.ValidationError as exc:
+                for error in exc.errors():
+                    collector.add(source, (group, i) + tuple(error["loc"]), error.get("input"), _expected(error))
+                continue
+            out[technique.id] = (group, technique)
+    return out
+
+
+def load_session_file(
+    path: Path,
+    collector: Collector,
+    *,
+    program: Program | None,
+    references: dict[str, Reference],
+    techniques: dict[str, tuple[str, Technique]],
+    curriculum_file: bool = True,
+) -> OutlineSession | None:
+    """Load one session file and check every rule that concerns it alone."""
+    source = _read(path, collector)
+    if source is None:
+        return None
+    data = source.data if isinstance(source.data, dict) else {}
+    session = load_model(session_model(data.get("status")), source, collector)
+    if session is None:
+        return None
+    before = len(collector.problems)
+    if curriculum_file:
+        _check_file_name(path, session, source, collector, program)
+    _check_techniques(session, source, collector, techniques)
+    _check_audience(session, source, collector)
+    if isinstance(session, Session):
+        _check_agenda(session, source, collector, program)
+        _check_references(session, source, collector, references)
+        _check_exercise(session, source, collector)
+        check_language(session, source, collector)
+    return session if len(collector.problems) == before else None
+
+
+def _check_file_name(path, session, source, collector, program) -> None:
+    match = SESSION_FILE.match(path.name)
+    expected_name = f"{session.number:02d}-{session.id}.yaml"
+    if not match or path.name != expected_name:
+        collector.add(source, ("id",), path.name, f"the file to be named {expected_name} (its number and id)")
+    if program:
+        week = (session.number - 1) // program.sessions_per_week + 1
+        if session.week != week:
+            collector.add(
+                source, ("week",), session.week,
+                f"{week} (session {session.number} at {program.sessions_per_week} sessions a week)",
+            )
+
+
+def _check_techniques(session, source, collector, techniques) -> None:
+    for i, technique in enumerate(session.techniques):
+        if techniques and technique not in techniques:
+            collector.add(source, ("techniques", i), technique, "a technique id from curriculum/techniques.yaml")
+
+
+def _check_audience(session, source, collector) -> None:
+    is_family = session.audience == "family"
+    if is_family and "family-session" not in session.techniques:
+        collector.add(source, ("techniques",), "no family-session", "family-session listed, since audience is family")
+    if not is_family and "family-session" in session.techniques:
+        collector.add(source, ("audience",), session.audience, "family, since techniques lists family-session")
+
+
+def _check_agenda(session: Session, source: Source, collector: Collector, program: Program | None) -> None:
+    if program and session.minutes != program.session_minutes:
+        collector.add(
+            source, ("agenda",), f"{session.minutes} minutes in all",
+            f"{program.session_minutes} (the session length in curriculum/program.yaml); "
+            "change the blocks' minutes so they add up", raw=True,
+        )
+    kinds = [block.kind for block in session.agenda]
+    missing = [k.value for k in REQUIRED_BLOCKS if k not in kinds]
+    if missing:
+        collector.add(source, ("agenda",), "no " + ", ".join(missing) + " block", "one block of each kind: "
+                      + ", ".join(k.value for k in REQUIRED_BLOCKS), raw=True)
+    if kinds and kinds[0] != BlockKind.check_in:
+        collector.add(source, ("agenda", 0, "kind"), kinds[0].value, "check-in as the first block")
+    if kinds and kinds[-1] != BlockKind.check_out:
+        collector.add(source, ("agenda", len(kinds) - 1, "kind"), kinds[-1].value, "check-out as the last block")
+    breaks = [i for i, k in enumerate(kinds) if k == BlockKind.brk]
+    if len(breaks) > 1:
+        collector.add(source, ("agenda", breaks[1], "kind"), "a second break", "one break in the middle")
+    if program and breaks and session.agenda[breaks[0]].minutes != program.break_minutes:
+        collector.add(source, ("agenda", breaks[0], "minutes"), session.agenda[breaks[0]].minutes,
+                      f"{program.break_minutes} (the break length in curriculum/program.yaml)")
+    for i, block in enumerate(session.agenda):
+        if block.kind != BlockKind.brk and len(block.say.split()) < 15:
+            collector.add(source, ("agenda", i, "say"), f"{len(block.say.split())} words",
+                          "a script for this block: what to say and ask (15 words or more)", raw=True)
+    if session.script_words < MIN_SCRIPT_WORDS:
+        collector.add(source, ("agenda",), f"{session.script_words} words of facilitator script",
+                      f"at least {MIN_SCRIPT_WORDS} words across the blocks, notes and hard moments", raw=True)
+
+
+def _check_exercise(session: Session, source: Source, collector: Collector) -> None:
+    widget = session.exercise.widget
+    if widget and widget not in WIDGETS:
+        collector.add(source, ("exercise", "widget"), widget, "one of the interactive exercises: " + ", ".join(WIDGETS))
+    words = len(session.handout.explanation.split())
+    if words > MAX_EXPLANATION_WORDS:
+        collector.add(source, ("handout", "explanation"), f"{words} words",
+                      f"at most {MAX_EXPLANATION_WORDS} words, so the explanation fits on one page", raw=True)
+
+
+def _check_references(session: Session, source: Source, collector: Collector, references) -> None:
+    for i, key in enumerate(session.references):
+        if key not in references:
+            collector.add(source, ("references", i), key, "a key from curriculum/references.yaml")
+
+
+def participant_text(session: Session) -> dict[tuple, str]:
+    """Every field a participant reads, by location in the file."""
+    h = session.handout
+    out: dict[tuple, str] = {
+        ("handout", "title"): h.title,
+        ("handout", "explanation"): h.explanation,
+        ("handout", "worksheet", "title"): h.worksheet.title,
+        ("handout", "worksheet", "instructions"): h.worksheet.instructions,
+        ("homework",): session.homework,
+    }
+    for i, point in enumerate(h.key_points):
+        out[("handout", "key_points", i)] = point
+    for i, item in enumerate(h.worksheet.items):
+        out[("handout", "worksheet", "items", i, "prompt")] = item.prompt
+        for j, option in enumerate(item.options):
+            out[("handout", "worksheet", "items", i, "options", j)] = option
+        for j, column in enumerate(item.columns):
+            out[("handout", "worksheet", "items", i, "columns", j)] = column
+    return out
+
+
+def facilitator_text(session: Session) -> dict[tuple, str]:
+    """Every other field: what the facilitator reads or says aloud."""
+    out: dict[tuple, str] = {("title",): session.title, ("summary",): session.summary,
+                             ("new_member_bridge",): session.new_member_bridge,
+                             ("facilitator_notes",): session.facilitator_notes}
+    for i, o in enumerate(session.objectives):
+        out[("objectives", i)] = o
+    for i, b in enumerate(session.agenda):
+        out[("agenda", i, "do")] = b.do
+        out[("agenda", i, "say")] = b.say
+    for i, m in enumerate(session.hard_moments):
+        out[("hard_moments", i, "response")] = m.moment + "\n" + m.response
+    for i, p in enumerate(session.discussion_prompts):
+        out[("discussion_prompts", i)] = p
+    for i, s in enumerate(session.exercise.steps):
+        out[("exercise", "steps", i)] = s
+    for i, s in enumerate(session.exercise.scenario_cards):
+        out[("exercise", "scenario_cards", i)] = s
+    out[("exercise", "telehealth")] = session.exercise.telehealth
+    for name in ("fidelity", "safety_notes", "telehealth"):
+        for i, s in enumerate(getattr(session, name)):
+            out[(name, i)] = s
+    return out
+
+
+def check_language(session: Session, source: Source, collector: Collector) -> None:
+    """Placeholders anywhere; stigmatizing terms (quoted ones allowed in facilitator text); reading level."""
+    for strict, texts in ((True, participant_text(session)), (False, facilitator_text(session))):
+        for loc, text in texts.items():
+            for marker in language.placeholders(text):
+                collector.add(source, loc, f'placeholder text "{marker}"', "finished writing", raw=True)
+            for term in dict.fromkeys(language.stigmatizing_terms(text, allow_quoted=not strict)):
+                collector.add(source, loc, f'the word "{term}"',
+                              f'person-first language: say {language.STIGMATIZING_TERMS[term]}', raw=True)
+    score = language.readability(session.handout.explanation + "\n\n" + session.homework)
+    if score.sentences < 4:
+        collector.add(source, ("handout", "explanation"), f"{score.sentences} sentences of prose",
+                      "a short explanation in full sentences (4 or more)", raw=True)
+    elif score.grade > language.MAX_GRADE:
+        collector.add(source, ("handout", "explanation"), f"reading grade {score.grade:.1f}",
+                      f"grade {language.MAX_GRADE:.0f} or below (use shorter sentences and common words; aim for 6)",
+                      raw=True)
+
+
+def session_files(root: Path) -> list[Path]:
+    return sorted((root / "sessions").glob("*.yaml"))
+
+
+def load_curriculum(root: Path | None = None) -> Curriculum:
+    """Load and validate the whole curriculum; raise one error listing every problem."""
+    root = Path(root) if root else paths.curriculum_dir()
+    return _load_cached(root.resolve(), _fingerprint(root.resolve()))
+
+
+def _fingerprint(root: Path) -> tuple:
+    files = [root / "program.yaml", root / "references.yaml", root / "techniques.yaml", *session_files(root)]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+
+
+@lru_cache(maxsize=4)
+def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
+    collector = Collector()
+    program = load_program(root, collector)
+    references = load_references(root, collector)
+    techniques = load_techniques(root, collector)
+    sessions: dict[int, OutlineSession] = {}
+    files: dict[int, Path] = {}
+    ids: dict[str, Path] = {}
+    for path in session_files(root):
+        session = load_session_file(path, collector, program=program, references=references, techniques=techniques)
+        if session is None:
+            continue
+        if session.number in sessions:
+            collector.add(path, ("number",), session.number, f"a number no other session has ({files[session.number].name} has it)")
+            continue
+        if session.id in ids:
+            collector.add(path, ("id",), session.id, f"an id no other session has ({ids[session.id].name} has it)")
+            continue
+        sessions[session.number] = session
+        files[session.number] = path
+        ids[session.id] = path
+    if program and not collector.problems:
+        expected = set(range(1, program.sessions + 1))
+        missing = sorted(expected - set(sessions))
+        if missing:
+            collector.add(root / "sessions", (), f"no file for session{'s' if len(missing) > 1 else ''} "
+                          + ", ".join(map(str, missing)), f"one file for each of the {program.sessions} sessions", raw=True)
+    collector.raise_if_any()
+    assert program is not None
+    return Curriculum(root, program, dict(sorted(sessions.items())), files, references, techniques)

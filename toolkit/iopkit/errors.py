@@ -1,0 +1,107 @@
+"""The one error tree of iopkit.
+
+Every error a counselor can cause carries the file and the field it is about and
+says, in plain words, what was found and what was expected. The CLI prints
+``str(error)`` and exits with ``error.exit_code``; nobody sees a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one file: where, which field, what we got, what we expected."""
+
+    file: str
+    line: int | None
+    field: str
+    got: str
+    expected: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: got {self.got}, expected {self.expected}"
+
+
+class IopkitError(Exception):
+    """Base class: something a counselor can fix; printed without a traceback."""
+
+    exit_code = 1
+
+
+class ValidationError(IopkitError):
+    """One or more files break the schema or the content rules; lists every problem."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem], summary: str | None = None):
+        self.problems = list(problems)
+        self.summary = summary
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        lines = [str(p) for p in self.problems]
+        files = len({p.file for p in self.problems})
+        tail = self.summary or (
+            f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} "
+            f"in {files} file{'s' if files != 1 else ''}. Fix each line above, then run the command again."
+        )
+        return "\n".join(lines + [tail])
+
+
+class CohortError(ValidationError):
+    """The cohort file cannot be used as written."""
+
+
+class UnknownSessionError(IopkitError):
+    """A session number or id that the curriculum or cohort does not have."""
+
+    exit_code = 2
+
+
+class TemplateMissingError(IopkitError):
+    """A notebook or print template that the build needs is not where it should be."""
+
+    exit_code = 1
+
+
+class SessionBuildError(IopkitError):
+    """One session's notebook raised or its documents could not be written."""
+
+    exit_code = 1
+
+    def __init__(self, session: str, message: str, notebook: Path | None = None):
+        self.session = session
+        self.notebook = notebook
+        super().__init__(f"{session}: {message}")
+
+
+class BuildFailed(IopkitError):
+    """At least one session failed; the others were built."""
+
+    exit_code = 1
+
+
+def problem(file: str | Path, field: str, got: object, expected: str, line: int | None = None) -> Problem:
+    """Shorthand used by loaders: quote what we got the way a person would read it."""
+    return Problem(str(file), line, field, describe(got), expected)
+
+
+def describe(value: object) -> str:
+    """A short, readable rendering of a value for an error message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return f'"{text}"' if text else "an empty text"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, dict):
+        return "a table of fields"
+    if isinstance(value, (list, tuple)):
+        return f"a list of {len(value)}"
+    return repr(value)

@@ -1,0 +1,104 @@
+"""The language rules for what participants read and hear.
+
+One place holds the list of stigmatizing terms (after NIDA's "Words Matter"), the
+placeholder markers that must never ship, and how handout prose is scored for
+reading level. The validator, the tests and the before-stop hook all use it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Terms that label a person by their illness or moralize a test result, with what to say instead.
+STIGMATIZING_TERMS: dict[str, str] = {
+    "addict": "person with a substance use disorder",
+    "junkie": "person who uses drugs",
+    "abuser": "person who uses substances",
+    "alcoholic": "person with an alcohol use disorder",
+    "crackhead": "person who uses stimulants",
+    "druggie": "person who uses drugs",
+    "drug user": "person who uses drugs",
+    "substance user": "person who uses substances",
+    "substance abuse": "substance use",
+    "drug abuse": "drug use",
+    "alcohol abuse": "alcohol use",
+    "clean": '"not using" or "in recovery" (for a test: "negative")',
+    "dirty": '"using" (for a test: "positive")',
+    "relapser": "person who had a return to use",
+}
+
+# "Alcoholics Anonymous" is a name, and "alcoholic drink" describes a drink, not a person.
+_ALLOWED = re.compile(
+    r"alcoholics anonymous|alcoholic (drinks?|beverages?)|non-?alcoholic|"
+    r"clean (water|clothes|sheets|air|up|out)|clean(ing)? (your|the|a) |"
+    r"drug users?'? (health|services)|(people|person|someone) who (uses?|used)",
+    re.IGNORECASE,
+)
+_TERMS = re.compile(
+    r"\b(" + "|".join(re.escape(t).replace(r"\ ", r"\s+") + r"s?" for t in sorted(STIGMATIZING_TERMS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|'[^'\n]{2,}'(?=\W|$)")
+
+PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem ipsum|lorem|placeholder)\b|\[insert|\[fill in|<insert", re.IGNORECASE)
+
+
+def stigmatizing_terms(text: str, allow_quoted: bool = False) -> list[str]:
+    """The stigmatizing terms in ``text``. With ``allow_quoted``, words inside quotes are
+    not counted (a facilitator note may quote a term in order to say what to use instead)."""
+    if allow_quoted:
+        text = _QUOTED.sub(" ", text)
+    text = _ALLOWED.sub(" ", text)
+    found = []
+    for match in _TERMS.finditer(text):
+        word = re.sub(r"\s+", " ", match.group(1).lower())
+        base = word[:-1] if word.endswith("s") and word[:-1] in STIGMATIZING_TERMS else word
+        found.append(base)
+    return found
+
+
+def placeholders(text: str) -> list[str]:
+    return [m.group(0) for m in PLACEHOLDERS.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Readability:
+    grade: float
+    sentences: int
+    words: int
+
+
+def prose_sentences(markdown: str) -> str:
+    """The prose of a Markdown text: paragraphs only, without headings, list items or tables.
+
+    Bullet fragments ("Call 988") would pull the score down unfairly, so they are not scored.
+    """
+    keep = []
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", "-", "*", "|", ">")) or re.match(r"^\d+[.)]\s", stripped):
+            keep.append("")
+            continue
+        keep.append(stripped)
+    paragraphs = " ".join(keep).split("  ")
+    text = " ".join(p.strip() for p in paragraphs if p.strip())
+    text = re.sub(r"\*\*?|__|`", "", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    return text
+
+
+def readability(markdown: str) -> Readability:
+    """Flesch-Kincaid grade of the prose in ``markdown`` (textstat, offline)."""
+    import textstat  # imported here: it loads a pronunciation dictionary
+
+    text = prose_sentences(markdown)
+    words = len(text.split())
+    if not words:
+        return Readability(0.0, 0, 0)
+    return Readability(
+        float(textstat.flesch_kincaid_grade(text)), int(textstat.sentence_count(text)), words
+    )
+
+
+#: The highest Flesch-Kincaid grade allowed for handout prose (NIH: 8; AMA: 6, our aim).
+MAX_GRADE = 8.0
