@@ -71,32 +71,34 @@ def _curriculum(args):
 
 
 def cmd_validate(args) -> int:
-    from .curriculum import Collector
+    from .curriculum import validate_files
     from .errors import ValidationError
 
     problems = []
     curriculum = None
+    sessions = [p for p in args.files if p.suffix != ".toml"]
+    cohorts = [p for p in args.files if p.suffix == ".toml"]
+    if sessions and not cohorts:
+        # Checking session files one by one (a writer at work): only those files.
+        validate_files(sessions, getattr(args, "curriculum", None))
+        print(f"OK: {len(sessions)} session file{'s' if len(sessions) != 1 else ''} passed every check.")
+        return 0
     try:
         curriculum = _curriculum(args)
     except ValidationError as exc:
         problems += exc.problems
-    for path in args.files:
+    for path in cohorts:
         try:
-            if path.suffix == ".toml":
-                from .cohort import load_cohort
+            from .cohort import load_cohort
 
-                load_cohort(path, curriculum=curriculum)
-            else:
-                from .cohort import load_custom_session
-
-                load_custom_session(path, curriculum)
+            load_cohort(path, curriculum=curriculum)
         except ValidationError as exc:
             problems += exc.problems
     if problems:
         raise ValidationError(problems)
-    complete = len(curriculum.complete()) if curriculum else 0
-    total = len(curriculum.sessions) if curriculum else 0
-    extra = f" and {len(args.files)} more file{'s' if len(args.files) != 1 else ''}" if args.files else ""
+    complete = len(curriculum.complete())
+    total = len(curriculum.sessions)
+    extra = f" and {len(cohorts)} cohort file{'s' if len(cohorts) != 1 else ''}" if cohorts else ""
     print(f"OK: the curriculum ({total} sessions, {complete} written in full, {total - complete} outlines){extra} "
           "passed every check.")
     return 0

@@ -421,3 +421,20 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
     collector.raise_if_any()
     assert program is not None
     return Curriculum(root, program, dict(sorted(sessions.items())), files, references, techniques)
+
+
+def validate_files(files: list[Path], root: Path | None = None) -> list[OutlineSession]:
+    """Check session files on their own against the curriculum's rules (for a writer at work)."""
+    root = Path(root) if root else paths.curriculum_dir()
+    collector = Collector()
+    program = load_program(root, collector)
+    references = load_references(root, collector)
+    techniques = load_techniques(root, collector)
+    out = []
+    for path in files:
+        session = load_session_file(Path(path), collector, program=program, references=references,
+                                    techniques=techniques)
+        if session is not None:
+            out.append(session)
+    collector.raise_if_any()
+    return out
