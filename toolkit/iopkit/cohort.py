@@ -1,0 +1,249 @@
+"""A cohort file (``cohorts/<name>.toml``): one group's calendar, place, branding,
+local resources and changes to the curriculum.
+
+``load_cohort`` returns a validated ``Cohort`` or raises one ``CohortError`` that
+lists every problem as ``file:line: field: got X, expected Y``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from .errors import CohortError, Problem, describe
+from .sources import Source, read_toml
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_TIME = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?\s*$")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_weekday(value: object) -> str:
+    if isinstance(value, str):
+        for day in WEEKDAYS:
+            if value.strip().lower() in (day.lower(), day[:3].lower()):
+                return day
+    raise ValueError("a weekday name, like Monday or Tue")
+
+
+def parse_clock(value: object) -> dt.time:
+    """``09:00``, ``9:00 AM``, ``6:30 pm`` or a TOML time."""
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, str):
+        match = _TIME.match(value)
+        if match:
+            hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+            if half:
+                if not 1 <= hour <= 12:
+                    raise ValueError("a time like 9:00 AM or 18:00")
+                hour = hour % 12 + (12 if half[0].lower() == "p" else 0)
+            if hour < 24 and minute < 60:
+                return dt.time(hour, minute)
+    raise ValueError("a time like 9:00 AM or 18:00")
+
+
+Weekday = Annotated[str, pydantic.BeforeValidator(parse_weekday)]
+Clock = Annotated[dt.time, pydantic.BeforeValidator(parse_clock)]
+
+
+class ProgramInfo(Model):
+    name: Text
+    logo: str | None = Field(default=None, description="An image file, relative to the cohort file.")
+    accent_color: str = Field(default="#2f6b7e", pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class CohortInfo(Model):
+    name: Text
+    facilitators: list[Text] = Field(min_length=1)
+    group_size: int = Field(default=10, ge=2, le=16)
+    time_of_day: Literal["morning", "afternoon", "evening"] = "morning"
+
+
+class Holidays(Model):
+    country: Text = "US"
+    subdivision: str | None = None
+
+
+class StepDown(Model):
+    """A stretch of the schedule: ``weeks`` weeks on ``days`` (the last stretch has no ``weeks``)."""
+
+    weeks: int | None = Field(default=None, ge=1, le=52)
+    days: list[Weekday] = Field(min_length=1, max_length=5)
+
+
+class Schedule(Model):
+    start_date: dt.date
+    meeting_days: list[Weekday] = Field(min_length=2, max_length=5)
+    start_time: Clock
+    session_minutes: int = Field(default=180, ge=60, le=300)
+    break_minutes: int = Field(default=15, ge=0, le=60)
+    time_zone: Text = "America/New_York"
+    holidays: Holidays | None = None
+    closures: list[dt.date] = []
+    step_down: list[StepDown] = []
+
+    @field_validator("meeting_days")
+    @classmethod
+    def _distinct(cls, days: list[str]) -> list[str]:
+        if len(set(days)) != len(days):
+            raise ValueError("each meeting day once")
+        return sorted(days, key=WEEKDAYS.index)
+
+
+class Location(Model):
+    mode: Literal["in-person", "telehealth"] = "in-person"
+    address: str = ""
+    platform: str = Field(default="", description="The video platform, for telehealth groups.")
+
+
+class LocalResource(Model):
+    name: Text
+    contact: Text
+
+
+class Resources(Model):
+    clinic_phone: str = ""
+    local_crisis_line: str = ""
+    naloxone: str = Field(default="", description="Where to get naloxone nearby.")
+    meetings: list[Text] = []
+    other: list[LocalResource] = []
+
+
+class Swap(Model):
+    replace: Text = Field(description="The id or number of the curriculum session to replace.")
+    with_: Text = Field(alias="with", description="A custom session file, relative to the cohort file.")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Changes(Model):
+    order: list[Text] = []
+    skip: list[Text] = []
+    swap: list[Swap] = []
+
+
+class Cohort(Model):
+    """A validated cohort file."""
+
+    schema_: Literal[1] = Field(alias="schema")
+    program: ProgramInfo
+    cohort: CohortInfo
+    schedule: Schedule
+    location: Location = Location()
+    resources: Resources = Resources()
+    curriculum: Changes = Changes()
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    # Filled in by load_cohort: where the file is, and its short name (the build folder).
+    path: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def slug(self) -> str:
+        stem = self.path.stem if self.path else self.cohort.name
+        return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "cohort"
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    @property
+    def telehealth(self) -> bool:
+        return self.location.mode == "telehealth"
+
+
+def load_cohort(path: str | Path, curriculum=None) -> Cohort:
+    """Read and validate a cohort file; with ``curriculum``, also check its curriculum changes."""
+    from .curriculum import Collector, _expected  # the shared message wording
+
+    path = Path(path)
+    if path.suffix.lower() != ".toml":
+        raise CohortError([Problem(str(path), None, "file", describe(path.name), "a cohort file ending in .toml")])
+    source = read_toml(path)
+    collector = Collector()
+    data = dict(source.data)
+    data.pop("path", None)
+    try:
+        cohort = Cohort.model_validate(data).model_copy(update={"path": path.resolve()})
+    except pydantic.ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple("schema" if p == "schema_" else "with" if p == "with_" else p for p in error["loc"])
+            if error["type"] == "extra_forbidden":
+                collector.add(source, loc, f'a setting named "{loc[-1]}"',
+                              "no such setting (check its spelling against cohorts/example.toml)", raw=True)
+            elif error["type"] == "missing":
+                collector.add(source, loc, None, "a value for this required setting")
+            else:
+                expected = _expected(error)
+                if error["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+                    expected = "a date written like 2027-01-04 (no quotes)"
+                collector.add(source, loc, error.get("input"), expected)
+        raise CohortError(collector.problems) from None
+    check_cohort(cohort, source, collector, curriculum)
+    if collector.problems:
+        raise CohortError(collector.problems)
+    return cohort
+
+
+def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
+    """Rules that span fields: these need the whole file (and the curriculum) to check."""
+    from . import plan  # the calendar rules live with the calendar
+
+    s = cohort.schedule
+    if s.break_minutes >= s.session_minutes:
+        collector.add(source, ("schedule", "break_minutes"), s.break_minutes,
+                      f"fewer minutes than the session ({s.session_minutes})")
+    if s.session_minutes % 5:
+        collector.add(source, ("schedule", "session_minutes"), s.session_minutes, "a multiple of 5")
+    if s.break_minutes % 5:
+        collector.add(source, ("schedule", "break_minutes"), s.break_minutes, "a multiple of 5")
+    first_days = s.step_down[0].days if s.step_down else s.meeting_days
+    if WEEKDAYS[s.start_date.weekday()] not in first_days:
+        collector.add(source, ("schedule", "start_date"),
+                      f"{s.start_date.isoformat()}, a {WEEKDAYS[s.start_date.weekday()]}",
+                      "a date that falls on a meeting day (" + ", ".join(first_days) + ")", raw=True)
+    plan.check_time_zone(cohort, source, collector)
+    plan.check_holidays(cohort, source, collector)
+    if s.step_down:
+        if any(step.weeks is None for step in s.step_down[:-1]):
+            collector.add(source, ("schedule", "step_down"), "a stretch with no weeks before the last",
+                          "weeks = N on every stretch but the last", raw=True)
+        if s.step_down[-1].weeks is not None:
+            pass  # a last stretch with weeks is checked against the session count by the planner
+    if cohort.location.mode == "in-person" and not cohort.location.address.strip():
+        collector.add(source, ("location", "address"), None, "the address where the group meets (in person)")
+    if cohort.program.logo:
+        check_logo(cohort, source, collector)
+    if curriculum is not None and not collector.problems:
+        from .plan import check_changes
+
+        check_changes(cohort, source, collector, curriculum)
+        if not collector.problems:
+            plan.check_calendar(cohort, source, collector, curriculum)
+
+
+def check_logo(cohort: Cohort, source: Source, collector) -> None:
+    path = cohort.folder / cohort.program.logo
+    if not path.is_file():
+        collector.add(source, ("program", "logo"), cohort.program.logo,
+                      f"an image file next to the cohort file (looked for {path})")
+        return
+    try:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            image.verify()
+    except Exception:
+        if path.suffix.lower() == ".svg" and b"<svg" in path.read_bytes()[:2048]:
+            return
+        collector.add(source, ("program", "logo"), cohort.program.logo,
+                      "an image file (PNG, JPEG or SVG) that opens; this one does not")

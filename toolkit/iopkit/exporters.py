@@ -1,0 +1,179 @@
+"""nbconvert exporters for the two views of a session notebook.
+
+Registered under the ``nbconvert.exporters`` entry point (underscore names, so the
+Jupyter server's route accepts them), they appear in JupyterLab's *File > Save and
+Export Notebook As* menu and in ``jupyter nbconvert --to``:
+
+- ``facilitator_html`` / ``facilitator_pdf``: every facilitator and participant cell;
+- ``participant_html`` / ``participant_pdf``: participant cells only.
+
+Neither view shows code, prompts, parameters or widget outputs. The tag contract is
+documented in ``notebooks/README.md``.
+"""
+from __future__ import annotations
+
+import json
+
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets import List, Unicode, default
+
+from . import paths
+from .errors import SessionBuildError
+
+META_MIME = "application/vnd.iopkit+json"
+#: Cell tags: which view shows a cell. Cells with none of these tags are never printed.
+FACILITATOR_TAGS = ("facilitator", "participant")
+PARTICIPANT_TAGS = ("participant",)
+#: Output types that never reach paper.
+_PRINTABLE = ("text/html", "text/markdown", "image/png", "image/svg+xml", META_MIME)
+
+
+class SelectViewPreprocessor(Preprocessor):
+    """Keep only the cells tagged for this view, and only their printable outputs.
+
+    Like nbgrader's ClearSolutions, the participant view is derived from the one
+    executed notebook, never kept as a second copy.
+    """
+
+    keep_tags = List(Unicode(), default_value=list(FACILITATOR_TAGS)).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        errors = [
+            (i, out) for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            for out in cell.get("outputs", []) if out.get("output_type") == "error"
+        ]
+        if errors:
+            index, out = errors[0]
+            raise SessionBuildError(
+                resources.get("metadata", {}).get("name", "notebook"),
+                f"cell {index + 1} stopped with an error ({out.get('ename')}: {_first_line(out.get('evalue', ''))}). "
+                "Fix the cohort or session file it names, run the notebook again, then export.",
+            )
+        kept = []
+        meta = {}
+        for cell in nb.cells:
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            if cell.cell_type != "code" or not tags & set(self.keep_tags):
+                continue
+            outputs = []
+            for out in cell.get("outputs", []):
+                if out.get("output_type") not in ("display_data", "execute_result"):
+                    continue
+                data = {k: v for k, v in out.get("data", {}).items() if k in _PRINTABLE}
+                if META_MIME in data:
+                    value = data.pop(META_MIME)
+                    meta.setdefault("first", value if isinstance(value, dict) else json.loads(value))
+                if data:
+                    out["data"] = data
+                    outputs.append(out)
+            cell["outputs"] = outputs
+            cell["source"] = ""
+            kept.append(cell)
+        nb.cells = kept
+        if not kept:
+            raise SessionBuildError(
+                resources.get("metadata", {}).get("name", "notebook"),
+                "this notebook has no cells tagged for printing, or it has not been run yet. "
+                "Choose Run > Run All Cells, then export again.",
+            )
+        resources.setdefault("iopkit", {})["meta"] = meta.get("first", {})
+        return nb, resources
+
+
+def _first_line(text: str) -> str:
+    return (text or "").strip().splitlines()[0][:200] if (text or "").strip() else ""
+
+
+class _ViewHTMLExporter(HTMLExporter):
+    """The shared machinery: our print template, our CSS, one view's cells."""
+
+    view = "facilitator"
+    keep_tags: tuple[str, ...] = FACILITATOR_TAGS
+    kind_label = "Facilitator guide"
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "iopkit"
+
+    @default("template_file")
+    def _template_file_default(self):
+        return "index.html.j2"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self):
+        return [str(paths.handouts_dir() / "templates")]
+
+    @default("exclude_input")
+    def _exclude_input_default(self):
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self):
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self):
+        return True
+
+    def _init_preprocessors(self):
+        super()._init_preprocessors()
+        self.register_preprocessor(SelectViewPreprocessor(keep_tags=list(self.keep_tags)), enabled=True)
+
+    def _init_resources(self, resources):
+        resources = super()._init_resources(resources)
+        from .pdf import print_css
+
+        info = resources.setdefault("iopkit", {})
+        info["css"] = print_css()
+        info["view"] = self.view
+        info["kind"] = self.kind_label
+        info.setdefault("meta", {})
+        return resources
+
+
+class FacilitatorHTMLExporter(_ViewHTMLExporter):
+    """The facilitator guide as one HTML page: everything but code."""
+
+    export_from_notebook = "Facilitator guide (HTML)"
+
+
+class ParticipantHTMLExporter(_ViewHTMLExporter):
+    """The participant handout as one HTML page: participant cells only."""
+
+    export_from_notebook = "Participant handout (HTML)"
+    view = "participant"
+    keep_tags = PARTICIPANT_TAGS
+    kind_label = "Handout"
+
+
+class _PDFMixin:
+    """Render the view's HTML to PDF with WeasyPrint and print CSS (no LaTeX, no browser)."""
+
+    # nbconvert checks the template against this, and our template makes HTML; the Jupyter
+    # server still names the download .pdf from file_extension (as nbconvert's webpdf does).
+    output_mimetype = "text/html"
+
+    @default("file_extension")
+    def _file_extension_default(self):
+        return ".pdf"
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        from .pdf import html_to_pdf
+
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        pdf = html_to_pdf(html)
+        resources["output_extension"] = ".pdf"
+        return pdf, resources
+
+
+class FacilitatorPDFExporter(_PDFMixin, FacilitatorHTMLExporter):
+    """The facilitator guide as a printable PDF."""
+
+    export_from_notebook = "Facilitator guide (PDF)"
+
+
+class ParticipantPDFExporter(_PDFMixin, ParticipantHTMLExporter):
+    """The participant handout as a printable PDF."""
+
+    export_from_notebook = "Participant handout (PDF)"

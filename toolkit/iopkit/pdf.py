@@ -1,0 +1,54 @@
+"""HTML to PDF with WeasyPrint: US Letter, pinned fonts, no network, tagged (PDF/UA)."""
+from __future__ import annotations
+
+import logging
+from functools import cache
+from pathlib import Path
+
+from . import paths
+
+#: The only URL schemes a document may load: its own files and inlined data. Nothing remote.
+ALLOWED_PROTOCOLS = {"file", "data"}
+
+
+@cache
+def font_faces() -> str:
+    """@font-face rules for DejaVu Sans from matplotlib's copy, so every machine prints alike."""
+    import matplotlib
+
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    faces = []
+    for weight, style, name in (("normal", "normal", "DejaVuSans.ttf"), ("bold", "normal", "DejaVuSans-Bold.ttf"),
+                                ("normal", "italic", "DejaVuSans-Oblique.ttf"),
+                                ("bold", "italic", "DejaVuSans-BoldOblique.ttf")):
+        faces.append(f'@font-face {{ font-family: "iopkit Sans"; src: url("{(ttf / name).as_uri()}"); '
+                     f"font-weight: {weight}; font-style: {style}; }}")
+    return "\n".join(faces)
+
+
+@cache
+def print_css() -> str:
+    css_path = paths.handouts_dir() / "print.css"
+    if not css_path.is_file():
+        from .errors import TemplateMissingError
+
+        raise TemplateMissingError(f"The print stylesheet is missing: {css_path}. Reinstall iopkit.")
+    return font_faces() + "\n" + css_path.read_text(encoding="utf-8")
+
+
+@cache
+def _fetcher():
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return weasyprint.URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS, timeout=5)
+
+
+def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
+    """Render a print-ready HTML document to PDF bytes."""
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, base_url=base_url or paths.handouts_dir().as_uri() + "/",
+                               url_fetcher=_fetcher())
+    return document.write_pdf(pdf_variant="pdf/ua-1")

@@ -1,0 +1,309 @@
+"""Lay the curriculum onto a cohort's calendar: which session falls on which date, and
+the clock time of every agenda block.
+
+``plan_cohort(cohort, curriculum)`` returns a ``Plan``; the check_* functions are the
+cohort rules that need the calendar (time zone, holidays, closures, step-down).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .cohort import WEEKDAYS, Cohort
+from .schema import AgendaBlock, BlockKind, OutlineSession, Session
+
+#: How far ahead the planner looks for meeting dates before giving up.
+HORIZON_DAYS = 730
+
+
+@dataclass(frozen=True)
+class PlannedBlock:
+    block: AgendaBlock
+    minutes: int
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    position: int  # 1-based place in this cohort's sequence
+    total: int
+    session: OutlineSession
+    source: Path  # the session file (curriculum or custom)
+    custom: bool
+    date: dt.date
+    start: dt.datetime  # aware, in the cohort's time zone
+    end: dt.datetime
+    blocks: tuple[PlannedBlock, ...]
+
+    @property
+    def week(self) -> int:
+        return self.session.week
+
+
+@dataclass(frozen=True)
+class Plan:
+    cohort: Cohort
+    sessions: tuple[PlannedSession, ...]
+
+    def at(self, position: int) -> PlannedSession:
+        from .errors import UnknownSessionError
+
+        if not 1 <= position <= len(self.sessions):
+            raise UnknownSessionError(
+                f"Session {position} is not in this cohort's plan ({self.cohort.path}): "
+                f"it has sessions 1 to {len(self.sessions)}."
+            )
+        return self.sessions[position - 1]
+
+    @property
+    def finish(self) -> dt.date:
+        return self.sessions[-1].date
+
+
+# ---------------------------------------------------------------- calendar rules
+
+def check_time_zone(cohort: Cohort, source, collector) -> None:
+    try:
+        ZoneInfo(cohort.schedule.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        collector.add(source, ("schedule", "time_zone"), cohort.schedule.time_zone,
+                      "a time zone name like America/Chicago or America/Los_Angeles")
+
+
+def check_holidays(cohort: Cohort, source, collector) -> None:
+    h = cohort.schedule.holidays
+    if h is None:
+        return
+    try:
+        _holiday_calendar(h.country, h.subdivision, cohort.schedule.start_date.year)
+    except NotImplementedError:
+        collector.add(source, ("schedule", "holidays", "country"), h.country,
+                      "a two-letter country code the holidays package knows, like US or CA")
+    except Exception:
+        collector.add(source, ("schedule", "holidays", "subdivision"), h.subdivision,
+                      f"a state or province code of {h.country}, like MN or CA")
+
+
+@lru_cache(maxsize=16)
+def _holiday_calendar(country: str, subdivision: str | None, first_year: int):
+    import holidays
+
+    return holidays.country_holidays(country, subdiv=subdivision, years=range(first_year, first_year + 3))
+
+
+def meeting_dates(cohort: Cohort, count: int) -> list[dt.date]:
+    """The first ``count`` dates the group meets, after holidays, closures and step-down."""
+    s = cohort.schedule
+    skip = set(s.closures)
+    calendar = _holiday_calendar(s.holidays.country, s.holidays.subdivision, s.start_date.year) if s.holidays else {}
+    stretches = s.step_down or []
+    dates: list[dt.date] = []
+    day = s.start_date
+    last = s.start_date + dt.timedelta(days=HORIZON_DAYS)
+    while len(dates) < count and day <= last:
+        days = _days_for(stretches, s.meeting_days, (day - s.start_date).days // 7)
+        if days is None:
+            break
+        if WEEKDAYS[day.weekday()] in days and day not in skip and day not in calendar:
+            dates.append(day)
+        day += dt.timedelta(days=1)
+    return dates
+
+
+def _days_for(stretches, default_days, week_index: int):
+    if not stretches:
+        return default_days
+    start = 0
+    for stretch in stretches:
+        if stretch.weeks is None or week_index < start + stretch.weeks:
+            return stretch.days
+        start += stretch.weeks
+    return None  # past the last stretch: the schedule has ended
+
+
+def check_calendar(cohort: Cohort, source, collector, curriculum) -> None:
+    count = len(sequence(cohort, curriculum))
+    dates = meeting_dates(cohort, count)
+    if len(dates) >= count:
+        return
+    s = cohort.schedule
+    if s.step_down and s.step_down[-1].weeks is not None:
+        total_weeks = sum(x.weeks for x in s.step_down)
+        collector.add(source, ("schedule", "step_down"),
+                      f"{len(dates)} meeting dates in {total_weeks} weeks", raw=True,
+                      expected=f"room for all {count} sessions: add weeks, add a day, or leave out weeks "
+                      "on the last stretch so it runs until the curriculum is done")
+    else:
+        loc = ("schedule", "closures") if s.closures else ("schedule", "meeting_days")
+        collector.add(source, loc, f"only {len(dates)} meeting dates in two years", raw=True,
+                      expected=f"dates for all {count} sessions: remove closures or add meeting days")
+
+
+# ---------------------------------------------------------------- curriculum changes
+
+def _find(curriculum, key) -> OutlineSession | None:
+    text = str(key).strip()
+    if text.isdigit():
+        return curriculum.sessions.get(int(text))
+    return next((s for s in curriculum.sessions.values() if s.id == text), None)
+
+
+def check_changes(cohort: Cohort, source, collector, curriculum) -> None:
+    changes = cohort.curriculum
+    for i, key in enumerate(changes.order):
+        if _find(curriculum, key) is None:
+            collector.add(source, ("curriculum", "order", i), key, "a session id or number from `iopkit list`")
+    for i, key in enumerate(changes.skip):
+        if _find(curriculum, key) is None:
+            collector.add(source, ("curriculum", "skip", i), key, "a session id or number from `iopkit list`")
+    for i, swap in enumerate(changes.swap):
+        if _find(curriculum, swap.replace) is None:
+            collector.add(source, ("curriculum", "swap", i, "replace"), swap.replace,
+                          "a session id or number from `iopkit list`")
+        path = cohort.folder / swap.with_
+        try:
+            load_custom_session(path, curriculum)
+        except Exception as exc:  # ValidationError: keep its problems, they name the custom file
+            problems = getattr(exc, "problems", None)
+            if problems:
+                collector.problems.extend(problems)
+            else:
+                collector.add(source, ("curriculum", "swap", i, "with"), swap.with_, "a session file that opens")
+    if changes.order and not collector.problems:
+        ids = [_find(curriculum, key).id for key in changes.order]
+        if len(set(ids)) != len(ids):
+            collector.add(source, ("curriculum", "order"), "a session listed twice", "each session once", raw=True)
+
+
+def load_custom_session(path: Path, curriculum) -> Session:
+    """A cohort's own session, checked by the same schema and content rules as the curriculum's."""
+    from .curriculum import Collector, load_session_file
+    from .errors import ValidationError, problem
+
+    collector = Collector()
+    if not path.is_file():
+        raise ValidationError([problem(path, "file", "no such file", "a custom session file (.yaml) at this path")])
+    session = load_session_file(path, collector, program=curriculum.program, references=curriculum.references,
+                                techniques=curriculum.techniques, curriculum_file=False)
+    collector.raise_if_any()
+    if not isinstance(session, Session):
+        raise ValidationError([problem(path, "status", "outline", "complete (a custom session must be written in full)")])
+    return session
+
+
+def sequence(cohort: Cohort, curriculum) -> list[tuple[OutlineSession, Path, bool]]:
+    """The cohort's sessions in order: (session, its file, whether it is custom)."""
+    changes = cohort.curriculum
+    if changes.order:
+        ordered = [_find(curriculum, key) for key in changes.order]
+        listed = {s.id for s in ordered}
+        ordered += [s for s in curriculum.sessions.values() if s.id not in listed]
+    else:
+        ordered = list(curriculum.sessions.values())
+    skipped = {_find(curriculum, key).id for key in changes.skip}
+    swaps = {_find(curriculum, s.replace).id: cohort.folder / s.with_ for s in changes.swap}
+    out = []
+    for session in ordered:
+        if session.id in skipped:
+            continue
+        if session.id in swaps:
+            path = swaps[session.id]
+            out.append((load_custom_session(path, curriculum), path, True))
+        else:
+            out.append((session, curriculum.files[session.number], False))
+    return out
+
+
+# ---------------------------------------------------------------- run of show
+
+def rescale(agenda: list[AgendaBlock], total: int, break_minutes: int) -> list[int]:
+    """Minutes for each block so they add up to ``total``, in 5-minute steps.
+
+    The break takes the cohort's break length; the other blocks share the rest in
+    proportion to the curriculum's minutes (largest remainder), none below 5.
+    """
+    breaks = [i for i, b in enumerate(agenda) if b.kind == BlockKind.brk]
+    work = [i for i in range(len(agenda)) if i not in breaks]
+    available = total - break_minutes * len(breaks)
+    written = sum(agenda[i].minutes for i in work)
+    steps = available // 5
+    exact = {i: agenda[i].minutes * steps / written for i in work}
+    out = {i: max(1, int(exact[i])) for i in work}
+    leftover = steps - sum(out.values())
+    for i in sorted(work, key=lambda i: exact[i] - int(exact[i]), reverse=True):
+        if leftover <= 0:
+            break
+        out[i] += 1
+        leftover -= 1
+    while leftover < 0:  # only when many blocks were raised to the 5-minute floor
+        i = max(work, key=lambda i: out[i])
+        out[i] -= 1
+        leftover += 1
+    minutes = [0] * len(agenda)
+    for i in work:
+        minutes[i] = out[i] * 5
+    for i in breaks:
+        minutes[i] = break_minutes
+    return minutes
+
+
+def run_of_show(session: OutlineSession, start: dt.datetime, total: int, break_minutes: int) -> tuple[PlannedBlock, ...]:
+    if not isinstance(session, Session):
+        return ()
+    if total == sum(b.minutes for b in session.agenda) and all(
+        b.minutes == break_minutes for b in session.agenda if b.kind == BlockKind.brk
+    ):
+        minutes = [b.minutes for b in session.agenda]
+    else:
+        minutes = rescale(list(session.agenda), total, break_minutes)
+    blocks, clock = [], start
+    for block, m in zip(session.agenda, minutes):
+        end = clock + dt.timedelta(minutes=m)
+        blocks.append(PlannedBlock(block, m, clock, end))
+        clock = end
+    return tuple(blocks)
+
+
+def plan_cohort(cohort: Cohort, curriculum) -> Plan:
+    """Every session of the cohort with its date, clock times and run of show."""
+    items = sequence(cohort, curriculum)
+    dates = meeting_dates(cohort, len(items))
+    zone = ZoneInfo(cohort.schedule.time_zone)
+    s = cohort.schedule
+    planned = []
+    for position, ((session, path, custom), date) in enumerate(zip(items, dates), start=1):
+        start = dt.datetime.combine(date, s.start_time, tzinfo=zone)
+        end = start + dt.timedelta(minutes=s.session_minutes)
+        planned.append(PlannedSession(position, len(items), session, path, custom, date, start, end,
+                                      run_of_show(session, start, s.session_minutes, s.break_minutes)))
+    return Plan(cohort, tuple(planned))
+
+
+def parse_selection(text: str | None, total: int) -> list[int]:
+    """``"1-3,7"`` -> ``[1, 2, 3, 7]``; ``None`` -> every session."""
+    from .errors import UnknownSessionError
+
+    if not text:
+        return list(range(1, total + 1))
+    chosen: set[int] = set()
+    for part in text.split(","):
+        part = part.strip()
+        try:
+            if "-" in part:
+                low, high = (int(x) for x in part.split("-", 1))
+            else:
+                low = high = int(part)
+        except ValueError:
+            raise UnknownSessionError(
+                f'--sessions: got "{text}", expected session numbers like 1-3,7'
+            ) from None
+        if low < 1 or high > total or low > high:
+            raise UnknownSessionError(
+                f"--sessions: got {part}, expected numbers from 1 to {total} (this cohort has {total} sessions)"
+            )
+        chosen.update(range(low, high + 1))
+    return sorted(chosen)

@@ -1,0 +1,364 @@
+"""What each cell of the session notebook shows: HTML for the facilitator guide and the
+participant handout.
+
+The notebook template (``notebooks/session.ipynb``) calls one method per cell; the
+same HTML renders in JupyterLab and, through the exporters, on paper. Every method
+returns an object JupyterLab displays, carrying ``text/html`` (and, on the cover,
+``application/vnd.iopkit+json``: the document's title and running-header text).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from .cohort import Cohort, load_cohort
+from .curriculum import Curriculum, load_curriculum
+from .plan import PlannedSession, plan_cohort
+from .schema import BlockKind, Session, WorksheetItem
+
+META_MIME = "application/vnd.iopkit+json"
+_md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable("table")
+
+
+def md(text: str) -> str:
+    """Markdown to HTML; raw HTML in the source is escaped, never passed through."""
+    return _md.render(text or "")
+
+
+def md_inline(text: str) -> str:
+    return _md.renderInline(text or "")
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def clock(t: dt.datetime) -> str:
+    return t.strftime("%I:%M %p").lstrip("0")
+
+
+def long_date(d: dt.date) -> str:
+    return f"{d:%A}, {d:%B} {d.day}, {d.year}"
+
+
+def short_date(d: dt.date) -> str:
+    return f"{d:%a}, {d:%b} {d.day}, {d.year}"
+
+
+class Html:
+    """A display object: JupyterLab shows the HTML; the exporters print it."""
+
+    def __init__(self, body: str, meta: dict | None = None):
+        self.body, self.meta = body, meta
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/html": self.body}
+        if self.meta:
+            bundle[META_MIME] = self.meta
+        return bundle
+
+    def __str__(self) -> str:
+        return self.body
+
+
+@dataclass
+class SessionView:
+    """One session of one cohort, ready to show."""
+
+    curriculum: Curriculum
+    cohort: Cohort
+    item: PlannedSession
+
+    @classmethod
+    def load(cls, cohort_file: str = "", position: int = 1, curriculum_dir: str = "") -> "SessionView":
+        from . import paths
+        from .errors import IopkitError
+
+        curriculum = load_curriculum(Path(curriculum_dir) if curriculum_dir else None)
+        cohort = load_cohort(Path(cohort_file) if cohort_file else paths.example_cohort(), curriculum=curriculum)
+        item = plan_cohort(cohort, curriculum).at(int(position))
+        if not isinstance(item.session, Session):
+            raise IopkitError(
+                f"Session {item.position} ({item.source.name}) is an outline: its status is \"outline\". "
+                "It can be built once it is written in full (status: complete)."
+            )
+        return cls(curriculum, cohort, item)
+
+    # ------------------------------------------------------------ shared pieces
+
+    @property
+    def session(self) -> Session:
+        return self.item.session  # type: ignore[return-value]
+
+    @cached_property
+    def session_line(self) -> str:
+        return f"Session {self.item.position} of {self.item.total}"
+
+    def _time_range(self) -> str:
+        zone = self.item.start.strftime("%Z")
+        return f"{clock(self.item.start)} to {clock(self.item.end)} {zone}".strip()
+
+    def _runhead(self, kind: str) -> str:
+        """Invisible text the print CSS copies into each page's running header."""
+        program = self.cohort.program.name
+        return (
+            '<div class="runhead" aria-hidden="true">'
+            f'<span class="rh-program">{esc(program)}</span>'
+            f'<span class="rh-session">{esc(self.session_line)} · {esc(short_date(self.item.date))}</span>'
+            f'<span class="rh-kind">{esc(kind)}</span></div>'
+        )
+
+    def _brand(self) -> str:
+        logo = ""
+        if self.cohort.program.logo:
+            logo = f'<img class="logo" src="{logo_data_uri(self.cohort.folder / self.cohort.program.logo)}" alt="">'
+        return f'<div class="brand">{logo}<span class="program">{esc(self.cohort.program.name)}</span></div>'
+
+    def _style(self) -> str:
+        # The cohort's accent color, for screen and paper alike.
+        return f'<style>.iopkit-doc {{ --accent: {esc(self.cohort.program.accent_color)}; }}</style>'
+
+    def meta(self, view: str) -> dict:
+        title = f"{self.session_line}: {self.session.title}"
+        return {
+            "title": title,
+            "view": view,
+            "program": self.cohort.program.name,
+            "session": self.session_line,
+            "date": self.item.date.isoformat(),
+            "accent": self.cohort.program.accent_color,
+        }
+
+    # ------------------------------------------------------------ facilitator guide
+
+    def cover(self) -> Html:
+        s, item, cohort = self.session, self.item, self.cohort
+        where = (
+            f"Telehealth{': ' + esc(cohort.location.platform) if cohort.location.platform else ''}"
+            if cohort.telehealth else esc(cohort.location.address)
+        )
+        facts = [
+            ("Date", esc(long_date(item.date))),
+            ("Time", esc(self._time_range())),
+            ("Where", where),
+            ("Group", esc(cohort.cohort.name)),
+            ("Facilitators", esc(", ".join(cohort.cohort.facilitators))),
+            ("Week", f"{s.week} of 12 · {esc(s.phase.value.replace('-', ' '))}"),
+            ("Approaches", esc(", ".join(a.value for a in s.approaches))),
+        ]
+        if s.audience == "family":
+            facts.append(("Audience", "Family session: participants and the family members or supporters they invite"))
+        if item.custom:
+            facts.append(("Source", f"Custom session for this cohort ({esc(item.source.name)})"))
+        rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts)
+        objectives = "".join(f"<li>{md_inline(o)}</li>" for o in s.objectives)
+        body = (
+            f'<section class="iopkit-doc guide cover">{self._style()}{self._runhead("Facilitator guide")}'
+            f"{self._brand()}"
+            f'<p class="kicker">Facilitator guide · {esc(self.session_line)}</p>'
+            f"<h1>{esc(s.title)}</h1>"
+            f'<table class="facts">{rows}</table>'
+            f'<div class="summary">{md(s.summary)}</div>'
+            f"<h2>By the end, participants can</h2><ul class=\"objectives\">{objectives}</ul>"
+            f"{self._run_of_show_table()}"
+            "</section>"
+        )
+        return Html(body, self.meta("facilitator"))
+
+    def _run_of_show_table(self) -> str:
+        rows = []
+        for b in self.item.blocks:
+            rows.append(
+                f'<tr class="kind-{esc(b.block.kind.value)}"><td class="time">{clock(b.start)}–{clock(b.end)}</td>'
+                f'<td class="min">{b.minutes} min</td><td><strong>{esc(b.block.title)}</strong>'
+                f'<br><span class="muted">{md_inline(b.block.do)}</span></td></tr>'
+            )
+        scaled = ""
+        if sum(b.minutes for b in self.item.blocks) != self.session.minutes:
+            scaled = (f'<p class="muted">Times are rescaled from the curriculum\'s {self.session.minutes} minutes '
+                      f"to this group's {self.cohort.schedule.session_minutes}, in 5-minute steps.</p>")
+        return (f'<h2>Run of show</h2>{scaled}<table class="run-of-show"><thead><tr><th>Clock</th><th>Length</th>'
+                f"<th>Block</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+    def preparation(self) -> Html:
+        s = self.session
+        materials = "".join(f"<li>{md_inline(m)}</li>" for m in s.exercise.materials)
+        safety = "".join(f"<li>{md_inline(n)}</li>" for n in s.safety_notes)
+        parts = [
+            '<section class="iopkit-doc guide prep">',
+            "<h2>Before the session</h2>",
+            f"<h3>Materials</h3><ul>{materials}<li>Copies of today's handout, one for each person</li></ul>",
+            f'<h3>Notes for the facilitator</h3><div class="notes">{md(s.facilitator_notes)}</div>',
+            f'<h3>If someone is new today</h3><div class="bridge">{md(s.new_member_bridge)}</div>',
+            f'<div class="callout safety"><h3>Safety</h3><ul>{safety}</ul></div>',
+        ]
+        if self.cohort.telehealth:
+            tele = "".join(f"<li>{md_inline(t)}</li>" for t in s.telehealth)
+            parts.append(f'<div class="callout telehealth"><h3>On the video call</h3><ul>{tele}</ul></div>')
+        parts.append("</section>")
+        return Html("".join(parts))
+
+    def script(self) -> Html:
+        out = ['<section class="iopkit-doc guide script"><h2>The session, block by block</h2>']
+        for b in self.item.blocks:
+            out.append(
+                f'<div class="block kind-{esc(b.block.kind.value)}">'
+                f'<h3><span class="clock">{clock(b.start)}–{clock(b.end)}</span> {esc(b.block.title)} '
+                f'<span class="min">({b.minutes} min)</span></h3>'
+                f'<p class="do"><strong>Do:</strong> {md_inline(b.block.do)}</p>'
+            )
+            if b.block.kind == BlockKind.check_in and self.cohort.telehealth:
+                out.append(
+                    '<div class="callout telehealth"><strong>Location check (telehealth):</strong> before anything '
+                    "else, confirm where each person is today (the address, for emergencies) and a phone number to "
+                    "reach them, that they are in a private space with no one else in the room, and that no one is "
+                    "driving. Anyone who cannot confirm this joins the next session instead.</div>"
+                )
+            if b.block.say.strip():
+                out.append(f'<div class="say">{md(b.block.say)}</div>')
+            out.append("</div>")
+        out.append("</section>")
+        return Html("".join(out))
+
+    def exercise(self) -> Html:
+        e = self.session.exercise
+        parts = [f'<section class="iopkit-doc guide exercise"><h2>Exercise: {esc(e.title)}</h2>',
+                 f'<p class="muted">{esc(e.kind.value.replace("-", " ").capitalize())} · about {e.minutes} minutes</p>',
+                 "<ol class=\"steps\">" + "".join(f"<li>{md_inline(x)}</li>" for x in e.steps) + "</ol>"]
+        if e.roles:
+            parts.append("<h3>Roles</h3><ul>" + "".join(f"<li>{md_inline(x)}</li>" for x in e.roles) + "</ul>")
+        if e.scenario_cards:
+            cards = "".join(f'<div class="card"><span class="card-n">Card {i}</span>{md_inline(x)}</div>'
+                            for i, x in enumerate(e.scenario_cards, 1))
+            parts.append(f'<h3>Scenario cards</h3><div class="cards">{cards}</div>')
+        if e.observers_watch_for:
+            parts.append("<h3>Observers watch for</h3><ul class=\"checks\">"
+                         + "".join(f"<li>{md_inline(x)}</li>" for x in e.observers_watch_for) + "</ul>")
+        parts.append(f'<div class="callout telehealth"><h3>On a video call</h3>{md(e.telehealth)}</div>')
+        if e.widget:
+            parts.append(f'<p class="muted">An interactive version of this exercise opens in JupyterLab '
+                         f'(<code>exercise.ipynb</code> in this session\'s folder).</p>')
+        parts.append("</section>")
+        return Html("".join(parts))
+
+    def discussion(self) -> Html:
+        s = self.session
+        prompts = "".join(f"<li>{md_inline(p)}</li>" for p in s.discussion_prompts)
+        moments = "".join(
+            f'<div class="moment"><p class="m-q"><strong>{md_inline(m.moment)}</strong></p>{md(m.response)}</div>'
+            for m in s.hard_moments
+        )
+        return Html(
+            f'<section class="iopkit-doc guide discussion"><h2>Discussion prompts</h2>'
+            f'<p class="muted">From easier to deeper. Choose what fits the group today.</p><ol>{prompts}</ol>'
+            f"<h2>Hard moments, and how to respond</h2>{moments}</section>"
+        )
+
+    def fidelity(self) -> Html:
+        s = self.session
+        checks = "".join(f'<li><span class="box"></span>{md_inline(f)}</li>' for f in s.fidelity)
+        refs = "".join(f"<li>{esc(self.curriculum.references[k].citation())}</li>" for k in s.references)
+        return Html(
+            f'<section class="iopkit-doc guide fidelity"><h2>Fidelity checklist</h2>'
+            f'<p class="muted">For a supervisor observing, or for the facilitator afterwards.</p>'
+            f'<ul class="checklist">{checks}</ul><h2>References</h2><ol class="refs">{refs}</ol>'
+            '<p class="muted">The wording of this session is original to this curriculum; the techniques and '
+            "facts come from the sources above.</p></section>"
+        )
+
+    # ------------------------------------------------------------ participant handout
+
+    def handout(self) -> Html:
+        h = self.session.handout
+        points = ""
+        if h.key_points:
+            points = ('<aside class="keypoints"><h2>Remember</h2><ul>'
+                      + "".join(f"<li>{md_inline(p)}</li>" for p in h.key_points) + "</ul></aside>")
+        body = (
+            f'<section class="iopkit-doc handout">{self._style()}{self._runhead("Handout")}'
+            f'<header class="handout-head">{self._brand()}'
+            f'<p class="kicker">{esc(self.session_line)} · {esc(long_date(self.item.date))}</p></header>'
+            f"<h1>{esc(h.title)}</h1>"
+            f'<div class="explanation">{md(h.explanation)}</div>{points}</section>'
+        )
+        return Html(body, self.meta("participant"))
+
+    def worksheet(self) -> Html:
+        w = self.session.handout.worksheet
+        items = "".join(render_item(i, item) for i, item in enumerate(w.items, 1))
+        return Html(
+            f'<section class="iopkit-doc handout worksheet"><h2>{esc(w.title)}</h2>'
+            f'<p class="instructions">{md_inline(w.instructions)}</p>{items}</section>'
+        )
+
+    def take_home(self) -> Html:
+        return Html(
+            f'<section class="iopkit-doc handout take-home"><div class="homework"><h2>Your practice before next time</h2>'
+            f"{md(self.session.homework)}</div>{self.crisis_box()}</section>"
+        )
+
+    def crisis_box(self) -> str:
+        national = "".join(
+            f"<li><strong>{esc(r.name)}:</strong> {esc(r.contact)}"
+            + (f' <span class="note">{esc(r.note)}</span>' if r.note else "") + "</li>"
+            for r in self.curriculum.program.crisis_resources
+        )
+        res = self.cohort.resources
+        local = []
+        if res.local_crisis_line:
+            local.append(f"<li><strong>Local crisis line:</strong> {esc(res.local_crisis_line)}</li>")
+        if res.clinic_phone:
+            local.append(f"<li><strong>{esc(self.cohort.program.name)}:</strong> {esc(res.clinic_phone)}</li>")
+        if res.naloxone:
+            local.append(f"<li><strong>Naloxone:</strong> {esc(res.naloxone)}</li>")
+        for other in res.other:
+            local.append(f"<li><strong>{esc(other.name)}:</strong> {esc(other.contact)}</li>")
+        meetings = ""
+        if res.meetings:
+            meetings = ("<h3>Meetings near you</h3><ul>" + "".join(f"<li>{esc(m)}</li>" for m in res.meetings)
+                        + "</ul>")
+        local_html = f"<h3>Near you</h3><ul>{''.join(local)}</ul>" if local else ""
+        return (
+            '<aside class="crisis"><h2>If you need help now</h2>'
+            "<p>You are not alone. These lines are free and open day and night.</p>"
+            f"<ul>{national}</ul>{local_html}{meetings}</aside>"
+        )
+
+
+def logo_data_uri(path: Path) -> str:
+    """The logo inlined, so it shows in JupyterLab and prints without a file path in the document."""
+    import base64
+    import mimetypes
+
+    kind = mimetypes.guess_type(path.name)[0] or "image/png"
+    return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def render_item(number: int, item: WorksheetItem) -> str:
+    """One worksheet item, laid out to be filled in by hand."""
+    prompt = f'<p class="prompt"><span class="n">{number}.</span> {md_inline(item.prompt)}</p>'
+    if item.kind == "lines":
+        lines = '<div class="line"></div>' * item.lines
+        return f'<div class="item lines">{prompt}<div class="write">{lines}</div></div>'
+    if item.kind == "scale":
+        scale = item.scale or None
+        low, high = (scale.low, scale.high) if scale else (0, 10)
+        cells = "".join(f'<span class="pt">{n}</span>' for n in range(low, high + 1))
+        labels = ""
+        if scale and (scale.low_label or scale.high_label):
+            labels = (f'<div class="scale-labels"><span>{esc(scale.low_label)}</span>'
+                      f"<span>{esc(scale.high_label)}</span></div>")
+        return f'<div class="item scale">{prompt}<div class="points">{cells}</div>{labels}</div>'
+    if item.kind == "checklist":
+        options = "".join(f'<li><span class="box"></span>{md_inline(o)}</li>' for o in item.options)
+        return (f'<div class="item checklist">{prompt}<ul class="options">{options}'
+                '<li><span class="box"></span>Something else: <span class="inline-line"></span></li></ul></div>')
+    head = "".join(f"<th>{esc(c)}</th>" for c in item.columns)
+    row = "".join("<td></td>" for _ in item.columns)
+    body = "".join(f"<tr>{row}</tr>" for _ in range(item.rows))
+    return f'<div class="item table">{prompt}<table class="fill"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
