@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.func(args) or 0
+    except BrokenPipeError:  # `iopkit list | head`
+        return 0
     except IopkitError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
@@ -60,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, metavar="N", help="sessions built at once (default: one per core)")
     b.add_argument("--force", action="store_true", help="rebuild sessions even if nothing changed")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--curriculum", type=Path, help="a curriculum folder other than the one iopkit ships")
     b.set_defaults(func=cmd_build)
     return p
 
@@ -149,6 +152,7 @@ def cmd_build(args) -> int:
 
     result = build_cohort(
         args.cohort, sessions=args.sessions, out=args.out, jobs=args.jobs, force=args.force,
+        curriculum_dir=args.curriculum,
         progress=not args.quiet and sys.stderr.isatty() or os.environ.get("IOPKIT_PROGRESS") == "1",
     )
     print(result.summary())

@@ -7,11 +7,18 @@ notebook clears everything the last one left: the user namespace (``%reset -f``)
 the working folder and the environment variables the notebook may have set. Modules
 stay imported, which is the point; iopkit's own caches are keyed on file contents.
 A notebook that fails or times out takes its kernel with it: the next one starts fresh.
+
+papermill imports this module through the ``papermill.engine`` entry point while it
+starts up, so other code gets the engine from papermill
+(``papermill_engines.get_engine("iopkit_warm")``) and never imports this module first.
 """
 from __future__ import annotations
 
 import atexit
 import os
+import shutil
+import subprocess
+import tempfile
 import threading
 
 from jupyter_client.manager import KernelManager
@@ -22,49 +29,46 @@ from papermill.utils import merge_kwargs, remove_args
 
 #: Run in the kernel before each notebook. It must leave nothing of the previous notebook behind.
 RESET_CODE = """\
-get_ipython().run_line_magic('reset', '-f')
 import os as _iopkit_os
 _iopkit_os.chdir(%(cwd)r)
-for _k in [k for k in _iopkit_os.environ if k not in %(env)r]:
-    del _iopkit_os.environ[_k]
-_iopkit_os.environ.update(%(env_values)r)
-del _iopkit_os, _k
-get_ipython().run_line_magic('reset', '-f')
+_iopkit_os.environ.clear()
+_iopkit_os.environ.update(%(env)r)
+get_ipython().reset(new_session=False)
 """
+# InteractiveShell.reset is what %%reset -f calls, less its full gc.collect(): it
+# clears the user namespace, the output history and the display hook's cache.
 
 #: Imported once when the kernel starts, so every notebook after it starts warm.
 WARM_UP_CODE = "import iopkit.views"
 
 
 class _WarmKernel:
-    """One kernel of this process, with what it needs to be reset."""
+    """One kernel of this process and one client for it, with what it needs to be reset."""
 
     def __init__(self, kernel_name: str, startup_timeout: float, cwd: str):
         self.kernel_name = kernel_name
-        self.km = KernelManager(kernel_name=kernel_name)
-        self.km.start_kernel(cwd=cwd)
         self.cwd = cwd
-        self.env = dict(os.environ)
-        kc = self.km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=startup_timeout)
-            self.baseline_env = self._run(kc, "import os, json; print(json.dumps(dict(os.environ)))", capture=True)
-            self._run(kc, WARM_UP_CODE)
-        finally:
-            kc.stop_channels()
+        # IPC sockets in a private folder: nothing listens on the network, not even loopback.
+        self.sockets = tempfile.mkdtemp(prefix="iopkit-kernel-")
+        self.km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self.sockets, "k"))
+        # The kernel's own log lines (not the notebook's output) would only alarm a counselor.
+        self.km.start_kernel(cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=startup_timeout)
+        self.env = self._run("import os, json; print(json.dumps(dict(os.environ)))", capture=True)
+        self._run(WARM_UP_CODE)
 
-    @staticmethod
-    def _run(kc, code: str, capture: bool = False, timeout: float = 60):
+    def _run(self, code: str, capture: bool = False, timeout: float = 60):
         chunks: list[str] = []
 
         def keep(msg):
             if msg["msg_type"] == "stream":
                 chunks.append(msg["content"]["text"])
 
-        reply = kc.execute_interactive(code, store_history=False, timeout=timeout, output_hook=keep)
+        reply = self.kc.execute_interactive(code, store_history=False, timeout=timeout, output_hook=keep)
         if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
+            raise RuntimeError(f"the kernel could not be reset: {reply['content'].get('evalue')}")
         if capture:
             import json
 
@@ -72,23 +76,18 @@ class _WarmKernel:
         return None
 
     def reset(self) -> None:
-        kc = self.km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=30)
-            env = self.baseline_env
-            self._run(kc, RESET_CODE % {"cwd": self.cwd, "env": sorted(env), "env_values": env})
-        finally:
-            kc.stop_channels()
+        self._run(RESET_CODE % {"cwd": self.cwd, "env": self.env})
 
     def alive(self) -> bool:
         return self.km.is_alive()
 
     def shutdown(self) -> None:
         try:
+            self.kc.stop_channels()
             self.km.shutdown_kernel(now=True)
         except Exception:  # already gone
             pass
+        shutil.rmtree(self.sockets, ignore_errors=True)
 
 
 class WarmKernelEngine(Engine):
@@ -126,6 +125,7 @@ class WarmKernelEngine(Engine):
                              kernel_name=kernel_name, log=logger, log_output=log_output,
                              stdout_file=stdout_file, stderr_file=stderr_file)
         client = PapermillNotebookClient(nb_man, km=warm.km, **final)
+        client.kc = warm.kc  # reuse the open channels: nbclient leaves a client it did not make
         try:
             result = client.execute()
         except BaseException:

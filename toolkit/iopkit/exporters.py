@@ -147,8 +147,42 @@ class ParticipantHTMLExporter(_ViewHTMLExporter):
     kind_label = "Handout"
 
 
+class _GuideOnlyHTMLExporter(_ViewHTMLExporter):
+    """The facilitator cells alone: the guide's own pages, before the handout is appended."""
+
+    export_from_notebook = None
+    keep_tags = ("facilitator",)
+
+
+def render_views(nb, resources=None):
+    """Lay out both views of an executed session notebook: (guide pages, handout pages).
+
+    The facilitator guide PDF is the guide's pages followed by the handout's, exactly as
+    participants get it, so the handout is laid out once and used twice.
+    """
+    from .pdf import render
+
+    guide_html, resources = _exporter(_GuideOnlyHTMLExporter).from_notebook_node(nb, _copy(resources))
+    handout_html, _ = _exporter(ParticipantHTMLExporter).from_notebook_node(nb, _copy(resources))
+    return render(guide_html), render(handout_html), resources
+
+
+def _copy(resources):
+    return {"metadata": dict((resources or {}).get("metadata", {}))}
+
+
+_EXPORTERS: dict = {}
+
+
+def _exporter(cls):
+    """One instance per class and process: building the Jinja environment is not free."""
+    if cls not in _EXPORTERS:
+        _EXPORTERS[cls] = cls()
+    return _EXPORTERS[cls]
+
+
 class _PDFMixin:
-    """Render the view's HTML to PDF with WeasyPrint and print CSS (no LaTeX, no browser)."""
+    """PDF through WeasyPrint and our print CSS (no LaTeX, no browser)."""
 
     # nbconvert checks the template against this, and our template makes HTML; the Jupyter
     # server still names the download .pdf from file_extension (as nbconvert's webpdf does).
@@ -158,22 +192,28 @@ class _PDFMixin:
     def _file_extension_default(self):
         return ".pdf"
 
-    def from_notebook_node(self, nb, resources=None, **kw):
-        from .pdf import html_to_pdf
-
-        html, resources = super().from_notebook_node(nb, resources, **kw)
-        pdf = html_to_pdf(html)
-        resources["output_extension"] = ".pdf"
-        return pdf, resources
-
 
 class FacilitatorPDFExporter(_PDFMixin, FacilitatorHTMLExporter):
-    """The facilitator guide as a printable PDF."""
+    """The facilitator guide as a printable PDF, with the participant handout at the end."""
 
     export_from_notebook = "Facilitator guide (PDF)"
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        from .pdf import write
+
+        guide, handout, resources = render_views(nb, resources)
+        resources["output_extension"] = ".pdf"
+        return write(guide, handout), resources
 
 
 class ParticipantPDFExporter(_PDFMixin, ParticipantHTMLExporter):
     """The participant handout as a printable PDF."""
 
     export_from_notebook = "Participant handout (PDF)"
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        from .pdf import html_to_pdf
+
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        resources["output_extension"] = ".pdf"
+        return html_to_pdf(html), resources

@@ -6,8 +6,13 @@ reading level. The validator, the tests and the before-stop hook all use it.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 #: Terms that label a person by their illness or moralize a test result, with what to say instead.
 STIGMATIZING_TERMS: dict[str, str] = {
@@ -88,16 +93,57 @@ def prose_sentences(markdown: str) -> str:
 
 
 def readability(markdown: str) -> Readability:
-    """Flesch-Kincaid grade of the prose in ``markdown`` (textstat, offline)."""
-    import textstat  # imported here: it loads a pronunciation dictionary
+    """Flesch-Kincaid grade of the prose in ``markdown`` (textstat, offline).
 
+    textstat loads a 1-second pronunciation dictionary on first use, so scores are kept
+    in a small cache (``~/.cache/iopkit/readability.json``) keyed by the text itself.
+    """
     text = prose_sentences(markdown)
     words = len(text.split())
     if not words:
         return Readability(0.0, 0, 0)
-    return Readability(
-        float(textstat.flesch_kincaid_grade(text)), int(textstat.sentence_count(text)), words
-    )
+    key = hashlib.sha256(("textstat-0.7.8\0" + text).encode("utf-8")).hexdigest()[:32]
+    cache = _score_cache()
+    if key in cache:
+        grade, sentences = cache[key]
+        return Readability(grade, sentences, words)
+    import textstat
+
+    score = Readability(float(textstat.flesch_kincaid_grade(text)), int(textstat.sentence_count(text)), words)
+    cache[key] = [score.grade, score.sentences]
+    _save_scores(cache)
+    return score
+
+
+def _cache_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "iopkit" / "readability.json"
+
+
+_SCORES: dict | None = None
+
+
+def _score_cache() -> dict:
+    global _SCORES
+    if _SCORES is None:
+        try:
+            _SCORES = json.loads(_cache_file().read_text())
+        except (OSError, ValueError):
+            _SCORES = {}
+    return _SCORES
+
+
+def _save_scores(cache: dict) -> None:
+    """Best effort, atomic: a cache that cannot be written only costs time."""
+    path = _cache_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".readability.", suffix=".tmp")
+        with os.fdopen(fd, "w") as handle:
+            json.dump(cache, handle)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 #: The highest Flesch-Kincaid grade allowed for handout prose (NIH: 8; AMA: 6, our aim).

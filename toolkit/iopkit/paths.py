@@ -5,6 +5,7 @@ in a wheel they are packed under ``iopkit/_data``. Everything else asks this mod
 """
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +28,12 @@ def data_root() -> Path:
 
 
 def curriculum_dir() -> Path:
+    """The curriculum to use: ``$IOPKIT_CURRICULUM`` if set (a program's own copy), else the shipped one."""
+    override = os.environ.get("IOPKIT_CURRICULUM")
+    return Path(override) if override else data_root() / "curriculum"
+
+
+def shipped_curriculum() -> Path:
     return data_root() / "curriculum"
 
 

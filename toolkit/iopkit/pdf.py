@@ -45,10 +45,22 @@ def _fetcher():
     return weasyprint.URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS, timeout=5)
 
 
-def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
-    """Render a print-ready HTML document to PDF bytes."""
+def render(html: str):
+    """Lay out a print-ready HTML document into pages (a WeasyPrint Document)."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html, base_url=base_url or paths.handouts_dir().as_uri() + "/",
-                               url_fetcher=_fetcher())
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return weasyprint.HTML(string=html, base_url=paths.handouts_dir().as_uri() + "/",
+                           url_fetcher=_fetcher()).render()
+
+
+def write(*documents) -> bytes:
+    """One tagged PDF (PDF/UA) of the pages of ``documents``, in order; metadata from the first."""
+    first = documents[0]
+    if len(documents) > 1:
+        first = first.copy([page for document in documents for page in document.pages])
+    return first.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render a print-ready HTML document to PDF bytes."""
+    return write(render(html))

@@ -1,0 +1,365 @@
+"""Build a cohort's packet: for each session, run the notebook template with papermill
+and export the facilitator guide and the participant handout.
+
+The build is an ordered list of small steps with the same shape (``STEPS``, below).
+``build_cohort`` validates everything first (nothing is written if any file is wrong),
+skips sessions whose inputs have not changed, builds the rest in parallel, writes every
+file atomically, keeps going when one session fails, and returns a ``BuildResult``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, paths
+from .errors import SessionBuildError, TemplateMissingError
+
+TEMPLATE = "session.ipynb"
+KERNEL = "python3"
+ENGINE = "iopkit_warm"
+MANIFEST = ".build.json"
+
+
+def notebook_parameters(cohort_file: Path, position: int, curriculum_dir: Path | None) -> dict:
+    """Exactly the names in the template's ``parameters`` cell (a test holds them together).
+
+    Nothing about a participant ever goes here: papermill writes parameters into the
+    executed notebook's metadata.
+    """
+    return {
+        "cohort_file": str(cohort_file),
+        "position": int(position),
+        "curriculum_dir": str(curriculum_dir) if curriculum_dir else "",
+    }
+
+
+# ------------------------------------------------------------------ results
+
+@dataclass
+class SessionResult:
+    position: int
+    title: str
+    status: str  # "built", "unchanged" or "failed"
+    message: str = ""
+    seconds: float = 0.0
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildResult:
+    cohort_name: str
+    out_dir: Path
+    sessions: list[SessionResult]
+    extras: list[str] = field(default_factory=list)
+    extra_failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[SessionResult]:
+        return [s for s in self.sessions if s.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.extra_failures
+
+    def summary(self) -> str:
+        built = sum(s.status == "built" for s in self.sessions)
+        same = sum(s.status == "unchanged" for s in self.sessions)
+        lines = [f"{self.cohort_name}: {built} session{'s' if built != 1 else ''} built, "
+                 f"{same} unchanged, {len(self.failed)} failed, in {self.seconds:.1f} s. Output: {self.out_dir}"]
+        for name in self.extras:
+            lines.append(f"  also wrote {name}")
+        for s in self.failed:
+            lines.append(f"  FAILED session {s.position} ({s.title}): {s.message}")
+        for message in self.extra_failures:
+            lines.append(f"  FAILED {message}")
+        if not self.ok:
+            lines.append("Fix what each FAILED line names, then run the same command again: "
+                         "sessions that were built are kept and will not be built again.")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ fingerprints
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _tree_bytes(folder: Path, pattern: str) -> list[bytes]:
+    return [p.relative_to(folder).as_posix().encode() + p.read_bytes() for p in sorted(folder.rglob(pattern))
+            if p.is_file() and "__pycache__" not in p.parts]
+
+
+def shared_fingerprint(curriculum_root: Path, cohort_path: Path, logo: Path | None) -> str:
+    """What every session's documents depend on: code, templates, program, bibliography, cohort."""
+    package = Path(__file__).parent
+    parts = [__version__.encode()]
+    parts += _tree_bytes(package, "*.py")
+    parts += _tree_bytes(paths.notebooks_dir(), "*.ipynb")
+    parts += _tree_bytes(paths.handouts_dir(), "*")
+    for name in ("program.yaml", "references.yaml", "techniques.yaml"):
+        parts.append((curriculum_root / name).read_bytes())
+    parts.append(cohort_path.read_bytes())
+    if logo and logo.is_file():
+        parts.append(logo.read_bytes())
+    return _digest(*parts)
+
+
+def session_fingerprint(shared: str, item) -> str:
+    return _digest(shared, item.source.read_bytes(), str(item.position), str(item.total),
+                   item.start.isoformat(), ",".join(str(b.minutes) for b in item.blocks))
+
+
+def _is_current(folder: Path, fingerprint: str, files: tuple[str, ...]) -> bool:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return False
+    return manifest.get("fingerprint") == fingerprint and all((folder / f).is_file() for f in files)
+
+
+# ------------------------------------------------------------------ atomic writes
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write to a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------ one session
+
+#: The files each session folder holds when its build succeeded.
+SESSION_FILES = ("session.ipynb", "facilitator-guide.pdf", "handout.pdf")
+
+
+@dataclass(frozen=True)
+class SessionTask:
+    position: int
+    title: str
+    cohort_file: str
+    curriculum_dir: str
+    out_dir: str
+    fingerprint: str
+
+
+# The steps of one session's build, in order. Each takes and returns the work dict.
+# execute comes first (the views come from the executed notebook); render lays out
+# both views from it; write_pdfs uses the layout (the facilitator exporter in JupyterLab
+# runs the same render_views and write, so both give the same PDF); publish comes last
+# (it moves the finished files into place, then records the manifest).
+
+def step_execute(work: dict) -> dict:
+    import papermill
+
+    task: SessionTask = work["task"]
+    template = paths.notebooks_dir() / TEMPLATE
+    params = notebook_parameters(Path(task.cohort_file), task.position,
+                                 Path(task.curriculum_dir) if task.curriculum_dir else None)
+    staged = work["staging"] / "session.ipynb"
+    try:
+        work["nb"] = papermill.execute_notebook(
+            str(template), str(staged), parameters=params, engine_name=ENGINE, kernel_name=KERNEL,
+            progress_bar=False, request_save_on_cell_execute=False, log_output=False,
+        )
+    except papermill.PapermillExecutionError as exc:
+        raise SessionBuildError(f"session {task.position}", _plain(exc), notebook=staged) from None
+    return work
+
+
+def _plain(exc) -> str:
+    """The notebook's own error message, without the traceback."""
+    text = (getattr(exc, "evalue", "") or str(exc)).strip()
+    return text.splitlines()[0] if text else "the notebook stopped with an error"
+
+
+def step_render(work: dict) -> dict:
+    """Lay out the guide and the handout (the handout once: the guide ends with it)."""
+    from .exporters import render_views
+
+    resources = {"metadata": {"name": f"session-{work['task'].position:02d}"}}
+    work["guide"], work["handout"], _ = render_views(work["nb"], resources)
+    return work
+
+
+def step_write_pdfs(work: dict) -> dict:
+    from .pdf import write
+
+    (work["staging"] / "facilitator-guide.pdf").write_bytes(write(work["guide"], work["handout"]))
+    (work["staging"] / "handout.pdf").write_bytes(write(work["handout"]))
+    return work
+
+
+def step_publish(work: dict) -> dict:
+    """Move each finished file into the session folder, then record the manifest."""
+    task: SessionTask = work["task"]
+    folder = Path(task.out_dir) / f"session-{task.position:02d}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in SESSION_FILES:
+        os.replace(work["staging"] / name, folder / name)
+    write_atomic(folder / MANIFEST, json.dumps({"fingerprint": task.fingerprint, "files": list(SESSION_FILES),
+                                                "iopkit": __version__}, indent=1))
+    work["files"] = [str(folder / n) for n in SESSION_FILES]
+    return work
+
+
+STEPS = (step_execute, step_render, step_write_pdfs, step_publish)
+
+
+def build_session(task: SessionTask) -> SessionResult:
+    """Run every step for one session; on failure remove its partial output and keep the notebook."""
+    started = time.perf_counter()
+    out_dir = Path(task.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{task.position:02d}-", dir=out_dir))
+    work = {"task": task, "staging": staging}
+    try:
+        for step in STEPS:
+            work = step(work)
+        return SessionResult(task.position, task.title, "built", seconds=time.perf_counter() - started,
+                             files=work["files"])
+    except Exception as exc:  # one session's failure must not stop the others
+        message = str(exc) if isinstance(exc, SessionBuildError) else f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, SessionBuildError):
+            message = message.split(": ", 1)[-1]
+        kept = _keep_failed_notebook(out_dir, task.position, staging / "session.ipynb")
+        if kept:
+            message += f" (the notebook, with the error at its top: {kept})"
+        (out_dir / f"session-{task.position:02d}" / MANIFEST).unlink(missing_ok=True)
+        return SessionResult(task.position, task.title, "failed", message, time.perf_counter() - started)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _keep_failed_notebook(out_dir: Path, position: int, staged: Path) -> Path | None:
+    if not staged.is_file():
+        return None
+    target = out_dir / "failed" / f"session-{position:02d}.ipynb"
+    write_atomic(target, staged.read_bytes())
+    return target
+
+
+def warm_engine():
+    """The warm-kernel engine, as papermill registered it from our entry point.
+
+    papermill imports ``iopkit.engine`` itself while it starts; importing that module
+    before papermill would be circular, so we always ask papermill for it.
+    """
+    from papermill.engines import papermill_engines
+
+    return papermill_engines.get_engine(ENGINE)
+
+
+def _worker_init() -> None:
+    """Each worker process: quiet logs, and a warm kernel started before the first session."""
+    import logging
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    import multiprocessing.util
+
+    engine = warm_engine()
+    engine.kernel(KERNEL)
+    # Pool workers leave through multiprocessing, which skips atexit: shut the kernel down here.
+    multiprocessing.util.Finalize(engine, engine.shutdown, exitpriority=10)
+
+
+# ------------------------------------------------------------------ the whole cohort
+
+def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = None, jobs: int | None = None,
+                 force: bool = False, progress: bool = False, curriculum_dir: Path | None = None) -> BuildResult:
+    """Validate, plan and build a cohort's packet; see the module docstring."""
+    from .cohort import load_cohort
+    from .curriculum import load_curriculum
+    from .plan import parse_selection, plan_cohort
+
+    started = time.perf_counter()
+    curriculum = load_curriculum(curriculum_dir)
+    cohort = load_cohort(cohort_file, curriculum=curriculum)
+    plan = plan_cohort(cohort, curriculum)
+    chosen = parse_selection(sessions, len(plan.sessions))
+    template = paths.notebooks_dir() / TEMPLATE
+    if not template.is_file():
+        raise TemplateMissingError(f"The notebook template is missing: {template}. Reinstall iopkit.")
+    out_dir = Path(out) if out else Path("build") / cohort.slug
+    out_dir = out_dir.resolve()
+    logo = cohort.folder / cohort.program.logo if cohort.program.logo else None
+    shared = shared_fingerprint(curriculum.root, cohort.path, logo)
+
+    # The notebooks get the curriculum folder only when it is not the shipped one.
+    custom_root = "" if curriculum.root == paths.shipped_curriculum().resolve() else str(curriculum.root)
+    results: dict[int, SessionResult] = {}
+    tasks: list[SessionTask] = []
+    for position in chosen:
+        item = plan.at(position)
+        fingerprint = session_fingerprint(shared, item)
+        folder = out_dir / f"session-{position:02d}"
+        if not force and _is_current(folder, fingerprint, SESSION_FILES):
+            results[position] = SessionResult(position, item.session.title, "unchanged")
+            continue
+        tasks.append(SessionTask(position, item.session.title, str(cohort.path), custom_root, str(out_dir),
+                                 fingerprint))
+
+    for result in _run(tasks, jobs, progress):
+        results[result.position] = result
+
+    result = BuildResult(cohort.cohort.name, out_dir, [results[p] for p in sorted(results)])
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run(tasks: list[SessionTask], jobs: int | None, progress: bool):
+    if not tasks:
+        return []
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(tasks), unit="session", desc="Building", leave=False)
+    done = []
+    try:
+        if jobs == 1:
+            _worker_init()
+            for task in tasks:
+                done.append(build_session(task))
+                if bar:
+                    bar.update()
+        else:
+            import multiprocessing
+
+            # Import the heavy libraries once, here: forked workers inherit them.
+            import papermill  # noqa: F401
+            from . import exporters, pdf  # noqa: F401
+            import weasyprint  # noqa: F401
+
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_worker_init) as pool:
+                futures = [pool.submit(build_session, task) for task in tasks]
+                for future in as_completed(futures):
+                    done.append(future.result())
+                    if bar:
+                        bar.update()
+    finally:
+        if bar:
+            bar.close()
+        if jobs == 1:
+            warm_engine().shutdown()
+    return done
