@@ -85,7 +85,7 @@ class Schedule(Model):
     meeting_days: list[Weekday] = Field(min_length=2, max_length=5)
     start_time: Clock
     session_minutes: int = Field(default=180, ge=60, le=300)
-    break_minutes: int = Field(default=15, ge=0, le=60)
+    break_minutes: int = Field(default=15, ge=0)
     time_zone: Text = "America/New_York"
     holidays: Holidays | None = None
     closures: list[dt.date] = []
@@ -199,9 +199,9 @@ def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
     from . import plan  # the calendar rules live with the calendar
 
     s = cohort.schedule
-    if s.break_minutes >= s.session_minutes:
+    if s.break_minutes * 2 > s.session_minutes:
         collector.add(source, ("schedule", "break_minutes"), s.break_minutes,
-                      f"fewer minutes than the session ({s.session_minutes})")
+                      f"at most half the session length ({s.session_minutes // 2} of its {s.session_minutes} minutes)")
     if s.session_minutes % 5:
         collector.add(source, ("schedule", "session_minutes"), s.session_minutes, "a multiple of 5")
     if s.break_minutes % 5:

@@ -14,7 +14,7 @@ from typing import Iterable
 import pydantic
 
 from . import language, paths
-from .errors import Problem, UnknownSessionError, ValidationError, describe
+from .errors import Problem, UnknownSessionError, ValidationError, describe, display_path
 from .schema import (
     REQUIRED_BLOCKS,
     WIDGETS,
@@ -82,11 +82,7 @@ class Collector:
 
 
 def _display(path: Path) -> str:
-    """Paths relative to the working folder read best; fall back to the full path."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return display_path(path)
 
 
 def field_name(loc: Iterable) -> str:

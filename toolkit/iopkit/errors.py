@@ -86,7 +86,15 @@ class BuildFailed(IopkitError):
 
 def problem(file: str | Path, field: str, got: object, expected: str, line: int | None = None) -> Problem:
     """Shorthand used by loaders: quote what we got the way a person would read it."""
-    return Problem(str(file), line, field, describe(got), expected)
+    return Problem(display_path(file), line, field, describe(got), expected)
+
+
+def display_path(path: str | Path) -> str:
+    """A path as a counselor reads it best: relative to the working folder when it is inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def describe(value: object) -> str:

@@ -5,6 +5,7 @@ field's path (``("agenda", 2, "minutes")``) to the line it starts on.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,12 +91,27 @@ def read_toml(path: Path) -> Source:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
         message = str(exc).split(" (at line")[0]
         raise ValidationError(
             [problem(path, "TOML", message, "valid TOML (put text in quotes, one setting per line)", line)]
         ) from None
     return Source(path, data, _toml_lines(text))
+
+
+def _strip_comment(line: str) -> str:
+    """Drop a trailing ``# comment`` that is not inside a quoted string."""
+    quote = None
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            return line[:i]
+    return line
 
 
 def _toml_lines(text: str) -> dict[Path_, int]:
@@ -104,7 +120,7 @@ def _toml_lines(text: str) -> dict[Path_, int]:
     table: Path_ = ()
     counts: dict[Path_, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
+        line = _strip_comment(raw).strip()
         if not line or line.startswith("#"):
             continue
         if line.startswith("[[") and line.endswith("]]"):

@@ -1,0 +1,173 @@
+"""A real build of session 1 for the example cohort, read back as a counselor would read it."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ROOT, pdf_text, run_cli
+from iopkit.cohort import load_cohort
+from iopkit.curriculum import load_curriculum
+from iopkit.plan import plan_cohort
+from iopkit.views import clock, long_date
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """`iopkit build cohorts/example.toml --sessions 1`, once for the module."""
+    work = tmp_path_factory.mktemp("build")
+    for name in ("example.toml", "riverbend-logo.png"):
+        shutil.copy(ROOT / "cohorts" / name, work / name)
+    result = run_cli("build", "example.toml", "--sessions", "1", cwd=work)
+    assert result.returncode == 0, result.stderr + result.stdout
+    curriculum = load_curriculum()
+    plan = plan_cohort(load_cohort(work / "example.toml", curriculum=curriculum), curriculum)
+    return {"dir": work / "build" / "example" / "session-01", "item": plan.at(1), "work": work, "result": result}
+
+
+def test_session_folder_holds_the_three_documents(built):
+    names = sorted(p.name for p in built["dir"].iterdir())
+    assert names == [".build.json", "facilitator-guide.pdf", "handout.pdf", "session.ipynb"]
+    assert "1 session built" in built["result"].stdout
+
+
+def test_guide_has_title_date_and_clock_time_of_every_block(built):
+    item = built["item"]
+    text = pdf_text(built["dir"] / "facilitator-guide.pdf")
+    flat = re.sub(r"\s+", " ", text)
+    assert item.session.title.split(":")[0] in flat
+    assert long_date(item.date) in flat  # Monday, January 4, 2027
+    assert "Session 1 of 36" in flat
+    assert "Riverbend Recovery Center" in flat
+    for block in item.blocks:
+        assert f"{clock(block.start)}–{clock(block.end)}" in flat, block.block.title
+    for line in item.session.discussion_prompts[:2]:
+        assert line.split()[0] in flat
+    assert "Page 1 of" in flat
+
+
+def test_handout_has_the_crisis_box_and_no_facilitator_content(built):
+    item = built["item"]
+    session = item.session
+    text = re.sub(r"\s+", " ", pdf_text(built["dir"] / "handout.pdf"))
+    assert session.handout.title in text
+    assert long_date(item.date) in text and "Session 1 of 36" in text
+    assert "988" in text and "1-800-662-4357" in text and "741741" in text
+    assert "(507) 555-0142" in text  # the cohort's own clinic number, next to the national ones
+    assert session.handout.worksheet.title in text
+    # Nothing meant for the facilitator, and no code.
+    for secret in [session.facilitator_notes, session.new_member_bridge] + [m.response for m in session.hard_moments]:
+        first_sentence = re.sub(r"\s+", " ", secret.strip()).split(". ")[0][:60]
+        assert first_sentence not in text
+    for marker in ("Do:", "Run of show", "Fidelity", "SessionView", "import ", "view.", "cohort_file"):
+        assert marker not in text
+
+
+def test_pdfs_are_letter_size_tagged_and_titled(built):
+    from pypdf import PdfReader
+
+    for name, kind in (("facilitator-guide.pdf", "Facilitator guide"), ("handout.pdf", "Handout")):
+        reader = PdfReader(str(built["dir"] / name))
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # US Letter in points
+        assert reader.metadata.title.startswith("Session 1 of 36") and kind in reader.metadata.title
+        assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for screen readers
+
+
+def test_executed_notebook_keeps_no_participant_information(built):
+    nb = nbformat.read(built["dir"] / "session.ipynb", as_version=4)
+    params = nb.metadata["papermill"]["parameters"]
+    assert set(params) == {"cohort_file", "position", "curriculum_dir"}
+
+
+def test_rebuild_with_nothing_changed_is_skipped_quickly(built):
+    started = time.perf_counter()
+    result = run_cli("build", "example.toml", "--sessions", "1", cwd=built["work"])
+    assert result.returncode == 0
+    assert "0 sessions built, 1 unchanged" in result.stdout
+    assert time.perf_counter() - started < 10  # generous: the benchmark measures the real number
+
+
+def test_a_failed_session_does_not_stop_the_others_and_leaves_nothing_half_written(curriculum_copy, example_cohort,
+                                                                                   tmp_path):
+    """Session 2 cannot be built (its file is only an outline): session 1 is built, 2 is reported."""
+    session2 = next((curriculum_copy / "sessions").glob("02-*.yaml"))
+    data = session2.read_text()
+    keep = ["schema", "status", "id", "number", "title", "week", "phase", "approaches", "audience", "techniques",
+            "objectives"]
+    import yaml
+
+    outline = {k: v for k, v in yaml.safe_load(data).items() if k in keep}
+    outline["status"] = "outline"
+    session2.write_text(yaml.safe_dump(outline, sort_keys=False))
+    out = tmp_path / "out"
+    result = run_cli("build", str(example_cohort), "--curriculum", str(curriculum_copy), "--sessions", "1-2",
+                     "--out", str(out), "--jobs", "2")
+    assert result.returncode == 1
+    assert "1 session built, 0 unchanged, 1 failed" in result.stdout
+    assert "FAILED session 2" in result.stdout and "outline" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert (out / "session-01" / "handout.pdf").is_file()
+    assert not (out / "session-02").exists() or not any((out / "session-02").iterdir())
+    failed = nbformat.read(out / "failed" / "session-02.ipynb", as_version=4)
+    assert "papermill-error-cell-tag" in failed.cells[0].metadata.get("tags", [])
+    leftovers = [p for p in out.rglob("*") if p.name.startswith(".staging") or p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_an_edited_session_is_rebuilt_and_the_others_are_not(curriculum_copy, example_cohort, tmp_path):
+    out = tmp_path / "out"
+    args = ("build", str(example_cohort), "--curriculum", str(curriculum_copy), "--sessions", "1", "--out", str(out))
+    assert run_cli(*args).returncode == 0
+    session1 = next((curriculum_copy / "sessions").glob("01-*.yaml"))
+    session1.write_text(session1.read_text().replace("\nhomework: |\n", "\nhomework: |\n  Bring this sheet next time.\n", 1))
+    result = run_cli(*args)
+    assert "1 session built" in result.stdout, result.stdout + result.stderr
+    assert "Bring this sheet next time." in pdf_text(out / "session-01" / "handout.pdf")
+
+
+def test_unknown_session_number_exits_2(example_cohort):
+    result = run_cli("build", str(example_cohort), "--sessions", "40")
+    assert result.returncode == 2
+    assert "--sessions: got 40, expected numbers from 1 to 36" in result.stderr
+
+
+def test_missing_template_is_a_plain_error(monkeypatch, example_cohort, tmp_path, capsys):
+    from iopkit import cli, paths
+
+    monkeypatch.setattr(paths, "notebooks_dir", lambda: tmp_path / "nowhere")
+    code = cli.main(["build", str(example_cohort), "--sessions", "1", "--out", str(tmp_path / "out")])
+    assert code == 1
+    assert "The notebook template is missing" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path):
+    """Two notebooks in one warm kernel: the second sees nothing the first defined or changed."""
+    import papermill
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from iopkit.build import warm_engine
+
+    first = new_notebook(cells=[new_code_cell("secret = 'from session A'\nimport os\nos.environ['IOPKIT_LEAK'] = '1'\n"
+                                              "os.chdir('/')")])
+    second = new_notebook(cells=[new_code_cell("import os\nprint('secret' in dir(), 'IOPKIT_LEAK' in os.environ, "
+                                               "os.getcwd() == '/')")])
+    for nb in (first, second):
+        nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    try:
+        papermill.execute_notebook(first, str(tmp_path / "a.ipynb"), engine_name="iopkit_warm", progress_bar=False)
+        kernel_before = warm_engine()._kernel.km.kernel.pid
+        out = papermill.execute_notebook(second, str(tmp_path / "b.ipynb"), engine_name="iopkit_warm",
+                                         progress_bar=False)
+        assert warm_engine()._kernel.km.kernel.pid == kernel_before  # the same, warm kernel
+    finally:
+        warm_engine().shutdown()
+    assert out.cells[0].outputs[0]["text"].strip() == "False False False"
