@@ -321,8 +321,43 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
         results[result.position] = result
 
     result = BuildResult(cohort.cohort.name, out_dir, [results[p] for p in sorted(results)])
+    fingerprints = {item.position: session_fingerprint(shared, item) for item in plan.sessions}
+    _write_packet(plan, out_dir, shared, fingerprints, force, result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+PACKET_MANIFEST = ".packet.json"
+
+
+def _write_packet(plan, out_dir: Path, shared: str, fingerprints: dict[int, str], force: bool,
+                  result: BuildResult) -> None:
+    """The calendar always; the binder and workbook once every session of the plan is current."""
+    from . import packet
+
+    complete = all(_is_current(out_dir / f"session-{p:02d}", f, SESSION_FILES) for p, f in fingerprints.items())
+    key = _digest(shared, json.dumps(fingerprints, sort_keys=True), str(complete))
+    names = [packet.CALENDAR_ICS, packet.CALENDAR_PDF] + ([packet.BINDER, packet.WORKBOOK] if complete else [])
+    manifest = out_dir / PACKET_MANIFEST
+    try:
+        current = json.loads(manifest.read_text()).get("fingerprint") == key
+    except (OSError, ValueError):
+        current = False
+    if current and not force and all((out_dir / n).is_file() for n in names):
+        return
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written = packet.write_packet(plan, out_dir, complete)
+    except Exception as exc:  # the sessions are built; say what is missing and how to retry
+        result.extra_failures.append(f"the calendar, binder or workbook could not be written ({type(exc).__name__}: "
+                                     f"{exc}); the session folders are complete")
+        manifest.unlink(missing_ok=True)
+        return
+    write_atomic(manifest, json.dumps({"fingerprint": key, "files": written}))
+    result.extras += written
+    if not complete:
+        result.extras.append("(the facilitator binder and participant workbook are made once all "
+                             f"{len(fingerprints)} sessions are built)")
 
 
 def _run(tasks: list[SessionTask], jobs: int | None, progress: bool):

@@ -64,6 +64,32 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.add_argument("--curriculum", type=Path, help="a curriculum folder other than the one iopkit ships")
     b.set_defaults(func=cmd_build)
+    j = sub.add_parser("join", help="list the 36 sessions a person joining on a date will attend (no name needed)")
+    j.add_argument("cohort", type=Path, help="the cohort file")
+    j.add_argument("--date", required=True, help="the day the person joins, like 2027-02-10")
+    j.add_argument("--pdf", type=Path, metavar="FILE", help="also write the schedule as a PDF for the person")
+    j.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
+    j.set_defaults(func=cmd_join)
+
+    n = sub.add_parser("new-cohort", help="write a new, commented cohort file (asks, or takes flags)")
+    n.add_argument("path", type=Path, help="where to write it, for example cohorts/evening.toml")
+    n.add_argument("--program", default="", help="program name")
+    n.add_argument("--name", default="", help="group name")
+    n.add_argument("--facilitators", default="", help="facilitators, separated by commas")
+    n.add_argument("--start", default="", help="first session date, like 2027-01-04")
+    n.add_argument("--days", default="", help="meeting days, like Monday,Wednesday,Friday")
+    n.add_argument("--time", default="", help="start time, like 9:00 AM")
+    n.add_argument("--time-zone", default="", help="time zone, like America/Chicago")
+    n.add_argument("--minutes", type=int, default=180, help="session length in minutes (default 180)")
+    n.add_argument("--break-minutes", type=int, default=15, help="break length in minutes (default 15)")
+    n.add_argument("--state", default="", help="state or province code for holidays, like MN")
+    n.add_argument("--country", default="US", help="country code for holidays (default US)")
+    where = n.add_mutually_exclusive_group()
+    where.add_argument("--address", default="", help="where the group meets in person")
+    where.add_argument("--telehealth", action="store_true", help="the group meets on video")
+    n.add_argument("--platform", default="", help="the video platform, for telehealth")
+    n.add_argument("--force", action="store_true", help="replace the file if it exists")
+    n.set_defaults(func=cmd_new_cohort)
     return p
 
 
@@ -144,6 +170,54 @@ def cmd_coverage(args) -> int:
               file=sys.stderr)
         return 1
     print(f"\nAll {len(rows)} required techniques are taught.", file=sys.stderr)
+    return 0
+
+
+def cmd_join(args) -> int:
+    import datetime as dt
+
+    from .cohort import load_cohort
+    from .errors import IopkitError
+    from .plan import plan_join
+
+    try:
+        joined = dt.date.fromisoformat(args.date)
+    except ValueError:
+        raise IopkitError(f'--date: got "{args.date}", expected a date written like 2027-02-10') from None
+    curriculum = _curriculum(args)
+    cohort = load_cohort(args.cohort, curriculum=curriculum)
+    join = plan_join(cohort, curriculum, joined)
+    print(f"Joining {cohort.cohort.name} on {joined:%A, %B} {joined.day}, {joined.year}: "
+          f"{len(join.sessions)} sessions, first on {join.sessions[0].date:%a %b} {join.sessions[0].date.day}, "
+          f"last on {join.finish:%a %b} {join.finish.day}, {join.finish.year}.")
+    for n, item in enumerate(join.sessions, 1):
+        print(f"{n:>2}  {item.date:%a %b %d, %Y}  {item.start:%I:%M %p}  {item.session.title}")
+    if args.pdf:
+        from .build import write_atomic
+        from .packet import join_pdf
+
+        write_atomic(args.pdf, join_pdf(join))
+        print(f"Wrote {args.pdf}")
+    return 0
+
+
+def cmd_new_cohort(args) -> int:
+    from .newcohort import Answers, ask, write_cohort
+
+    answers = Answers(
+        program=args.program, name=args.name,
+        facilitators=[f.strip() for f in args.facilitators.split(",") if f.strip()],
+        start=args.start, days=[d.strip() for d in args.days.split(",") if d.strip()], time=args.time,
+        time_zone=args.time_zone, minutes=args.minutes, break_minutes=args.break_minutes,
+        telehealth=args.telehealth, address=args.address, platform=args.platform, country=args.country,
+        state=args.state,
+    )
+    if sys.stdin.isatty():
+        answers = ask(answers)
+    elif not answers.time_zone:
+        answers.time_zone = "America/New_York"
+    path = write_cohort(args.path, answers, force=args.force)
+    print(f"Wrote {path}. Check it with: iopkit validate {path}   Build with: iopkit build {path}")
     return 0
 
 

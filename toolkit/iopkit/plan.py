@@ -307,3 +307,52 @@ def parse_selection(text: str | None, total: int) -> list[int]:
             )
         chosen.update(range(low, high + 1))
     return sorted(chosen)
+
+
+# ---------------------------------------------------------------- rolling admission
+
+@dataclass(frozen=True)
+class JoinPlan:
+    """The sessions a person joining on ``joined`` attends, in order (no name needed)."""
+
+    cohort: Cohort
+    joined: dt.date
+    sessions: tuple[PlannedSession, ...]  # position is the curriculum position; date is when they attend it
+
+    @property
+    def finish(self) -> dt.date:
+        return self.sessions[-1].date
+
+
+def plan_join(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
+    """The group runs the curriculum round and round; a person joins at the next meeting and
+    stays for one full round, so they finish with the session just before the one they joined at."""
+    from .errors import IopkitError
+
+    items = sequence(cohort, curriculum)
+    count = len(items)
+    if joined < cohort.schedule.start_date:
+        raise IopkitError(f"--date: got {joined.isoformat()}, expected a date on or after the group's start date "
+                          f"({cohort.schedule.start_date.isoformat()}, in {cohort.path})")
+    dates: list[dt.date] = []
+    rounds = 2
+    while True:
+        dates = meeting_dates(cohort, count * rounds)
+        later = [i for i, d in enumerate(dates) if d >= joined]
+        if later and len(dates) - later[0] >= count:
+            break
+        if len(dates) < count * rounds or rounds > 60:
+            raise IopkitError(
+                f"--date: got {joined.isoformat()}, but the schedule in {cohort.path} has no room for "
+                f"{count} sessions after it (its step_down ends). Choose an earlier date or extend the schedule.")
+        rounds += 1
+    first = later[0]
+    zone = ZoneInfo(cohort.schedule.time_zone)
+    s = cohort.schedule
+    planned = []
+    for index in range(first, first + count):
+        session, path, custom = items[index % count]
+        start = dt.datetime.combine(dates[index], s.start_time, tzinfo=zone)
+        planned.append(PlannedSession(index % count + 1, count, session, path, custom, dates[index], start,
+                                      start + dt.timedelta(minutes=s.session_minutes), ()))
+    return JoinPlan(cohort, joined, tuple(planned))

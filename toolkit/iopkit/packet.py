@@ -1,0 +1,223 @@
+"""The cohort-wide parts of a packet: the calendar (.ics and a one-page PDF), the
+facilitator binder (every guide, with contents and bookmarks) and the participant
+workbook (a cover, contents and every handout).
+
+Each ``write_*`` function takes the cohort's plan and the output folder and writes one
+file atomically. The binder and the workbook are made from the session PDFs the build
+wrote, so they are assembled only when every session of the plan is current.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+from .build import write_atomic
+from .plan import Plan
+from .views import clock, esc, logo_data_uri, long_date, short_date
+
+CALENDAR_ICS = "calendar.ics"
+CALENDAR_PDF = "calendar.pdf"
+BINDER = "facilitator-binder.pdf"
+WORKBOOK = "participant-workbook.pdf"
+
+
+def _where(plan: Plan) -> str:
+    c = plan.cohort
+    if c.telehealth:
+        return f"Telehealth ({c.location.platform})" if c.location.platform else "Telehealth"
+    return c.location.address
+
+
+def calendar_ics(plan: Plan) -> bytes:
+    """One event per session, in the cohort's time zone, that imports into common calendar programs."""
+    from icalendar import Calendar, Event
+
+    c = plan.cohort
+    cal = Calendar()
+    cal.add("prodid", "-//iopkit//IOP session calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{c.program.name}: {c.cohort.name}")
+    cal.add("x-wr-timezone", c.schedule.time_zone)
+    stamp = dt.datetime(plan.sessions[0].date.year, 1, 1, tzinfo=dt.timezone.utc)
+    for item in plan.sessions:
+        event = Event()
+        uid = hashlib.sha1(f"{c.slug}|{item.position}|{item.date}".encode()).hexdigest()[:20]
+        event.add("uid", f"{uid}@iopkit")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.start)
+        event.add("dtend", item.end)
+        event.add("summary", f"IOP session {item.position} of {item.total}: {item.session.title}")
+        event.add("location", _where(plan))
+        event.add("description", f"{c.cohort.name}. Facilitators: {', '.join(c.cohort.facilitators)}.")
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _document(title: str, body: str, accent: str, view: str = "facilitator") -> str:
+    from .pdf import print_css
+
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+            f"<style>{print_css()}</style><style>.iopkit-doc {{ --accent: {esc(accent)}; }}</style></head>"
+            f'<body class="iopkit-print view-{view}">{body}</body></html>')
+
+
+def _runhead(program: str, session: str, kind: str) -> str:
+    return (f'<div class="runhead" aria-hidden="true"><span class="rh-program">{esc(program)}</span>'
+            f'<span class="rh-session">{esc(session)}</span><span class="rh-kind">{esc(kind)}</span></div>')
+
+
+def calendar_pdf(plan: Plan) -> bytes:
+    """The whole schedule on one printable page, by week."""
+    from .pdf import html_to_pdf
+
+    c = plan.cohort
+    rows = []
+    first_monday = plan.sessions[0].date - dt.timedelta(days=plan.sessions[0].date.weekday())
+    for item in plan.sessions:
+        week = (item.date - first_monday).days // 7 + 1
+        rows.append(f"<tr><td>{week}</td><td>{item.position}</td><td>{esc(short_date(item.date))}</td>"
+                    f"<td>{clock(item.start)}–{clock(item.end)}</td><td>{esc(item.session.title)}</td></tr>")
+    logo = (f'<img class="logo" src="{logo_data_uri(c.folder / c.program.logo)}" alt="">' if c.program.logo else "")
+    body = (
+        f'<section class="iopkit-doc calendar">{_runhead(c.program.name, c.cohort.name, "Calendar")}'
+        f'<div class="brand">{logo}<span class="program">{esc(c.program.name)}</span></div>'
+        f"<h1>{esc(c.cohort.name)}: session calendar</h1>"
+        f'<p class="muted">{esc(_where(plan))} · {plan.sessions[0].start.strftime("%Z")} · '
+        f"{len(plan.sessions)} sessions from {esc(long_date(plan.sessions[0].date))} "
+        f"to {esc(long_date(plan.finish))}</p>"
+        f'<table class="calendar-table"><thead><tr><th>Week</th><th>#</th><th>Date</th><th>Time</th><th>Session</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></section>"
+    )
+    return html_to_pdf(_document(f"{c.cohort.name}: session calendar", body, c.program.accent_color))
+
+
+def _contents_pdf(title: str, subtitle: str, entries: list[tuple[str, str, int]], plan: Plan, kind: str,
+                  cover: str = "") -> bytes:
+    from .pdf import html_to_pdf
+
+    c = plan.cohort
+    rows = "".join(f'<tr><td class="n">{esc(n)}</td><td>{esc(t)}</td><td class="pg">{p}</td></tr>'
+                   for n, t, p in entries)
+    body = (f'<section class="iopkit-doc contents">{_runhead(c.program.name, c.cohort.name, kind)}{cover}'
+            f"<h1>{esc(title)}</h1><p class=\"muted\">{esc(subtitle)}</p>"
+            f'<table class="toc"><thead><tr><th>Session</th><th>Title</th><th>Page</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></section>")
+    return html_to_pdf(_document(title, body, c.program.accent_color))
+
+
+def _assemble(front: bytes, parts: list[tuple[str, Path]], front_title: str) -> bytes:
+    """Front matter, then each part's pages, with a PDF bookmark for each (qpdf, through pikepdf)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(front)) as out:
+        marks = [(front_title, 0)]
+        sources = []
+        for title, path in parts:
+            source = pikepdf.open(path)
+            sources.append(source)
+            marks.append((title, len(out.pages)))
+            out.pages.extend(source.pages)
+        with out.open_outline() as outline:
+            outline.root.clear()  # the front matter's own heading bookmarks give way to ours
+            outline.root.extend(pikepdf.OutlineItem(title, page) for title, page in marks)
+        out.Root.PageMode = pikepdf.Name.UseOutlines
+        buffer = io.BytesIO()
+        out.save(buffer)
+        for source in sources:
+            source.close()
+        return buffer.getvalue()
+
+
+def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, title: str, subtitle: str, kind: str,
+                             cover: str = "") -> bytes:
+    import pikepdf
+
+    parts, counts = [], []
+    for item in plan.sessions:
+        path = out_dir / f"session-{item.position:02d}" / filename
+        parts.append((f"Session {item.position}: {item.session.title}", path))
+        with pikepdf.open(path) as pdf:
+            counts.append(len(pdf.pages))
+    # Lay the contents out once to learn its length, then number the pages after it.
+    entries = [(str(i.position), i.session.title, 0) for i in plan.sessions]
+    with pikepdf.open(io.BytesIO(_contents_pdf(title, subtitle, entries, plan, kind, cover))) as draft:
+        front_pages = len(draft.pages)
+    page, numbered = front_pages + 1, []
+    for item, count in zip(plan.sessions, counts):
+        numbered.append((str(item.position), item.session.title, page))
+        page += count
+    front = _contents_pdf(title, subtitle, numbered, plan, kind, cover)
+    return _assemble(front, parts, "Contents")
+
+
+def binder_pdf(plan: Plan, out_dir: Path) -> bytes:
+    c = plan.cohort
+    return _assembled_with_contents(
+        plan, out_dir, "facilitator-guide.pdf", f"Facilitator binder: {c.cohort.name}",
+        f"{c.program.name} · {len(plan.sessions)} sessions, {long_date(plan.sessions[0].date)} to "
+        f"{long_date(plan.finish)} · Facilitators: {', '.join(c.cohort.facilitators)}", "Facilitator binder")
+
+
+def workbook_pdf(plan: Plan, out_dir: Path) -> bytes:
+    c = plan.cohort
+    logo = (f'<img class="cover-logo" src="{logo_data_uri(c.folder / c.program.logo)}" alt="">'
+            if c.program.logo else "")
+    cover = (f'<div class="cover-page">{logo}<p class="cover-program">{esc(c.program.name)}</p>'
+             f'<p class="cover-title">My Recovery Workbook</p>'
+             f'<p class="cover-sub">{len(plan.sessions)} sessions of handouts and worksheets. Write in it, '
+             "bring it to group, and keep it. It is yours.</p>"
+             '<div class="crisis"><h2>If you need help now</h2><ul>'
+             "<li><strong>988 Suicide &amp; Crisis Lifeline:</strong> call or text 988</li>"
+             "<li><strong>SAMHSA National Helpline:</strong> 1-800-662-4357 (free, private, 24/7)</li>"
+             "<li><strong>Emergency:</strong> call 911</li></ul></div></div>")
+    return _assembled_with_contents(plan, out_dir, "handout.pdf", "Contents", f"{c.program.name} · {c.cohort.name}",
+                                    "Workbook", cover)
+
+
+def write_packet(plan: Plan, out_dir: Path, complete: bool) -> list[str]:
+    """Write the calendar always; the binder and workbook when every session is built."""
+    written = []
+    write_atomic(out_dir / CALENDAR_ICS, calendar_ics(plan))
+    write_atomic(out_dir / CALENDAR_PDF, calendar_pdf(plan))
+    written += [CALENDAR_ICS, CALENDAR_PDF]
+    if complete:
+        write_atomic(out_dir / BINDER, binder_pdf(plan, out_dir))
+        write_atomic(out_dir / WORKBOOK, workbook_pdf(plan, out_dir))
+        written += [BINDER, WORKBOOK]
+    return written
+
+
+def join_pdf(join) -> bytes:
+    """A person's own schedule: the sessions they will attend from the day they join. No name."""
+    from .pdf import html_to_pdf
+
+    c = join.cohort
+    rows = "".join(f"<tr><td>{n}</td><td>{esc(short_date(i.date))}</td><td>{clock(i.start)}</td>"
+                   f"<td>{esc(i.session.title)}</td></tr>" for n, i in enumerate(join.sessions, 1))
+    body = (
+        f'<section class="iopkit-doc handout calendar">{_runhead(c.program.name, c.cohort.name, "Your schedule")}'
+        f'<h1>Your group schedule</h1>'
+        f"<p>Welcome to {esc(c.cohort.name)}. Your first session is on <strong>{esc(long_date(join.sessions[0].date))}"
+        f"</strong> at {clock(join.sessions[0].start)}. You will come to {len(join.sessions)} sessions, and your last "
+        f"one is on <strong>{esc(long_date(join.finish))}</strong>. Each session stands on its own, so you can "
+        f"start with any of them.</p>"
+        f'<p class="muted">{esc(_where_for(c))}</p>'
+        '<table class="calendar-table"><thead><tr><th>#</th><th>Date</th><th>Time</th><th>Topic</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+        '<aside class="crisis"><h2>If you need help now</h2><ul>'
+        "<li><strong>988 Suicide &amp; Crisis Lifeline:</strong> call or text 988</li>"
+        "<li><strong>SAMHSA National Helpline:</strong> 1-800-662-4357 (free, private, 24/7)</li>"
+        f"{'<li><strong>' + esc(c.program.name) + ':</strong> ' + esc(c.resources.clinic_phone) + '</li>' if c.resources.clinic_phone else ''}"
+        "<li><strong>Emergency:</strong> call 911</li></ul></aside></section>"
+    )
+    return html_to_pdf(_document("Your group schedule", body, c.program.accent_color, view="participant"))
+
+
+def _where_for(cohort) -> str:
+    if cohort.telehealth:
+        return "On video" + (f" ({cohort.location.platform})" if cohort.location.platform else "")
+    return cohort.location.address
