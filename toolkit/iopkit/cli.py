@@ -214,8 +214,6 @@ def cmd_new_cohort(args) -> int:
     )
     if sys.stdin.isatty():
         answers = ask(answers)
-    elif not answers.time_zone:
-        answers.time_zone = "America/New_York"
     path = write_cohort(args.path, answers, force=args.force)
     print(f"Wrote {path}. Check it with: iopkit validate {path}   Build with: iopkit build {path}")
     return 0

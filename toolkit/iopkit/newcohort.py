@@ -21,7 +21,7 @@ class Answers:
     start: str = ""
     days: list[str] = field(default_factory=list)
     time: str = ""
-    time_zone: str = "America/New_York"
+    time_zone: str = ""
     minutes: int = 180
     break_minutes: int = 15
     telehealth: bool = False
@@ -141,6 +141,9 @@ def write_cohort(path: Path, answers: Answers, force: bool = False) -> Path:
     from .cohort import load_cohort
     from .curriculum import load_curriculum
 
+    for name, _, default in QUESTIONS:  # flags left empty take the question's default
+        if default and not getattr(answers, name):
+            setattr(answers, name, default)
     missing = [n for n, _, _ in QUESTIONS if not getattr(answers, n) and n not in ("state",)]
     if missing:
         raise CohortError([Problem(str(path), None, m.replace("_", " "), "nothing", "an answer (or the --" +

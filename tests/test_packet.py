@@ -1,0 +1,141 @@
+"""The cohort-wide packet: calendar (.ics and PDF), binder, workbook, rolling admission, new-cohort."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import sys
+
+import pytest
+
+from conftest import ROOT, pdf_text, run_cli
+from iopkit.cohort import load_cohort
+from iopkit.curriculum import load_curriculum
+from iopkit.plan import plan_cohort, plan_join
+
+
+@pytest.fixture(scope="module")
+def curriculum():
+    return load_curriculum()
+
+
+@pytest.fixture(scope="module")
+def plan(curriculum):
+    return plan_cohort(load_cohort(ROOT / "cohorts" / "example.toml", curriculum=curriculum), curriculum)
+
+
+def test_ics_parses_back_with_the_right_dates_times_and_zone(plan):
+    from icalendar import Calendar
+
+    from iopkit.packet import calendar_ics
+
+    cal = Calendar.from_ical(calendar_ics(plan))
+    events = [c for c in cal.walk("VEVENT")]
+    assert len(events) == 36
+    assert any(c.name == "VTIMEZONE" and str(c["TZID"]) == "America/Chicago" for c in cal.walk())
+    for event, item in zip(events, plan.sessions):
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert start == item.start and end == item.end
+        assert str(start.tzinfo) == "America/Chicago"
+        assert item.session.title in str(event["SUMMARY"])
+    assert len({str(e["UID"]) for e in events}) == 36
+    first = events[0].decoded("DTSTART")
+    assert (first.date(), first.hour, first.minute) == (dt.date(2027, 1, 4), 9, 0)
+
+
+def test_calendar_pdf_is_one_page_with_every_session(plan):
+    from pypdf import PdfReader
+
+    from iopkit.packet import calendar_pdf
+
+    reader = PdfReader(io.BytesIO(calendar_pdf(plan)))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Mon, Jan 4, 2027" in text and "Fri, Apr 2, 2027" in text
+    assert "9:00 AM–12:00 PM" in text
+
+
+@pytest.mark.parametrize("joined, first", [("2027-01-04", dt.date(2027, 1, 4)), ("2027-01-05", dt.date(2027, 1, 6)),
+                                           ("2027-02-10", dt.date(2027, 2, 10)), ("2027-04-03", dt.date(2027, 4, 5))])
+def test_a_person_joining_attends_36_sessions_in_order(curriculum, plan, joined, first):
+    cohort = plan.cohort
+    join = plan_join(cohort, curriculum, dt.date.fromisoformat(joined))
+    assert len(join.sessions) == 36 and join.sessions[0].date == first
+    numbers = [s.position for s in join.sessions]
+    assert sorted(numbers) == list(range(1, 37))  # every session once
+    start = numbers[0]
+    assert numbers == [(start - 1 + k) % 36 + 1 for k in range(36)]  # in curriculum order, wrapping round
+    dates = [s.date for s in join.sessions]
+    assert dates == sorted(set(dates)) and dt.date(2027, 1, 18) not in dates
+
+
+def test_join_cli_prints_and_writes_a_pdf_without_a_name(tmp_path):
+    pdf = tmp_path / "schedule.pdf"
+    result = run_cli("join", str(ROOT / "cohorts" / "example.toml"), "--date", "2027-02-10", "--pdf", str(pdf))
+    assert result.returncode == 0, result.stderr
+    assert "first on Wed Feb 10" in result.stdout
+    assert len([line for line in result.stdout.splitlines() if line[:2].strip().isdigit()]) == 36
+    text = pdf_text(pdf)
+    assert "Your group schedule" in text and "988" in text
+
+
+def test_join_before_the_start_is_a_plain_error():
+    result = run_cli("join", str(ROOT / "cohorts" / "example.toml"), "--date", "2026-12-01")
+    assert result.returncode == 1 and "on or after the group's start date" in result.stderr
+
+
+def test_new_cohort_from_flags_writes_a_valid_commented_file(tmp_path, curriculum):
+    path = tmp_path / "evening.toml"
+    result = run_cli("new-cohort", str(path), "--program", "Lakeside IOP", "--name", "Evening Telehealth Group",
+                     "--facilitators", "A. Smith, LADC", "--start", "2027-01-05", "--days", "Tuesday,Thursday,Saturday",
+                     "--time", "6:00 PM", "--time-zone", "America/Denver", "--telehealth", "--state", "CO")
+    assert result.returncode == 0, result.stderr
+    cohort = load_cohort(path, curriculum=curriculum)
+    assert cohort.telehealth and cohort.schedule.meeting_days == ["Tuesday", "Thursday", "Saturday"]
+    assert path.read_text().count("#") > 10  # commented for the counselor who opens it
+
+
+def test_new_cohort_refuses_a_bad_start_date_and_writes_nothing(tmp_path):
+    path = tmp_path / "bad.toml"
+    result = run_cli("new-cohort", str(path), "--program", "P", "--name", "G", "--facilitators", "F",
+                     "--start", "2027-01-06", "--days", "Monday,Friday", "--time", "9:00 AM", "--address", "1 Main St")
+    assert result.returncode == 2
+    assert "start_date: got 2027-01-06, a Wednesday" in result.stderr
+    assert not path.exists()
+
+
+def test_new_cohort_asks_on_a_terminal(tmp_path, monkeypatch, capsys):
+    """On a terminal, each missing answer is asked for in plain words."""
+    from iopkit.newcohort import Answers, ask
+
+    replies = io.StringIO("River IOP\nMorning Group\nJ. Rivera\n2027-01-04\nMonday, Wednesday, Friday\n9:00 AM\n"
+                          "America/Chicago\nMN\n12 Main Street\n")
+    out = io.StringIO()
+    answers = ask(Answers(), stdin=replies, stdout=out)
+    assert answers.days == ["Monday", "Wednesday", "Friday"] and answers.address == "12 Main Street"
+    assert "First session date" in out.getvalue()
+
+
+@pytest.mark.slow
+def test_full_build_makes_binder_and_workbook_with_bookmarks(tmp_path, example_cohort):
+    """All 36 sessions: the binder has every guide with a bookmark at its first page; so does the workbook."""
+    from pypdf import PdfReader
+
+    result = run_cli("build", str(example_cohort), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = tmp_path / "out"
+    for name, part in (("facilitator-binder.pdf", "facilitator-guide.pdf"), ("participant-workbook.pdf", "handout.pdf")):
+        reader = PdfReader(str(out / name))
+        counts = [len(PdfReader(str(out / f"session-{n:02d}" / part)).pages) for n in range(1, 37)]
+        front = len(reader.pages) - sum(counts)
+        assert front >= 1
+        marks = [(o.title, reader.get_destination_page_number(o)) for o in reader.outline]
+        assert marks[0] == ("Contents", 0) and len(marks) == 37
+        expected = front
+        for (title, page), count, n in zip(marks[1:], counts, range(1, 37)):
+            assert title.startswith(f"Session {n}:") and page == expected
+            expected += count
+    assert "My Recovery Workbook" in PdfReader(str(out / "participant-workbook.pdf")).pages[0].extract_text()
+    again = run_cli("build", str(example_cohort), "--out", str(out))
+    assert "0 sessions built, 36 unchanged" in again.stdout
+    assert "facilitator-binder" not in again.stdout  # nothing changed, nothing rewritten
