@@ -324,6 +324,8 @@ def participant_text(session: Session) -> dict[tuple, str]:
             out[("handout", "worksheet", "items", i, "options", j)] = option
         for j, column in enumerate(item.columns):
             out[("handout", "worksheet", "items", i, "columns", j)] = column
+        for j, label in enumerate(item.row_labels):
+            out[("handout", "worksheet", "items", i, "row_labels", j)] = label
     return out
 
 

@@ -146,6 +146,7 @@ class WorksheetItem(Model):
     options: list[Text] = []
     columns: list[Text] = []
     rows: int = Field(default=4, ge=1, le=14)
+    row_labels: list[Text] = Field(default=[], max_length=14, description="A table's first column, printed")
 
     @model_validator(mode="after")
     def _kind_has_its_parts(self) -> "WorksheetItem":

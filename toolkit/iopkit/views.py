@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -341,7 +342,10 @@ def logo_data_uri(path: Path) -> str:
 
 def render_item(number: int, item: WorksheetItem) -> str:
     """One worksheet item, laid out to be filled in by hand."""
-    prompt = f'<p class="prompt"><span class="n">{number}.</span> {md_inline(item.prompt)}</p>'
+    # A prompt the writer numbered already ("1. My reasons...") keeps its own number.
+    numbered = re.match(r"^\s*\d+[.)]\s", item.prompt)
+    label = "" if numbered else f'<span class="n">{number}.</span> '
+    prompt = f'<p class="prompt">{label}{md_inline(item.prompt)}</p>'
     if item.kind == "lines":
         lines = '<div class="line"></div>' * item.lines
         return f'<div class="item lines">{prompt}<div class="write">{lines}</div></div>'
@@ -359,6 +363,10 @@ def render_item(number: int, item: WorksheetItem) -> str:
         return (f'<div class="item checklist">{prompt}<ul class="options">{options}'
                 '<li><span class="box"></span>Something else: <span class="inline-line"></span></li></ul></div>')
     head = "".join(f"<th>{esc(c)}</th>" for c in item.columns)
-    row = "".join("<td></td>" for _ in item.columns)
-    body = "".join(f"<tr>{row}</tr>" for _ in range(item.rows))
+    if item.row_labels:  # the first column is printed, the rest are left to fill in
+        blanks = "".join("<td></td>" for _ in item.columns[1:])
+        body = "".join(f'<tr><th class="row-label">{md_inline(label)}</th>{blanks}</tr>' for label in item.row_labels)
+    else:
+        row = "".join("<td></td>" for _ in item.columns)
+        body = "".join(f"<tr>{row}</tr>" for _ in range(item.rows))
     return f'<div class="item table">{prompt}<table class="fill"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
