@@ -11,6 +11,10 @@ import os
 import sys
 from pathlib import Path
 
+# jsonschema (under nbformat) builds a URI grammar at import when this optional module is
+# installed: about 1.5 s for every command. jsonschema works without it.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 from .errors import IopkitError
 
 
