@@ -58,7 +58,7 @@ def test_handout_has_the_crisis_box_and_no_facilitator_content(built):
     session = item.session
     text = re.sub(r"\s+", " ", pdf_text(built["dir"] / "handout.pdf"))
     assert session.handout.title in text
-    assert long_date(item.date) in text and "Session 1 of 36" in text
+    assert long_date(item.date).lower() in text.lower() and "Session 1 of 36" in text
     assert "988" in text and "1-800-662-4357" in text and "741741" in text
     assert "(507) 555-0142" in text  # the cohort's own clinic number, next to the national ones
     assert session.handout.worksheet.title in text
@@ -164,10 +164,10 @@ def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path):
         nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
     try:
         papermill.execute_notebook(first, str(tmp_path / "a.ipynb"), engine_name="iopkit_warm", progress_bar=False)
-        kernel_before = warm_engine()._kernel.km.kernel.pid
+        kernel_before = warm_engine()._kernel.km.provisioner.pid
         out = papermill.execute_notebook(second, str(tmp_path / "b.ipynb"), engine_name="iopkit_warm",
                                          progress_bar=False)
-        assert warm_engine()._kernel.km.kernel.pid == kernel_before  # the same, warm kernel
+        assert warm_engine()._kernel.km.provisioner.pid == kernel_before  # the same, warm kernel
     finally:
         warm_engine().shutdown()
     assert out.cells[0].outputs[0]["text"].strip() == "False False False"
