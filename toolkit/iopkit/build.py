@@ -360,6 +360,12 @@ def _write_packet(plan, out_dir: Path, shared: str, fingerprints: dict[int, str]
                              f"{len(fingerprints)} sessions are built)")
 
 
+def _not_started(task: SessionTask, exc: BaseException) -> SessionResult:
+    return SessionResult(task.position, task.title, "failed",
+                         f"the notebook could not be run: the Python kernel did not start ({exc}). "
+                         "Check that ipykernel is installed: python3 -m pip install ipykernel")
+
+
 def _run(tasks: list[SessionTask], jobs: int | None, progress: bool):
     if not tasks:
         return []
@@ -372,7 +378,10 @@ def _run(tasks: list[SessionTask], jobs: int | None, progress: bool):
     done = []
     try:
         if jobs == 1:
-            _worker_init()
+            try:
+                _worker_init()
+            except Exception as exc:
+                return [_not_started(task, exc) for task in tasks]
             for task in tasks:
                 done.append(build_session(task))
                 if bar:
@@ -387,9 +396,12 @@ def _run(tasks: list[SessionTask], jobs: int | None, progress: bool):
 
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                      initializer=_worker_init) as pool:
-                futures = [pool.submit(build_session, task) for task in tasks]
+                futures = {pool.submit(build_session, task): task for task in tasks}
                 for future in as_completed(futures):
-                    done.append(future.result())
+                    try:
+                        done.append(future.result())
+                    except Exception as exc:  # the worker itself died (its kernel would not start)
+                        done.append(_not_started(futures[future], exc))
                     if bar:
                         bar.update()
     finally:

@@ -34,6 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped. Files that were already finished are kept; nothing is half-written.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours, not the counselor's: say so plainly
+        if os.environ.get("IOPKIT_DEBUG"):
+            raise
+        print(f"iopkit stopped because of an internal problem ({type(exc).__name__}: {exc}). Files that were "
+              "already finished are kept; nothing is half-written. Run the command again with IOPKIT_DEBUG=1 "
+              "set to see the details for a bug report.", file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -23,6 +23,7 @@ from .plan import PlannedSession, plan_cohort
 from .schema import BlockKind, Session, WorksheetItem
 
 META_MIME = "application/vnd.iopkit+json"
+_CARD_NUMBER = re.compile(r"^Card \d+[.:]\s*")
 _md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable("table")
 
 
@@ -234,8 +235,10 @@ class SessionView:
         if e.roles:
             parts.append("<h3>Roles</h3><ul>" + "".join(f"<li>{md_inline(x)}</li>" for x in e.roles) + "</ul>")
         if e.scenario_cards:
+            # A card the writer numbered already ("Card 3. ...") is not numbered twice.
+            texts = [_CARD_NUMBER.sub("", x) for x in e.scenario_cards]
             cards = "".join(f'<div class="card"><span class="card-n">Card {i}</span>{md_inline(x)}</div>'
-                            for i, x in enumerate(e.scenario_cards, 1))
+                            for i, x in enumerate(texts, 1))
             parts.append(f'<h3>Scenario cards</h3><div class="cards">{cards}</div>')
         if e.observers_watch_for:
             parts.append("<h3>Observers watch for</h3><ul class=\"checks\">"

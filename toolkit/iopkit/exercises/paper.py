@@ -71,7 +71,8 @@ def boxes(options: list[str], other: bool = False) -> str:
     return f'<ul class="options">{items}</ul>'
 
 
-def fill_table(columns: list[str], rows: int, first_column: list[str] | None = None, row_height: str = "") -> str:
+def fill_table(columns: list[str], rows: int, first_column: list[str] | None = None, row_height: str = "",
+               css_class: str = "") -> str:
     """A table to fill in by hand; ``first_column`` pre-prints the first cell of each row."""
     head = "".join(f"<th>{esc(c)}</th>" for c in columns)
     height = f' style="height: {row_height}"' if row_height else ""
@@ -79,7 +80,8 @@ def fill_table(columns: list[str], rows: int, first_column: list[str] | None = N
     for i in range(len(first_column) if first_column else rows):
         first = f"<td{height}>{esc(first_column[i])}</td>" if first_column else f"<td{height}></td>"
         body.append("<tr>" + first + f"<td{height}></td>" * (len(columns) - 1) + "</tr>")
-    return f'<table class="fill"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    classes = f"fill {css_class}".strip()
+    return f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def lines(prompt: str, count: int = 3) -> Item:
@@ -95,8 +97,8 @@ def checklist(prompt: str, options: list[str], other: bool = False) -> Item:
 
 
 def table(prompt: str, columns: list[str], rows: int = 4, first_column: list[str] | None = None,
-          row_height: str = "") -> Item:
-    return Item("table", prompt, fill_table(columns, rows, first_column, row_height))
+          row_height: str = "", css_class: str = "") -> Item:
+    return Item("table", prompt, fill_table(columns, rows, first_column, row_height, css_class))
 
 
 PAPER_PROMISE = "No name needed. Keep this sheet somewhere private. It is yours."

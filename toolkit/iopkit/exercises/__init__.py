@@ -1,0 +1,78 @@
+"""The interactive exercises: an ipywidgets UI for the room or a shared screen, a blank
+paper version for the handout, and one person's answers saved on their own computer.
+
+In a notebook cell (JupyterLab or Voila)::
+
+    from iopkit.exercises import show
+    show("happiness-scale")                        # answers are saved to ./my-answers/
+    show("relapse-prevention-plan", save_dir="~/my-plan")
+
+Every exercise is a subclass of ``Exercise`` registered in ``EXERCISES`` under the id a
+session file names in ``exercise.widget`` (``iopkit.schema.WIDGETS``). Each has
+``widget()``, ``answers()`` and ``load_answers()``, ``paper_html()`` and ``answers_html()``.
+``save_answers`` and ``export_answers_pdf`` write a JSON file and a PDF into a local
+folder. Nothing here uses the network, and nothing asks for a name.
+
+Importing this package is light: ipywidgets is imported when a widget is built,
+WeasyPrint when a PDF is made; matplotlib and pandas are not used.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .base import Exercise
+from .decisional_balance import DecisionalBalance
+from .files import export_answers_pdf, read_answers, save_answers
+from .functional_analysis import FunctionalAnalysis
+from .goals_builder import GoalsBuilder
+from .group_check_in import GroupCheckIn
+from .happiness_scale import HappinessScale
+from .high_risk_map import HighRiskMap
+from .refusal_cards import RefusalCards
+from .relapse_prevention_plan import RelapsePreventionPlan
+from .sober_breathing_space import SoberBreathingSpace
+from .urge_surfing import UrgeSurfing
+from .values_card_sort import ValuesCardSort
+from .weekly_planner import WeeklyPlanner
+
+if TYPE_CHECKING:
+    import ipywidgets
+
+__all__ = ["EXERCISES", "Exercise", "make_exercise", "show", "save_answers", "export_answers_pdf", "read_answers"]
+
+#: Every exercise by its id, in the order of ``iopkit.schema.WIDGETS``.
+EXERCISES: dict[str, type[Exercise]] = {
+    cls.id: cls
+    for cls in (
+        GroupCheckIn,
+        HappinessScale,
+        FunctionalAnalysis,
+        DecisionalBalance,
+        UrgeSurfing,
+        SoberBreathingSpace,
+        HighRiskMap,
+        ValuesCardSort,
+        GoalsBuilder,
+        RefusalCards,
+        WeeklyPlanner,
+        RelapsePreventionPlan,
+    )
+}
+
+
+def make_exercise(exercise_id: str, save_dir: str | Path | None = None) -> Exercise:
+    """A new exercise by its id; its save buttons write to ``save_dir`` (default ``./my-answers``)."""
+    try:
+        cls = EXERCISES[exercise_id]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f'There is no interactive exercise called "{exercise_id}". '
+            f"The exercises are: {', '.join(EXERCISES)}."
+        ) from None
+    return cls(save_dir=Path(save_dir).expanduser() if save_dir is not None else None)
+
+
+def show(exercise_id: str, save_dir: str | Path | None = None) -> "ipywidgets.Widget":
+    """The exercise's widget, for a notebook cell to show; ``widget.exercise`` is the exercise."""
+    return make_exercise(exercise_id, save_dir).widget()

@@ -1,0 +1,168 @@
+"""Saving one person's answers on their own computer: a JSON file and a PDF.
+
+Nothing here uses the network. Files go into a local folder (``my-answers/`` in the
+working folder unless the exercise was given another), are written whole or not at
+all (a temporary file, then ``os.replace``), and are named by exercise and time, never
+by person. Both carry the 42 CFR part 2 redisclosure notice from ``program.yaml``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .base import Exercise
+
+#: The folder answers go to, inside the working folder, when none is given.
+DEFAULT_FOLDER = "my-answers"
+#: Printed beside the notice on every saved file.
+KEPT = "Kept by you. Not sent anywhere."
+#: The version of the answers file layout; changes when a field changes meaning.
+FILE_FORMAT = 1
+
+
+def program():
+    """The program defaults from ``program.yaml``: from the whole curriculum when it loads, or
+    from program.yaml alone when another file has a problem (a session someone is editing
+    must not stop a person from saving). A broken program.yaml raises its own error."""
+    from .. import paths
+    from ..curriculum import Collector, load_curriculum, load_program
+    from ..errors import ValidationError
+
+    try:
+        return load_curriculum().program
+    except ValidationError:
+        collector = Collector()
+        found = load_program(paths.curriculum_dir(), collector)
+        if found is None or collector.problems:
+            raise
+        return found
+
+
+def part2_notice() -> str:
+    """The 42 CFR part 2 redisclosure notice every saved file carries."""
+    return program().part2_notice
+
+
+def default_folder() -> Path:
+    return Path.cwd() / DEFAULT_FOLDER
+
+
+def long_when(when: dt.datetime) -> str:
+    """``Monday, June 2, 2025, 3:14 PM``."""
+    return f"{when:%A}, {when:%B} {when.day}, {when.year}, " + when.strftime("%I:%M %p").lstrip("0")
+
+
+def stamp(when: dt.datetime) -> str:
+    return when.strftime("%Y-%m-%d-%H%M%S")
+
+
+def free_path(folder: Path, stem: str, suffix: str) -> Path:
+    """``stem.suffix``, or ``stem-2.suffix`` and so on if a file saved the same second is there."""
+    path, n = folder / f"{stem}{suffix}", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{suffix}"
+    return path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, then a rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def answers_record(exercise: "Exercise", when: dt.datetime) -> dict:
+    """What the JSON file holds: the answers, the exercise, when, and the notice. No name."""
+    return {
+        "format": FILE_FORMAT,
+        "exercise": exercise.id,
+        "title": exercise.title,
+        "saved": when.isoformat(timespec="seconds"),
+        "answers": exercise.answers(),
+        "kept": KEPT,
+        "part2_notice": part2_notice(),
+    }
+
+
+def _folder(exercise: "Exercise", folder: str | Path | None) -> Path:
+    chosen = Path(folder) if folder is not None else exercise.folder
+    chosen.mkdir(parents=True, exist_ok=True)
+    return chosen
+
+
+def save_answers(exercise: "Exercise", folder: str | Path | None = None) -> Path:
+    """Save the exercise's answers as JSON in ``folder``; return the file's path."""
+    when = dt.datetime.now().astimezone()
+    record = answers_record(exercise, when)
+    target = _folder(exercise, folder)
+    path = free_path(target, f"{exercise.id}-{stamp(when)}", ".json")
+    write_atomic(path, (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path
+
+
+def answers_document(exercise: "Exercise", when: dt.datetime | None = None) -> str:
+    """The whole printable document of one person's answers, for WeasyPrint."""
+    from ..pdf import print_css
+    from .paper import esc
+
+    when = when or dt.datetime.now().astimezone()
+    body = exercise.answers_html(long_when(when))
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>My answers: {esc(exercise.title)}</title>"
+        f"<style>{print_css()}</style></head>"
+        f'<body class="iopkit-print view-participant">{body}</body></html>'
+    )
+
+
+def export_answers_pdf(exercise: "Exercise", folder: str | Path | None = None) -> Path:
+    """Print the exercise's answers to a PDF in ``folder``; return the file's path."""
+    from ..pdf import html_to_pdf
+
+    when = dt.datetime.now().astimezone()
+    pdf = html_to_pdf(answers_document(exercise, when))
+    target = _folder(exercise, folder)
+    path = free_path(target, f"{exercise.id}-{stamp(when)}", ".pdf")
+    write_atomic(path, pdf)
+    return path
+
+
+def read_answers(path: str | Path) -> dict:
+    """A saved answers file, checked to be one; raises ``ValueError`` in plain words if not."""
+    path = Path(path)
+    try:
+        record = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"{path.name} could not be opened as saved answers ({error}).") from None
+    if not isinstance(record, dict) or not isinstance(record.get("answers"), dict) or "exercise" not in record:
+        raise ValueError(f"{path.name} is not a file of saved answers from this toolkit.")
+    return record
+
+
+def saved_files(folder: str | Path, exercise_id: str) -> list[Path]:
+    """The answers files of one exercise in ``folder``, newest first."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{exercise_id}-*.json"), key=lambda p: p.name, reverse=True)
+
+
+def saved_when(record: dict) -> str:
+    """When a saved record was saved, for a person to read; empty if the file does not say."""
+    try:
+        return long_when(dt.datetime.fromisoformat(str(record.get("saved"))))
+    except ValueError:
+        return ""

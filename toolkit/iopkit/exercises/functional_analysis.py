@@ -1,0 +1,82 @@
+"""The CRA functional analysis: one time of using, traced as a chain from what set it off
+to what it gave right away and what it cost later."""
+from __future__ import annotations
+
+from . import paper
+from .base import FieldsExercise
+
+#: The links of the chain, in order: a heading and the fields under it. A link with one
+#: field takes the field's label as its heading.
+CHAIN = (
+    ("What set it off", ("external", "internal")),
+    ("", ("thoughts",)),
+    ("", ("feelings",)),
+    ("", ("behavior",)),
+    ("What happened next", ("short_term", "long_term")),
+)
+
+
+class FunctionalAnalysis(FieldsExercise):
+    id = "functional-analysis"
+    title = "What led to using, and what it led to"
+    intro = ("Think of one recent time you used. Follow it link by link, from what set it off to what "
+             "came after. This is about learning, not blame.")
+    paper_instructions = ("Think of one recent time you used. Fill in each box, from top to bottom. Short "
+                          "notes are fine. This is about learning, not blame.")
+    fields = (
+        ("external", "Outside triggers", "Who was I with? Where was I? When was it?"),
+        ("internal", "Inside triggers", "What was going on in my body? Tired, hungry, in pain, restless?"),
+        ("thoughts", "My thoughts", "What went through my mind? “I deserve it.” “Just one.”"),
+        ("feelings", "My feelings", "Bored, lonely, angry, stressed, happy? Where did I feel it?"),
+        ("behavior", "What I did", "What did I use? How much? For how long?"),
+        ("short_term", "Short-term results", "What did I get right away? What felt good, or stopped hurting?"),
+        ("long_term", "Long-term results", "What did it cost me later? Health, money, people, work, the law, how I see myself."),
+    )
+
+    def build(self) -> list:
+        import ipywidgets as W
+
+        from . import ui
+
+        areas = self.text_areas(rows=3)
+        labels = {key: label for key, label, _ in self.fields}
+        out = []
+        for n, (step, keys) in enumerate(CHAIN, 1):
+            if len(keys) > 1:
+                body = ui.row([W.VBox([ui.label(labels[k], size="18px"), areas[k]],
+                                      layout=W.Layout(flex="1 1 0%", min_width="260px", margin="0 8px 0 0"))
+                               for k in keys], align_items="flex-start")
+            else:
+                body = areas[keys[0]]
+            badge = (f'<span style="display:inline-block;width:1.6em;height:1.6em;line-height:1.6em;'
+                     f'border-radius:50%;background:{ui.ACCENT};color:#fff;text-align:center;'
+                     f'margin-right:0.4em">{n}</span>')
+            head = W.HTML(f'<div style="font-size:21px;font-weight:bold;color:{ui.ACCENT}">{badge}'
+                          f"{paper.esc(step or labels[keys[0]])}</div>")
+            out.append(ui.card([head, body]))
+            if n < len(CHAIN):
+                out.append(W.HTML(f'<div style="text-align:center;font-size:30px;line-height:1;color:{ui.ACCENT}"'
+                                  ' aria-hidden="true">&#8595;</div>'))
+        return out
+
+    def paper_body(self) -> str:
+        labels = {key: (label, hint) for key, label, hint in self.fields}
+        badge = '<span class="n">{}</span> '
+        steps = []
+        for n, (step, keys) in enumerate(CHAIN, 1):
+            if len(keys) > 1:
+                halves = "".join(
+                    f'<div class="half"><div class="item lines"><p class="prompt">{paper.esc(labels[k][0])}</p>'
+                    f'{paper.ruled(2)}</div><p class="hint">{paper.esc(labels[k][1])}</p></div>' for k in keys)
+                inner = f'<p class="step-name">{badge.format(n)}{paper.esc(step)}</p><div class="pair">{halves}</div>'
+            else:
+                k = keys[0]
+                inner = (f'<div class="item lines"><p class="prompt step-name">{badge.format(n)}'
+                         f'{paper.esc(labels[k][0])}</p>{paper.ruled(2)}</div>'
+                         f'<p class="hint">{paper.esc(labels[k][1])}</p>')
+            steps.append(f'<div class="chain-step">{inner}</div>')
+        arrow = '<div class="chain-arrow" aria-hidden="true">&#8595;</div>'
+        return f'<div class="chain">{arrow.join(steps)}</div>'
+
+    def paper_items(self) -> list[paper.Item]:
+        return []
