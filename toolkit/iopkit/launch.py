@@ -158,11 +158,13 @@ def app(folder: Path | str = ".", port: int | None = None, open_browser: bool = 
     return serve(server, "The iopkit workbench", open_browser=open_browser)
 
 
-def start(server: Server, quiet: bool = False) -> subprocess.Popen:
-    """Start the server in its own process group (Ctrl+C reaches only us; we stop it cleanly)."""
-    out = subprocess.DEVNULL if quiet else None
+def start(server: Server, log=None) -> subprocess.Popen:
+    """Start the server in its own process group (Ctrl+C reaches only us; we stop it cleanly).
+
+    Its output goes to the terminal, or to ``log`` (an open file, or ``subprocess.DEVNULL``).
+    """
     return subprocess.Popen(server.command, cwd=server.cwd, env={**os.environ, **server.env},
-                            stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True)
+                            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
 
 
 def wait_until_ready(server: Server, process: subprocess.Popen, timeout: float = STARTUP_SECONDS) -> None:

@@ -144,6 +144,7 @@ class WorksheetItem(Model):
     lines: int = Field(default=3, ge=1, le=12)
     scale: Scale | None = None
     options: list[Text] = []
+    other_option: bool = Field(default=False, description='A checklist ends with "Something else: ____"')
     columns: list[Text] = []
     rows: int = Field(default=4, ge=1, le=14)
     row_labels: list[Text] = Field(default=[], max_length=14, description="A table's first column, printed")

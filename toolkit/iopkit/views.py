@@ -363,12 +363,14 @@ def render_item(number: int, item: WorksheetItem) -> str:
         return f'<div class="item scale">{prompt}<div class="points">{cells}</div>{labels}</div>'
     if item.kind == "checklist":
         options = "".join(f'<li><span class="box"></span>{md_inline(o)}</li>' for o in item.options)
-        return (f'<div class="item checklist">{prompt}<ul class="options">{options}'
-                '<li><span class="box"></span>Something else: <span class="inline-line"></span></li></ul></div>')
+        other = ('<li><span class="box"></span>Something else: <span class="inline-line"></span></li>'
+                 if item.other_option else "")
+        return f'<div class="item checklist">{prompt}<ul class="options">{options}{other}</ul></div>'
     head = "".join(f"<th>{esc(c)}</th>" for c in item.columns)
     if item.row_labels:  # the first column is printed, the rest are left to fill in
         blanks = "".join("<td></td>" for _ in item.columns[1:])
-        body = "".join(f'<tr><th class="row-label">{md_inline(label)}</th>{blanks}</tr>' for label in item.row_labels)
+        fit = "row-label short" if max(len(x) for x in item.row_labels) <= 32 else "row-label"
+        body = "".join(f'<tr><th class="{fit}">{md_inline(label)}</th>{blanks}</tr>' for label in item.row_labels)
     else:
         row = "".join("<td></td>" for _ in item.columns)
         body = "".join(f"<tr>{row}</tr>" for _ in range(item.rows))

@@ -288,7 +288,7 @@ def build_status_html(position: int, result) -> str:
     if mine is not None and mine.status != "failed" and not result.ok:
         head, kind = head + " Some other files of the packet could not be written; see below.", "message"
     return (f'<div class="wb-{kind}"><strong>{_esc(head)}</strong>'
-            f'<div class="wb-summary muted">{_esc(result.summary())}</div></div>')
+            f'<div class="wb-summary">{_esc(result.summary())}</div></div>')
 
 
 # ---------------------------------------------------------------- the widgets
@@ -353,7 +353,7 @@ _CSS = f"""
 .iopkit-wb .wb-bar > div {{ background: var(--wb-accent); border-radius: 6px; height: .7em; }}
 .iopkit-wb .wb-next {{ color: var(--wb-muted); }}
 .iopkit-wb .wb-links a {{ color: var(--wb-accent); font-weight: 600; margin-right: 1.5em; font-size: 1.05em; }}
-.iopkit-wb .wb-summary {{ white-space: pre-wrap; font-family: inherit; color: var(--wb-ink); margin: .4em 0; }}
+.iopkit-wb .wb-summary {{ white-space: pre-wrap; font-size: .88em; color: var(--wb-muted); margin: .4em 0 0; }}
 .iopkit-wb iframe.wb-preview {{ width: 100%; max-width: 900px; height: 900px; border: 1px solid var(--wb-line);
   border-radius: 6px; background: #ffffff; }}
 </style>
@@ -411,7 +411,7 @@ class Workbench:
 
         # Guide and handout.
         self.build_intro = w.HTML(layout=w.Layout(width="100%"))
-        self.build = w.Button(description="Build guide and handout", layout=w.Layout(width="auto"),
+        self.build = w.Button(description="Build guide and handout", layout=w.Layout(width="auto", align_self="flex-start"),
                               tooltip="Make this session's facilitator guide and handout as PDFs")
         self.build.add_class("wb-primary")
         self.build_status = w.HTML(layout=w.Layout(width="100%"))
@@ -421,7 +421,8 @@ class Workbench:
 
         # The exercise.
         self.exercise_intro = w.HTML(layout=w.Layout(width="100%"))
-        self.open_exercise = w.Button(description="Open the exercise", layout=w.Layout(width="auto"))
+        self.open_exercise = w.Button(description="Open the exercise",
+                                      layout=w.Layout(width="auto", align_self="flex-start"))
         self.open_exercise.add_class("wb-primary")
         self.exercise_box = w.VBox(layout=w.Layout(width="100%"))
         exercise_tab = w.VBox([self.exercise_intro, self.open_exercise, self.exercise_box])

@@ -34,7 +34,7 @@ class DecisionalBalance(FieldsExercise):
         labels = {key: label for key, label, _ in self.fields}
 
         def head(text: str, align: str = "center") -> W.HTML:
-            return W.HTML(f'<div style="font-size:20px;font-weight:bold;color:{ui.ACCENT};text-align:{align}">'
+            return W.HTML(f'<div style="font-size:20px;font-weight:bold;color:{ui.ACCENT};text-align:{align};line-height:1.3">'
                           f"{paper.esc(text)}</div>")
 
         cells = [W.HTML(""), head(COLUMNS[0]), head(COLUMNS[1])]

@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .content import part2_notice
+
 if TYPE_CHECKING:
     from .base import Exercise
 
@@ -23,29 +25,6 @@ DEFAULT_FOLDER = "my-answers"
 KEPT = "Kept by you. Not sent anywhere."
 #: The version of the answers file layout; changes when a field changes meaning.
 FILE_FORMAT = 1
-
-
-def program():
-    """The program defaults from ``program.yaml``: from the whole curriculum when it loads, or
-    from program.yaml alone when another file has a problem (a session someone is editing
-    must not stop a person from saving). A broken program.yaml raises its own error."""
-    from .. import paths
-    from ..curriculum import Collector, load_curriculum, load_program
-    from ..errors import ValidationError
-
-    try:
-        return load_curriculum().program
-    except ValidationError:
-        collector = Collector()
-        found = load_program(paths.curriculum_dir(), collector)
-        if found is None or collector.problems:
-            raise
-        return found
-
-
-def part2_notice() -> str:
-    """The 42 CFR part 2 redisclosure notice every saved file carries."""
-    return program().part2_notice
 
 
 def default_folder() -> Path:

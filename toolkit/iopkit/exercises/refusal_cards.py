@@ -40,12 +40,10 @@ LEVELS = ("Easier", "Harder", "Hardest")
 
 def curriculum_cards() -> list[str]:
     """The scenario cards of the first complete session whose exercise uses this widget."""
-    from ..curriculum import load_curriculum
-    from ..errors import IopkitError
+    from .content import curriculum as current
 
-    try:
-        curriculum = load_curriculum()
-    except (IopkitError, OSError):  # a curriculum being edited must not take the cards away
+    curriculum = current()
+    if curriculum is None:  # a curriculum being edited must not take the cards away
         return []
     for session in sorted(curriculum.complete(), key=lambda s: s.number):
         if session.exercise.widget == RefusalCards.id and session.exercise.scenario_cards:

@@ -34,7 +34,7 @@ TEXTS = (
 def crisis_lines() -> list[tuple[str, str]]:
     """The national crisis lines from ``program.yaml``."""
     from ..errors import IopkitError
-    from .files import program
+    from .content import program
 
     try:
         return [(r.name, r.contact) for r in program().crisis_resources]

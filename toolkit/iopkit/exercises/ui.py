@@ -48,7 +48,7 @@ STYLE = f"""<style>
 .iopkit-exercise .iopkit-soft {{ background: {TRACK}; border-color: {TRACK}; }}
 .iopkit-exercise .iopkit-row {{ gap: 8px 12px; }}
 .iopkit-exercise .widget-checkbox {{ height: auto; min-height: 36px; }}
-.iopkit-exercise .widget-checkbox input {{ width: 22px; height: 22px; }}
+.iopkit-exercise .widget-checkbox input {{ width: 22px; height: 22px; accent-color: {ACCENT}; }}
 @keyframes iopkit-breathe {{ 0%, 100% {{ transform: scale(0.55); }} 50% {{ transform: scale(1); }} }}
 </style>"""
 
@@ -88,12 +88,13 @@ def note(text: str, color: str = MUTED, size: str = "16px") -> W.HTML:
     return W.HTML(note_html(text, color, size))
 
 
-def text_area(placeholder: str = "", rows: int = 3, width: str = "100%") -> W.Textarea:
+# Width "auto" lets a box fill its column: "100%" plus the widget's own margin would spill over.
+def text_area(placeholder: str = "", rows: int = 3, width: str = "auto") -> W.Textarea:
     return W.Textarea(placeholder=placeholder, rows=rows, layout=W.Layout(width=width),
                       style={"font_size": BASE})
 
 
-def text_box(placeholder: str = "", width: str = "100%") -> W.Text:
+def text_box(placeholder: str = "", width: str = "auto") -> W.Text:
     return W.Text(placeholder=placeholder, layout=W.Layout(width=width), style={"font_size": BASE})
 
 
@@ -183,6 +184,7 @@ class RowList:
         self.rows: list[tuple[W.Widget, dict[str, W.Widget]]] = []
         self.rows_box = W.VBox([])
         self.add_button = button(add_text, icon="plus")
+        self.add_button.layout.align_self = "flex-start"
         self.add_button.on_click(lambda _: self.add(notify=True))
         self.box = W.VBox([self.rows_box, self.add_button])
         self._quiet = False
@@ -208,7 +210,8 @@ class RowList:
                                           margin="0 10px 0 0"))
             cells.append(cell)
         remove = button(self.remove_text, icon="trash")
-        line = W.HBox(cells + [remove], layout=W.Layout(align_items="flex-end", width="100%",
+        remove.layout.margin = "24px 0 0 0"  # level with the boxes, below their labels
+        line = W.HBox(cells + [remove], layout=W.Layout(align_items="flex-start", width="100%",
                                                          padding="6px 0", border_bottom="1px solid #e3e9ec"))
         remove.on_click(lambda _b, line=line: self.remove(line))
         self.rows.append((line, widgets))

@@ -63,7 +63,7 @@ class WeeklyPlanner(Exercise):
             grid.append(W.HTML(ui.label_html(day, size="18px")))
             for key, _ in TIMES:
                 cell = W.Combobox(options=list(IDEAS), ensure_option=False, placeholder="Type or pick",
-                                  layout=W.Layout(width="100%"), style={"font_size": "17px"})
+                                  layout=W.Layout(width="auto"), style={"font_size": "17px"})
                 cell.observe(lambda change, day=day, key=key: self._typed(day, key, change["new"]), "value")
                 self.cells[(day, key)] = cell
                 grid.append(cell)
