@@ -39,7 +39,7 @@ def make_curriculum(dest: Path, source_number: int) -> Path:
     sessions = dest / "sessions"
     source = next(sessions.glob(f"{source_number:02d}-*.yaml"))
     text = source.read_text()
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=yaml.CSafeLoader)
     if data.get("status") != "complete":
         sys.exit(f"Session {source_number} is not written in full yet; choose another with --session.")
     for path in sessions.glob("*.yaml"):

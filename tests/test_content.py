@@ -39,7 +39,7 @@ def test_agenda_adds_up_with_one_break_and_every_required_block(session: Session
 @pytest.mark.parametrize("session", COMPLETE, ids=IDS)
 def test_required_parts_are_present_and_not_trivial(session: Session):
     assert 2 <= len(session.objectives) <= 4
-    assert len(session.discussion_prompts) >= 4 and all(p.strip().endswith("?") for p in session.discussion_prompts)
+    assert len(session.discussion_prompts) >= 4 and all(p.strip().rstrip('"\u201d\')').endswith("?") for p in session.discussion_prompts)
     assert len(session.exercise.steps) >= 3
     assert len(session.hard_moments) >= 3
     assert 4 <= len(session.fidelity) <= 8

@@ -1,0 +1,224 @@
+"""Browser tests: a real JupyterLab and a real Voilà on 127.0.0.1, driven by Debian's chromium.
+
+Servers are started the way ``iopkit lab`` and ``iopkit app`` start them (``iopkit.launch``),
+on a random free port with a token, in a throwaway folder, and always stopped. Every page
+refuses requests that would leave this computer and records them; a test fails if there
+were any. Screenshots of each key step go to ``tests/browser/screenshots/`` (git-ignored).
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+#: Generous: the machine is small and noisy. A passing run takes a fraction of these.
+SLOW = 120_000
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if Path(str(item.fspath)).resolve().parent == here:
+            item.add_marker(pytest.mark.browser)
+
+
+# ---------------------------------------------------------------- the folder a counselor works in
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory) -> Path:
+    """A counselor's folder: two cohorts, one broken cohort, and the home notebook."""
+    from iopkit import launch
+
+    work = tmp_path_factory.mktemp("counselor")
+    (work / "cohorts").mkdir()
+    for name in ("example.toml", "riverbend-logo.png", "evening-telehealth.toml"):
+        shutil.copy(ROOT / "cohorts" / name, work / "cohorts" / name)
+    (work / "cohorts" / "zz-broken.toml").write_text('schema = 1\n[program]\nname = "Clinic"\n')
+    launch.ensure_home(work)
+    return work
+
+
+@pytest.fixture(scope="session")
+def cli_handout(workdir, tmp_path_factory):
+    """``iopkit build --sessions 7`` from the command line, started in the background at once."""
+    out = tmp_path_factory.mktemp("cli-build")
+    log = open(out / "build.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "iopkit.cli", "build", str(workdir / "cohorts" / "example.toml"), "--sessions", "7",
+         "--out", str(out), "--jobs", "1", "--quiet"], stdout=log, stderr=subprocess.STDOUT, cwd=out)
+
+    def wait() -> Path:
+        assert process.wait(timeout=600) == 0, (out / "build.log").read_text()
+        return out / "session-07" / "handout.pdf"
+
+    yield wait
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+    log.close()
+
+
+# ---------------------------------------------------------------- servers
+
+
+class Running:
+    def __init__(self, server, process, log: Path):
+        self.server, self.process, self.log = server, process, log
+        parts = urlparse(server.url)
+        self.base = f"{parts.scheme}://{parts.netloc}"
+        self.token = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p).get("token", "")
+
+    def url(self, path: str) -> str:
+        sep = "&" if "?" in path else "?"
+        return f"{self.base}{path}{sep}token={self.token}" if self.token else f"{self.base}{path}"
+
+
+def _serve(server, log: Path):
+    from iopkit import launch
+
+    handle = open(log, "w")
+    process = launch.start(server, log=handle)
+    try:
+        launch.wait_until_ready(server, process, timeout=120)
+    except Exception:
+        launch.stop(process)
+        handle.close()
+        raise AssertionError(f"the server did not start:\n{log.read_text()[-3000:]}") from None
+    return process, handle
+
+
+@pytest.fixture(scope="module")
+def lab(workdir, tmp_path_factory):
+    """JupyterLab as ``iopkit lab`` starts it (news pop-up off), one per test module."""
+    from iopkit import launch
+
+    settings = tmp_path_factory.mktemp("lab-settings")
+    server = launch.lab_server(workdir, port=launch.free_port(), open_browser=False, token=secrets.token_hex(16),
+                               settings_parent=settings)
+    log = settings / "lab.log"
+    process, handle = _serve(server, log)
+    yield Running(server, process, log)
+    launch.stop(process)  # terminate, then kill if it has not stopped
+    handle.close()
+
+
+@pytest.fixture(scope="module")
+def voila(workdir, tmp_path_factory):
+    """Voilà as ``iopkit app`` starts it, one per test module."""
+    from iopkit import launch
+
+    server = launch.app_server(workdir, port=launch.free_port())
+    log = tmp_path_factory.mktemp("voila") / "voila.log"
+    process, handle = _serve(server, log)
+    yield Running(server, process, log)
+    launch.stop(process)
+    handle.close()
+
+
+# ---------------------------------------------------------------- the browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Offline:
+    """Refuses and records every request that would leave this computer."""
+
+    def __init__(self):
+        self.refused: list[str] = []
+
+    def __call__(self, route):
+        url = route.request.url
+        parts = urlparse(url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS:
+            self.refused.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+
+def new_page(browser, offline: Offline):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context.route("**/*", offline)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    offline = Offline()
+    page = new_page(browser, offline)
+    yield page
+    page.context.close()
+    assert offline.refused == [], "pages asked for something off this computer"
+
+
+def shot(page, name: str) -> Path:
+    """A screenshot of what a person sees now, in tests/browser/screenshots/."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+# ---------------------------------------------------------------- JupyterLab, as a person uses it
+
+
+def open_in_lab(page, lab: Running, notebook: str) -> None:
+    """Open a notebook in a fresh JupyterLab workspace and wait for its kernel."""
+    page.goto(lab.url(f"/lab/tree/{notebook}?reset"))
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=SLOW)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=SLOW)
+
+
+def run_all(page) -> None:
+    """Run > Run All Cells (JupyterLab 4 has no shortcut for it)."""
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+    page.locator("[data-command='runmenu:run-all']").click()
+
+
+def choose(page, scope: str, index: int, label: str) -> None:
+    """Pick ``label`` in the ``index``-th dropdown inside ``scope``."""
+    page.locator(f"{scope} .widget-dropdown select").nth(index).select_option(label=label)
+
+
+def text_of(page, selector: str) -> str:
+    return page.locator(selector).first.inner_text().strip()
+
+
+def wait_for_text_change(page, selector: str, before: str, seconds: float = 10) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        now = text_of(page, selector)
+        if now != before:
+            return now
+        time.sleep(0.2)
+    return text_of(page, selector)
+
+
+os.environ.setdefault("PW_TEST_SCREENSHOT_NO_FONTS_READY", "1")  # screenshots do not wait on web fonts

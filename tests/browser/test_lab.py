@@ -1,0 +1,234 @@
+"""The workbench, two exercises and the export menu in a real JupyterLab, as a counselor uses them.
+
+The home-notebook tests share one page (``home``) and run in order: choose a session, time
+it, build it, open its exercise. One JupyterLab serves the whole module.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+
+import nbformat
+import pytest
+
+from conftest import ROOT, pdf_text
+
+from .conftest import SLOW, Offline, choose, new_page, open_in_lab, run_all, shot, text_of, wait_for_text_change
+
+pytestmark = pytest.mark.browser
+
+POSITION = 7  # the Happiness Scale: written in full, with an interactive exercise
+WB = ".iopkit-wb"
+
+
+@pytest.fixture(scope="module")
+def plan(workdir):
+    from iopkit.workbench import load_plan
+
+    return load_plan(workdir / "cohorts" / "example.toml")
+
+
+@pytest.fixture(scope="module")
+def item(plan):
+    from iopkit.workbench import is_complete
+
+    chosen = plan.at(POSITION)
+    assert is_complete(chosen) and chosen.session.exercise.widget == "happiness-scale"
+    return chosen
+
+
+@pytest.fixture(scope="module")
+def home(browser, lab, cli_handout):
+    """The home notebook, opened and run once (Run > Run All Cells) for the tests that follow."""
+    offline = Offline()
+    page = new_page(browser, offline)
+    try:
+        open_in_lab(page, lab, "iopkit-home.ipynb")
+        run_all(page)
+        page.wait_for_selector(f"{WB} .wb-head h1", timeout=SLOW)
+    except Exception:
+        shot(page, "lab-00-home-failed")
+        raise
+    yield page
+    page.context.close()
+    assert offline.refused == [], "the workbench asked for something off this computer"
+
+
+def seconds(clock_text: str) -> int:
+    minutes, secs = clock_text.split(":")
+    return int(minutes) * 60 + int(secs)
+
+
+def test_choosing_a_session_shows_its_date_and_run_of_show_with_clock_times(home, item):
+    from iopkit.views import clock, long_date
+    from iopkit.workbench import session_label
+
+    shot(home, "lab-01-home-notebook")
+    choose(home, WB, 0, "cohorts/example.toml")
+    home.wait_for_selector(f"{WB} .wb-head h1:has-text('Riverbend Recovery Center')")
+    choose(home, WB, 1, session_label(item))
+    title = home.locator(f"{WB} .wb-title")
+    title.filter(has_text=item.session.title).wait_for()
+    assert long_date(item.date) in text_of(home, f"{WB} .wb-facts")
+    rows = home.locator(f"{WB} table.wb-run tbody tr")
+    assert rows.count() == len(item.blocks)
+    for row, block in zip(rows.all(), item.blocks):
+        assert row.locator("td").all_inner_texts() == [
+            f"{clock(block.start)}–{clock(block.end)}", f"{block.minutes} min", block.block.title]
+    assert text_of(home, f"{WB} .wb-time-left") == f"{item.blocks[0].minutes}:00"
+    shot(home, "lab-02-session-chosen")
+
+
+def test_the_timer_counts_down_after_start_and_moves_block_by_block(home, item):
+    timer = f"{WB} .wb-time-left"
+    before = text_of(home, timer)
+    home.locator(f"{WB} button", has_text=re.compile(r"^Start$")).click()
+    time.sleep(2.5)
+    first = wait_for_text_change(home, timer, before)
+    second = wait_for_text_change(home, timer, first, seconds=5)
+    assert seconds(before) > seconds(first) > seconds(second), (before, first, second)
+    assert "Now · block 1 of" in text_of(home, f"{WB} .wb-now")
+    assert home.locator(f"{WB} table.wb-run tr.now").count() == 1
+    shot(home, "lab-03-timer-running")
+
+    home.locator(f"{WB} button", has_text="Pause").click()
+    paused = wait_for_text_change(home, f"{WB} .wb-now", "Now", seconds=5)
+    assert paused.startswith("Paused")
+    held = text_of(home, timer)
+    time.sleep(1.5)
+    assert text_of(home, timer) == held
+
+    home.locator(f"{WB} button", has_text="Next block").click()
+    home.locator(f"{WB} .wb-block-title", has_text=item.blocks[1].block.title).wait_for()
+    assert text_of(home, timer) == f"{item.blocks[1].minutes}:00"
+    home.locator(f"{WB} button", has_text="Reset").click()
+    home.locator(f"{WB} .wb-now", has_text="Ready to start").wait_for()
+
+
+def test_a_broken_cohort_file_shows_its_plain_message(home, item):
+    from iopkit.workbench import session_label
+
+    choose(home, WB, 0, "cohorts/zz-broken.toml")
+    message = home.locator(f"{WB} .wb-message")
+    message.wait_for()
+    text = message.inner_text()
+    assert "zz-broken.toml:1: cohort: got nothing, expected a value for this required setting" in text
+    assert "Traceback" not in text and not home.locator(f"{WB} .widget-tab").is_visible()
+    shot(home, "lab-04-broken-cohort")
+    choose(home, WB, 0, "cohorts/example.toml")
+    choose(home, WB, 1, session_label(item))
+    home.locator(f"{WB} .wb-title", has_text=item.session.title).wait_for()
+
+
+def test_one_click_builds_the_guide_and_handout_and_previews_the_handout(home, item, workdir):
+    home.locator(f"{WB} .lm-TabBar-tab", has_text="Guide and handout").click()
+    home.locator(f"{WB} button", has_text="Build guide and handout").click()
+    home.locator(f"{WB} .wb-note", has_text="Building session 7").wait_for()
+    links = home.locator(f"{WB} .wb-links a")
+    links.first.wait_for(timeout=300_000)
+    assert "Session 7 is built" in text_of(home, f"{WB} .wb-note")
+    folder = workdir / "build" / "example" / "session-07"
+    assert links.all_inner_texts() == ["Facilitator guide (PDF)", "Participant handout (PDF)"]
+    hrefs = [a.get_attribute("href") for a in links.all()]
+    # JupyterLab resolves the relative links against the notebook: they point at the files.
+    assert all("build/example/session-07/" in h for h in hrefs), hrefs
+    for name in ("facilitator-guide.pdf", "handout.pdf", "session.ipynb"):
+        assert (folder / name).is_file()
+    preview = home.frame_locator(f"{WB} iframe.wb-preview")
+    preview.locator("h1").first.wait_for()
+    handout_text = preview.locator("body").inner_text()
+    assert item.session.handout.title in handout_text and "988" in handout_text
+    assert "Riverbend Recovery Center" in handout_text
+    home.locator(f"{WB} .wb-links").scroll_into_view_if_needed()
+    shot(home, "lab-05-built-and-preview")
+
+
+def test_the_happiness_scale_chart_follows_the_slider_and_answers_are_saved(home, workdir):
+    home.locator(f"{WB} .lm-TabBar-tab", has_text="Exercise").click()
+    home.locator(f"{WB} button", has_text="Open the exercise").click()
+    scale = home.locator(f"{WB} .iopkit-happiness-scale")
+    scale.wait_for(timeout=SLOW)
+    chart = scale.locator(".iopkit-soft").first
+    before = chart.inner_text()
+    handle = scale.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    handle.press("ArrowRight")
+    handle.press("ArrowRight")
+    deadline = time.monotonic() + 10
+    while chart.inner_text() == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    after = chart.inner_text()
+    assert after != before
+    first_area = after.split("\n")
+    assert any(line.strip() == "7" for line in first_area), after  # 5, then two steps right
+    scale.scroll_into_view_if_needed()
+    shot(home, "lab-06-happiness-scale")
+
+    saved_before = set((workdir / "my-answers").glob("*.json")) if (workdir / "my-answers").is_dir() else set()
+    scale.locator("button", has_text="Save my answers").click()
+    deadline = time.monotonic() + 20
+    new = set()
+    while not new and time.monotonic() < deadline:
+        new = set((workdir / "my-answers").glob("*.json")) - saved_before if (workdir / "my-answers").is_dir() else set()
+        time.sleep(0.2)
+    assert len(new) == 1, "Save my answers wrote no file in my-answers/"
+    record = json.loads(new.pop().read_text())
+    assert "happiness" in json.dumps(record).lower() and 7 in json.dumps(record) or '"Not using alcohol or drugs": 7' in json.dumps(record)
+    shot(home, "lab-07-happiness-scale-saved")
+
+
+def test_the_group_check_in_counts_each_rating(browser, lab, workdir):
+    from iopkit.workbench import exercise_notebook
+
+    nbformat.write(exercise_notebook("group-check-in", "Group check-in"), workdir / "group-check-in.ipynb")
+    offline = Offline()
+    page = new_page(browser, offline)
+    try:
+        open_in_lab(page, lab, "group-check-in.ipynb")
+        run_all(page)
+        check_in = page.locator(".iopkit-group-check-in")
+        check_in.wait_for(timeout=SLOW)
+        ratings = check_in.locator(".widget-toggle-buttons")
+        ratings.nth(0).locator("button", has_text=re.compile(r"^7$")).click()
+        ratings.nth(1).locator("button", has_text=re.compile(r"^4$")).click()
+        check_in.locator("button", has_text="Add my rating").click()
+        check_in.get_by_text("1 person has added a rating").wait_for()
+        ratings.nth(0).locator("button", has_text=re.compile(r"^2$")).click()
+        ratings.nth(1).locator("button", has_text=re.compile(r"^8$")).click()
+        check_in.locator("button", has_text="Add my rating").click()
+        check_in.get_by_text("2 people have added a rating").wait_for()
+        shot(page, "lab-08-group-check-in")
+    finally:
+        page.context.close()
+    assert offline.refused == []
+
+
+def test_participant_pdf_from_the_export_menu_matches_the_cli_handout(page, lab, workdir, cli_handout, tmp_path):
+    import papermill
+
+    papermill.execute_notebook(str(ROOT / "notebooks" / "session.ipynb"), str(workdir / "session-07.ipynb"),
+                               parameters={"cohort_file": str(workdir / "cohorts" / "example.toml"),
+                                           "position": POSITION, "curriculum_dir": ""}, progress_bar=False)
+    open_in_lab(page, lab, "session-07.ipynb")
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^File$")).click()
+    page.locator(".lm-Menu-item", has_text="Save and Export Notebook As").hover()
+    item = page.locator(".lm-Menu-item .lm-Menu-itemLabel", has_text=re.compile(r"^Participant_pdf$"))
+    item.wait_for()
+    shot(page, "lab-09-export-menu")
+    with page.expect_download(timeout=SLOW) as download:
+        item.click()
+    pdf = tmp_path / "exported.pdf"
+    download.value.save_as(pdf)
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+    exported, cli = pdf_text(pdf), pdf_text(cli_handout())
+    from iopkit.workbench import load_plan
+
+    chosen = load_plan(workdir / "cohorts" / "example.toml").at(POSITION)
+    for fact in (chosen.session.handout.title, "Wednesday, January 20, 2027", "988", "1-800-662-4357",
+                 "(507) 555-0199"):
+        assert fact in " ".join(exported.split()) and fact in " ".join(cli.split()), fact
+    assert " ".join(exported.split()) == " ".join(cli.split())
