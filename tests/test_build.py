@@ -32,10 +32,21 @@ def built(tmp_path_factory):
     return {"dir": work / "build" / "example" / "session-01", "item": plan.at(1), "work": work, "result": result}
 
 
-def test_session_folder_holds_the_three_documents(built):
+def test_session_folder_holds_the_documents_and_the_exercise_notebook(built):
     names = sorted(p.name for p in built["dir"].iterdir())
-    assert names == [".build.json", "facilitator-guide.pdf", "handout.pdf", "session.ipynb"]
+    assert names == [".build.json", "exercise.ipynb", "facilitator-guide.pdf", "handout.pdf", "session.ipynb"]
     assert "1 session built" in built["result"].stdout
+    exercise = nbformat.read(built["dir"] / "exercise.ipynb", as_version=4)
+    widget = built["item"].session.exercise.widget
+    assert any(f'show("{widget}")' in c.source for c in exercise.cells if c.cell_type == "code")
+
+
+def test_handout_carries_the_exercise_paper_version(built):
+    from iopkit.exercises import make_exercise
+
+    session = built["item"].session
+    text = re.sub(r"\s+", " ", pdf_text(built["dir"] / "handout.pdf"))
+    assert make_exercise(session.exercise.widget).title in text
 
 
 def test_guide_has_title_date_and_clock_time_of_every_block(built):

@@ -29,7 +29,6 @@ def test_pip_install_dot_builds_a_session_outside_the_checkout(tmp_path):
                                       text=True).strip()
     # A plain path line, not a site dir: the outer environment's .pth files (our editable install) are not run.
     outer = sysconfig.get_paths()["purelib"]
-    (tmp_path / "venv" / "lib").exists()
     with open(os.path.join(purelib, "outer-packages.pth"), "w") as handle:
         handle.write(outer + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", str(ROOT)],
@@ -47,6 +46,8 @@ def test_pip_install_dot_builds_a_session_outside_the_checkout(tmp_path):
         shutil.copy(ROOT / "cohorts" / name, work / name)
     env = {k: v for k, v in os.environ.items() if k != "IOPKIT_CURRICULUM"}
     env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env['PATH']}"
+    # nbconvert's own templates sit in the borrowed environment's share/jupyter.
+    env["JUPYTER_PATH"] = os.path.join(sys.prefix, "share", "jupyter")
     result = subprocess.run([str(env_dir / "bin" / "iopkit"), "build", "example.toml", "--sessions", "1"], cwd=work,
                             capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr

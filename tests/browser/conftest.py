@@ -191,7 +191,8 @@ def shot(page, name: str) -> Path:
 
 def open_in_lab(page, lab: Running, notebook: str) -> None:
     """Open a notebook in a fresh JupyterLab workspace and wait for its kernel."""
-    page.goto(lab.url(f"/lab/tree/{notebook}?reset"))
+    # A workspace of its own: JupyterLab does not reopen what earlier tests left open.
+    page.goto(lab.url(f"/lab/workspaces/t{secrets.token_hex(4)}/tree/{notebook}"))
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=SLOW)
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=SLOW)
 

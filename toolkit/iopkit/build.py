@@ -121,12 +121,15 @@ def session_fingerprint(shared: str, item) -> str:
                    item.start.isoformat(), ",".join(str(b.minutes) for b in item.blocks))
 
 
-def _is_current(folder: Path, fingerprint: str, files: tuple[str, ...]) -> bool:
+def _is_current(folder: Path, fingerprint: str) -> bool:
+    """The folder holds a finished build of exactly these inputs: its manifest and every file it lists."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text())
     except (OSError, ValueError):
         return False
-    return manifest.get("fingerprint") == fingerprint and all((folder / f).is_file() for f in files)
+    files = manifest.get("files") or []
+    return (manifest.get("fingerprint") == fingerprint and set(SESSION_FILES) <= set(files)
+            and all((folder / f).is_file() for f in files))
 
 
 # ------------------------------------------------------------------ atomic writes
@@ -146,14 +149,17 @@ def write_atomic(path: Path, data: bytes | str) -> None:
 
 # ------------------------------------------------------------------ one session
 
-#: The files each session folder holds when its build succeeded.
+#: The files every session folder holds when its build succeeded (plus exercise.ipynb when the
+#: session has an interactive exercise).
 SESSION_FILES = ("session.ipynb", "facilitator-guide.pdf", "handout.pdf")
+EXERCISE_NOTEBOOK = "exercise.ipynb"
 
 
 @dataclass(frozen=True)
 class SessionTask:
     position: int
     title: str
+    exercise: tuple  # (widget id or None, exercise title)
     cohort_file: str
     curriculum_dir: str
     out_dir: str
@@ -207,20 +213,35 @@ def step_write_pdfs(work: dict) -> dict:
     return work
 
 
+def step_exercise_notebook(work: dict) -> dict:
+    """For a session with an interactive exercise, a small notebook that opens it (JupyterLab or Voila)."""
+    import nbformat
+
+    from .workbench import exercise_notebook
+
+    widget, title = work["exercise"]
+    if widget:
+        nbformat.write(exercise_notebook(widget, title), str(work["staging"] / EXERCISE_NOTEBOOK))
+    return work
+
+
 def step_publish(work: dict) -> dict:
     """Move each finished file into the session folder, then record the manifest."""
     task: SessionTask = work["task"]
     folder = Path(task.out_dir) / f"session-{task.position:02d}"
     folder.mkdir(parents=True, exist_ok=True)
-    for name in SESSION_FILES:
+    names = [n for n in (*SESSION_FILES, EXERCISE_NOTEBOOK) if (work["staging"] / n).is_file()]
+    for name in names:
         os.replace(work["staging"] / name, folder / name)
-    write_atomic(folder / MANIFEST, json.dumps({"fingerprint": task.fingerprint, "files": list(SESSION_FILES),
+    if EXERCISE_NOTEBOOK not in names:  # the session no longer has one: do not leave an old copy
+        (folder / EXERCISE_NOTEBOOK).unlink(missing_ok=True)
+    write_atomic(folder / MANIFEST, json.dumps({"fingerprint": task.fingerprint, "files": names,
                                                 "iopkit": __version__}, indent=1))
-    work["files"] = [str(folder / n) for n in SESSION_FILES]
+    work["files"] = [str(folder / n) for n in names]
     return work
 
 
-STEPS = (step_execute, step_render, step_write_pdfs, step_publish)
+STEPS = (step_execute, step_render, step_write_pdfs, step_exercise_notebook, step_publish)
 
 
 def build_session(task: SessionTask) -> SessionResult:
@@ -229,7 +250,7 @@ def build_session(task: SessionTask) -> SessionResult:
     out_dir = Path(task.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{task.position:02d}-", dir=out_dir))
-    work = {"task": task, "staging": staging}
+    work = {"task": task, "staging": staging, "exercise": task.exercise}
     try:
         for step in STEPS:
             work = step(work)
@@ -311,11 +332,13 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
         item = plan.at(position)
         fingerprint = session_fingerprint(shared, item)
         folder = out_dir / f"session-{position:02d}"
-        if not force and _is_current(folder, fingerprint, SESSION_FILES):
+        if not force and _is_current(folder, fingerprint):
             results[position] = SessionResult(position, item.session.title, "unchanged")
             continue
-        tasks.append(SessionTask(position, item.session.title, str(cohort.path), custom_root, str(out_dir),
-                                 fingerprint))
+        exercise = getattr(item.session, "exercise", None)
+        tasks.append(SessionTask(position, item.session.title,
+                                 (exercise.widget, f"Session {position}: {exercise.title}") if exercise else (None, ""),
+                                 str(cohort.path), custom_root, str(out_dir), fingerprint))
 
     for result in _run(tasks, jobs, progress):
         results[result.position] = result
@@ -335,7 +358,7 @@ def _write_packet(plan, out_dir: Path, shared: str, fingerprints: dict[int, str]
     """The calendar always; the binder and workbook once every session of the plan is current."""
     from . import packet
 
-    complete = all(_is_current(out_dir / f"session-{p:02d}", f, SESSION_FILES) for p, f in fingerprints.items())
+    complete = all(_is_current(out_dir / f"session-{p:02d}", f) for p, f in fingerprints.items())
     key = _digest(shared, json.dumps(fingerprints, sort_keys=True), str(complete))
     names = [packet.CALENDAR_ICS, packet.CALENDAR_PDF] + ([packet.BINDER, packet.WORKBOOK] if complete else [])
     manifest = out_dir / PACKET_MANIFEST

@@ -127,6 +127,9 @@ class Exercise(Model):
     observers_watch_for: list[Text] = []
     telehealth: Text
     widget: Slug | None = Field(default=None, description="The id of an interactive exercise in the library.")
+    sheet_in_handout: bool = Field(
+        default=True, description="Print the widget's blank paper version in the handout (false when the "
+                                  "worksheet already is that form, or the sheet is for the facilitator)")
 
 
 class Scale(Model):

@@ -300,6 +300,23 @@ class SessionView:
             f'<p class="instructions">{md_inline(w.instructions)}</p>{items}</section>'
         )
 
+    def exercise_sheet(self) -> Html:
+        """The blank paper version of the session's interactive exercise, the same form as on screen."""
+        e = self.session.exercise
+        if not e.widget or not e.sheet_in_handout:
+            return Html("")
+        from .exercises import make_exercise
+
+        return Html(make_exercise(e.widget).paper_html())
+
+    def interactive(self):
+        """The session's interactive exercise, for the room or a shared screen (never printed)."""
+        if not self.session.exercise.widget:
+            return Html('<p class="muted">This session has no interactive exercise.</p>')
+        from .exercises import show
+
+        return show(self.session.exercise.widget)
+
     def take_home(self) -> Html:
         return Html(
             f'<section class="iopkit-doc handout take-home"><div class="homework"><h2>Your practice before next time</h2>'

@@ -29,6 +29,11 @@ STYLE = f"""<style>
   --jp-widgets-input-padding: 6px;
   --jp-widgets-input-focus-border-color: {ACCENT};
   --jp-widgets-slider-active-handle-color: {ACCENT};
+  /* The same light card in any JupyterLab theme, so a projector shows what was tested. */
+  --jp-widgets-color: {INK}; --jp-widgets-label-color: {INK}; --jp-widgets-readout-color: {ACCENT};
+  --jp-widgets-input-color: {INK}; --jp-widgets-input-background-color: #ffffff;
+  --jp-widgets-input-border-color: #9aa5ad; --jp-ui-font-color1: {INK}; --jp-ui-font-color2: {MUTED};
+  --jp-layout-color1: #ffffff; --jp-layout-color2: #eceff1; --jp-layout-color3: #d6dde1; --jp-border-color1: #9aa5ad;
   font-family: {FONT}; font-size: {BASE}; color: {INK}; line-height: 1.45;
   background: #fff; border-radius: 12px; padding: 14px 20px 18px !important;
   border: 1px solid #d3dde2; box-sizing: border-box;
