@@ -101,7 +101,30 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--platform", default="", help="the video platform, for telehealth")
     n.add_argument("--force", action="store_true", help="replace the file if it exists")
     n.set_defaults(func=cmd_new_cohort)
+    lab = sub.add_parser("lab", help="open JupyterLab on the counselor's home notebook (this computer only)")
+    lab.add_argument("folder", nargs="?", type=Path, default=Path("."), help="the folder to work in (default: here)")
+    lab.add_argument("--port", type=int, help="the port (default: 8888, or a free one)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    lab.set_defaults(func=cmd_lab)
+
+    app = sub.add_parser("app", help="serve the home notebook as an app with Voila, code hidden (this computer only)")
+    app.add_argument("folder", nargs="?", type=Path, default=Path("."), help="the folder to work in (default: here)")
+    app.add_argument("--port", type=int, help="the port (default: 8866, or a free one)")
+    app.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    app.set_defaults(func=cmd_app)
     return p
+
+
+def cmd_lab(args) -> int:
+    from .launch import lab
+
+    return lab(args.folder, port=args.port, open_browser=not args.no_browser)
+
+
+def cmd_app(args) -> int:
+    from .launch import app
+
+    return app(args.folder, port=args.port, open_browser=not args.no_browser)
 
 
 def _curriculum(args):
