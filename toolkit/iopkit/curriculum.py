@@ -227,7 +227,13 @@ def load_session_file(
         _check_agenda(session, source, collector, program)
         _check_references(session, source, collector, references)
         _check_exercise(session, source, collector)
-        check_language(session, source, collector)
+        # The language checks are the slow part; a file that passed them unchanged is not checked again.
+        text = path.read_text(encoding="utf-8")
+        if not language.passed_before(text):
+            before_language = len(collector.problems)
+            check_language(session, source, collector)
+            if len(collector.problems) == before_language:
+                language.remember_passed(text)
     return session if len(collector.problems) == before else None
 
 

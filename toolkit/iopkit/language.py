@@ -120,6 +120,26 @@ def _cache_file() -> Path:
     return Path(base) / "iopkit" / "readability.json"
 
 
+def rules_digest() -> str:
+    """Changes whenever the rules themselves change (this file), so cached verdicts expire with them."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def passed_before(text: str) -> bool:
+    """Whether exactly this session text already passed every language check under these rules."""
+    return _clean_key(text) in _score_cache().get("clean", {})
+
+
+def remember_passed(text: str) -> None:
+    cache = _score_cache()
+    cache.setdefault("clean", {})[_clean_key(text)] = 1
+    _save_scores(cache)
+
+
+def _clean_key(text: str) -> str:
+    return hashlib.sha256((rules_digest() + "\0" + text).encode("utf-8")).hexdigest()[:32]
+
+
 _SCORES: dict | None = None
 
 
