@@ -25,9 +25,29 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 #: Generous: the machine is small and noisy. A passing run takes a fraction of these.
 SLOW = 120_000
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(autouse=True)
+def screenshot_on_failure(request):
+    """When a test fails, a screenshot of each page it used, to see what a person would have seen."""
+    yield
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        for name, value in request.node.funcargs.items():
+            if hasattr(value, "screenshot") and hasattr(value, "goto"):
+                try:
+                    shot(value, f"failed-{request.node.name}-{name}")
+                except Exception:  # noqa: BLE001 - the page may be gone; the failure is what matters
+                    pass
 
 
 def pytest_collection_modifyitems(items):
@@ -112,6 +132,7 @@ def lab(workdir, tmp_path_factory):
     server = launch.lab_server(workdir, port=launch.free_port(), open_browser=False, token=secrets.token_hex(16),
                                settings_parent=settings)
     log = settings / "lab.log"
+    server.command[server.command.index("--ServerApp.log_level=WARN")] = "--ServerApp.log_level=INFO"  # DEBUGTMP
     process, handle = _serve(server, log)
     yield Running(server, process, log)
     launch.stop(process)  # terminate, then kill if it has not stopped
@@ -145,6 +166,12 @@ def browser():
         chromium.close()
 
 
+#: Any address off this computer. Matched by the browser driver itself, so requests to the
+#: local servers are never held up waiting for Python (a sync test that sleeps or runs
+#: papermill would otherwise stall JupyterLab's own requests).
+OFF_THIS_COMPUTER = re.compile(r"^(https?|wss?)://(?!(127\.0\.0\.1|localhost)([:/]|$))")
+
+
 class Offline:
     """Refuses and records every request that would leave this computer."""
 
@@ -152,19 +179,19 @@ class Offline:
         self.refused: list[str] = []
 
     def __call__(self, route):
-        url = route.request.url
-        parts = urlparse(url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS:
-            self.refused.append(url)
-            route.abort()
-        else:
-            route.continue_()
+        self.refused.append(route.request.url)
+        route.abort()
+
+    def websocket(self, ws):
+        if OFF_THIS_COMPUTER.match(ws.url):
+            self.refused.append(ws.url)
 
 
 def new_page(browser, offline: Offline):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    context.route("**/*", offline)
+    context.route(OFF_THIS_COMPUTER, offline)
     page = context.new_page()
+    page.on("websocket", offline.websocket)
     page.set_default_timeout(60_000)
     return page
 
@@ -195,12 +222,47 @@ def open_in_lab(page, lab: Running, notebook: str) -> None:
     page.goto(lab.url(f"/lab/workspaces/t{secrets.token_hex(4)}/tree/{notebook}"))
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=SLOW)
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=SLOW)
+    accept_kernel_dialog(page)
 
 
-def run_all(page) -> None:
-    """Run > Run All Cells (JupyterLab 4 has no shortcut for it)."""
-    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
-    page.locator("[data-command='runmenu:run-all']").click()
+def accept_kernel_dialog(page) -> bool:
+    """Choose Select in JupyterLab's Select Kernel dialog, as a person would.
+
+    JupyterLab asks when starting the notebook's kernel took longer than its request
+    allows (it happens on a busy machine); the kernel it offers is the notebook's own.
+    """
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    if dialog.count() and dialog.first.is_visible():
+        dialog.locator("button.jp-mod-accept").click()
+        dialog.wait_for(state="detached")
+        return True
+    return False
+
+
+def run_all(page, until: str, timeout: float = SLOW / 1000) -> None:
+    """Run > Run All Cells (JupyterLab 4 has no shortcut for it), until ``until`` shows.
+
+    If the cells are back to ``[ ]`` with nothing running (the menu click came before the
+    notebook was ready, or the kernel restarted), choose Run All Cells again.
+    """
+    prompts = page.locator(".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt")
+    deadline = time.monotonic() + timeout
+    while True:
+        accept_kernel_dialog(page)
+        page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+        page.locator("[data-command='runmenu:run-all']").click()
+        started = time.monotonic()
+        while time.monotonic() < deadline:
+            if page.locator(until).count() and page.locator(until).first.is_visible():
+                return
+            if accept_kernel_dialog(page):
+                break
+            idle = page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']").count()
+            if idle and time.monotonic() - started > 10 and "[ ]:" in prompts.all_inner_texts():
+                break  # nothing is running and something never ran: ask again
+            page.wait_for_timeout(250)  # not time.sleep: the page keeps working meanwhile
+        else:
+            raise AssertionError(f"{until} did not show after Run All Cells: {prompts.all_inner_texts()}")
 
 
 def choose(page, scope: str, index: int, label: str) -> None:
@@ -218,7 +280,7 @@ def wait_for_text_change(page, selector: str, before: str, seconds: float = 10) 
         now = text_of(page, selector)
         if now != before:
             return now
-        time.sleep(0.2)
+        page.wait_for_timeout(200)
     return text_of(page, selector)
 
 
