@@ -41,12 +41,20 @@ def test_session_folder_holds_the_documents_and_the_exercise_notebook(built):
     assert any(f'show("{widget}")' in c.source for c in exercise.cells if c.cell_type == "code")
 
 
-def test_handout_carries_the_exercise_paper_version(built):
+def test_handout_carries_the_exercise_paper_version_unless_the_session_opts_out(built):
+    """Session 1 prints its own worksheet only (sheet_in_handout: false); a session that keeps
+    the default gets the exercise's blank sheet in its handout."""
     from iopkit.exercises import make_exercise
+    from iopkit.views import SessionView
 
     session = built["item"].session
     text = re.sub(r"\s+", " ", pdf_text(built["dir"] / "handout.pdf"))
-    assert make_exercise(session.exercise.widget).title in text
+    sheet_title = make_exercise(session.exercise.widget).title
+    assert (sheet_title in text) == session.exercise.sheet_in_handout
+    curriculum = load_curriculum()
+    keeps = next(s for s in curriculum.complete() if s.exercise.widget and s.exercise.sheet_in_handout)
+    view = SessionView.load(str(built["work"] / "example.toml"), keeps.number)
+    assert make_exercise(keeps.exercise.widget).title in str(view.exercise_sheet())
 
 
 def test_guide_has_title_date_and_clock_time_of_every_block(built):

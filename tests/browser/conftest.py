@@ -7,7 +7,6 @@ were any. Screenshots of each key step go to ``tests/browser/screenshots/`` (git
 """
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
@@ -43,18 +42,11 @@ def screenshot_on_failure(request):
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         for name, value in request.node.funcargs.items():
-            if hasattr(value, "screenshot") and hasattr(value, "goto"):
+            if name != "page" and hasattr(value, "screenshot") and hasattr(value, "goto"):
                 try:
                     shot(value, f"failed-{request.node.name}-{name}")
                 except Exception:  # noqa: BLE001 - the page may be gone; the failure is what matters
                     pass
-
-
-def pytest_collection_modifyitems(items):
-    here = Path(__file__).resolve().parent
-    for item in items:
-        if Path(str(item.fspath)).resolve().parent == here:
-            item.add_marker(pytest.mark.browser)
 
 
 # ---------------------------------------------------------------- the folder a counselor works in
@@ -132,7 +124,8 @@ def lab(workdir, tmp_path_factory):
     server = launch.lab_server(workdir, port=launch.free_port(), open_browser=False, token=secrets.token_hex(16),
                                settings_parent=settings)
     log = settings / "lab.log"
-    server.command[server.command.index("--ServerApp.log_level=WARN")] = "--ServerApp.log_level=INFO"  # DEBUGTMP
+    # The log (in the temporary folder) then says which kernels started and stopped, should a test fail.
+    server.command[server.command.index("--ServerApp.log_level=WARN")] = "--ServerApp.log_level=INFO"
     process, handle = _serve(server, log)
     yield Running(server, process, log)
     launch.stop(process)  # terminate, then kill if it has not stopped
@@ -144,8 +137,9 @@ def voila(workdir, tmp_path_factory):
     """Voilà as ``iopkit app`` starts it, one per test module."""
     from iopkit import launch
 
-    server = launch.app_server(workdir, port=launch.free_port())
-    log = tmp_path_factory.mktemp("voila") / "voila.log"
+    settings = tmp_path_factory.mktemp("voila")
+    server = launch.app_server(workdir, port=launch.free_port(), settings_parent=settings)
+    log = settings / "voila.log"
     process, handle = _serve(server, log)
     yield Running(server, process, log)
     launch.stop(process)
@@ -197,10 +191,13 @@ def new_page(browser, offline: Offline):
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     offline = Offline()
     page = new_page(browser, offline)
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        shot(page, f"failed-{request.node.name}")
     page.context.close()
     assert offline.refused == [], "pages asked for something off this computer"
 
@@ -270,6 +267,11 @@ def choose(page, scope: str, index: int, label: str) -> None:
     page.locator(f"{scope} .widget-dropdown select").nth(index).select_option(label=label)
 
 
+def scroll_to(locator) -> None:
+    """Bring an element to the top of its scrolling area, as a person scrolls to read it."""
+    locator.first.evaluate("e => e.scrollIntoView({block: 'start'})")
+
+
 def text_of(page, selector: str) -> str:
     return page.locator(selector).first.inner_text().strip()
 
@@ -284,4 +286,3 @@ def wait_for_text_change(page, selector: str, before: str, seconds: float = 10) 
     return text_of(page, selector)
 
 
-os.environ.setdefault("PW_TEST_SCREENSHOT_NO_FONTS_READY", "1")  # screenshots do not wait on web fonts

@@ -61,6 +61,8 @@ class BuildResult:
     extra_failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    notes: list[str] = field(default_factory=list)
+
     @property
     def failed(self) -> list[SessionResult]:
         return [s for s in self.sessions if s.status == "failed"]
@@ -76,6 +78,8 @@ class BuildResult:
                  f"{same} unchanged, {len(self.failed)} failed, in {self.seconds:.1f} s. Output: {self.out_dir}"]
         for name in self.extras:
             lines.append(f"  also wrote {name}")
+        for note in self.notes:
+            lines.append(f"  {note}")
         for s in self.failed:
             lines.append(f"  FAILED session {s.position} ({s.title}): {s.message}")
         for message in self.extra_failures:
@@ -96,17 +100,21 @@ def _digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def _tree_bytes(folder: Path, pattern: str) -> list[bytes]:
+#: Modules that never shape a session's documents: editing them does not rebuild anything.
+NOT_IN_DOCUMENTS = {"cli.py", "launch.py", "workbench.py", "newcohort.py", "coverage.py"}
+
+
+def _tree_bytes(folder: Path, pattern: str, skip: set[str] = frozenset()) -> list[bytes]:
     return [p.relative_to(folder).as_posix().encode() + p.read_bytes() for p in sorted(folder.rglob(pattern))
-            if p.is_file() and "__pycache__" not in p.parts]
+            if p.is_file() and "__pycache__" not in p.parts and p.name not in skip]
 
 
 def shared_fingerprint(curriculum_root: Path, cohort_path: Path, logo: Path | None) -> str:
     """What every session's documents depend on: code, templates, program, bibliography, cohort."""
     package = Path(__file__).parent
     parts = [__version__.encode()]
-    parts += _tree_bytes(package, "*.py")
-    parts += _tree_bytes(paths.notebooks_dir(), "*.ipynb")
+    parts += _tree_bytes(package, "*.py", NOT_IN_DOCUMENTS)
+    parts.append((paths.notebooks_dir() / TEMPLATE).read_bytes())
     parts += _tree_bytes(paths.handouts_dir(), "*")
     for name in ("program.yaml", "references.yaml", "techniques.yaml"):
         parts.append((curriculum_root / name).read_bytes())
@@ -379,8 +387,8 @@ def _write_packet(plan, out_dir: Path, shared: str, fingerprints: dict[int, str]
     write_atomic(manifest, json.dumps({"fingerprint": key, "files": written}))
     result.extras += written
     if not complete:
-        result.extras.append("(the facilitator binder and participant workbook are made once all "
-                             f"{len(fingerprints)} sessions are built)")
+        result.notes.append(f"The facilitator binder and participant workbook are made once all "
+                            f"{len(fingerprints)} sessions are built.")
 
 
 def _not_started(task: SessionTask, exc: BaseException) -> SessionResult:

@@ -36,6 +36,39 @@ LAB_SETTINGS = {
 }
 #: The files Voilà may serve beside the notebook: images, and the PDFs the workbench links to.
 APP_FILES = r".*\.(png|jpg|jpeg|gif|svg|pdf)"
+#: Voilà's own "lab" template, less the two stylesheets it fetches from a CDN (Font Awesome:
+#: Voilà's bundled styles already carry the icon font). Nothing of the page leaves the computer.
+APP_TEMPLATE = "iopkit"
+APP_TEMPLATE_CONF = {"base_template": "lab"}
+APP_TEMPLATE_INDEX = """\
+{%- extends 'voila/templates/lab/index.html.j2' -%}
+{#- The lab template's notebook_css block, without its two <link>s to a CDN. -#}
+{%- block notebook_css -%}
+  {% if frontend == "voila" %}
+    {{ resources.include_js("static/voila-style.js") }}
+  {% endif %}
+  {{ spinner.css() }}
+  <style>
+    .jp-mod-noOutputs.jp-mod-noInput { display: none; }
+  </style>
+{% if resources.show_margins %}
+  <style>
+    body { background: var(--jp-layout-color1); }
+    #rendered_cells {
+      padding-left: calc(calc(100% - 1200px) * 0.5);
+      padding-right: calc( calc( 100% - 1200px - 20px ) * 0.5 );
+    }
+    #rendered_cells > div {
+      background: var(--jp-layout-color0);
+      padding: 6ex 12ex 8ex 12ex;
+      border-radius: var(--jp-border-radius);
+      box-shadow: var(--jp-elevation-z4);
+    }
+  </style>
+{% endif %}
+  {{ super.super() }}
+{%- endblock notebook_css -%}
+"""
 STARTUP_SECONDS = 90
 
 
@@ -95,6 +128,23 @@ def lab_settings_dir(parent: Path) -> Path:
     return config
 
 
+def app_template_dir(parent: Path) -> Path:
+    """A Jupyter data folder holding the ``iopkit`` Voilà template (``APP_TEMPLATE_INDEX``).
+
+    Voilà finds templates in every folder on ``JUPYTER_PATH``; this one goes first.
+    """
+    data = Path(parent) / "jupyter-data"
+    folder = data / "voila" / "templates" / APP_TEMPLATE
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "conf.json").write_text(json.dumps(APP_TEMPLATE_CONF))
+    (folder / "index.html.j2").write_text(APP_TEMPLATE_INDEX)
+    return data
+
+
+def _prepend(variable: str, folder: Path) -> str:
+    return os.pathsep.join([str(folder)] + [p for p in os.environ.get(variable, "").split(os.pathsep) if p])
+
+
 def lab_command(folder: Path, port: int, token: str, open_browser: bool = True, root: bool | None = None) -> list[str]:
     folder = Path(folder).resolve()
     cmd = [sys.executable, "-m", "jupyter", "lab", str(folder / HOME_NOTEBOOK),
@@ -106,15 +156,17 @@ def lab_command(folder: Path, port: int, token: str, open_browser: bool = True, 
     return cmd
 
 
-def app_command(folder: Path, port: int, open_browser: bool = False) -> list[str]:
+def app_command(folder: Path, port: int, open_browser: bool = False, template: str | None = APP_TEMPLATE) -> list[str]:
     """Voilà on one notebook: code hidden, tracebacks kept in the terminal, only local files served.
 
-    Voilà has no ``--allow-root`` (it does not refuse root), so none is passed.
+    Voilà has no ``--allow-root`` (it does not refuse root), so none is passed. The ``iopkit``
+    template needs ``app_template_dir`` on ``JUPYTER_PATH`` (``app_server`` sees to it).
     """
     folder = Path(folder).resolve()
     return [sys.executable, "-m", "voila", str(folder / HOME_NOTEBOOK), f"--Voila.root_dir={folder}",
             f"--Voila.ip={HOST}", f"--port={port}", f"--Voila.open_browser={open_browser}",
             "--strip_sources=True", "--show_tracebacks=False", "--theme=light",
+            *([f"--template={template}"] if template else []),
             f"--VoilaConfiguration.file_allowlist={APP_FILES}", "--Voila.log_level=WARN"]
 
 
@@ -126,21 +178,25 @@ def lab_server(folder: Path, port: int | None = None, open_browser: bool = True,
     # jupyter_server warns about its own deprecated token setting even when it is not used.
     env = {} if "PYTHONWARNINGS" in os.environ else {"PYTHONWARNINGS": "ignore::DeprecationWarning"}
     if settings_parent is not None:
-        config = lab_settings_dir(settings_parent)
-        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
-            [str(config)] + [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p])
+        env["JUPYTER_CONFIG_PATH"] = _prepend("JUPYTER_CONFIG_PATH", lab_settings_dir(settings_parent))
     base = f"http://{HOST}:{port}"
     return Server(lab_command(folder, port, token, open_browser), f"{base}/lab/tree/{HOME_NOTEBOOK}?token={token}",
                   f"{base}/api/status?token={token}", folder, env)
 
 
-def app_server(folder: Path, port: int | None = None, open_browser: bool = False) -> Server:
+def app_server(folder: Path, port: int | None = None, open_browser: bool = False,
+               settings_parent: Path | None = None) -> Server:
+    """Voilà on the home notebook; with ``settings_parent``, on the ``iopkit`` template written there."""
     folder = Path(folder).resolve()
     port = port or free_port(APP_PORT)
     base = f"http://{HOST}:{port}"
+    env = {}
+    if settings_parent is not None:
+        env["JUPYTER_PATH"] = _prepend("JUPYTER_PATH", app_template_dir(settings_parent))
+    template = APP_TEMPLATE if settings_parent is not None else None
     # A static path: asking for "/" would start a kernel and run the notebook.
     ready = f"{base}/voila/labextensions/@voila-dashboards/widgets-manager8/package.json"
-    return Server(app_command(folder, port, open_browser), f"{base}/", ready, folder)
+    return Server(app_command(folder, port, open_browser, template), f"{base}/", ready, folder, env)
 
 
 def lab(folder: Path | str = ".", port: int | None = None, open_browser: bool = True) -> int:
@@ -154,8 +210,9 @@ def lab(folder: Path | str = ".", port: int | None = None, open_browser: bool = 
 def app(folder: Path | str = ".", port: int | None = None, open_browser: bool = True) -> int:
     """The home notebook as an app (Voilà: no code shown) in ``folder``, until Ctrl+C."""
     ensure_home(Path(folder))
-    server = app_server(Path(folder), port)  # Voilà opens no browser: we do, once it answers
-    return serve(server, "The iopkit workbench", open_browser=open_browser)
+    with tempfile.TemporaryDirectory(prefix="iopkit-app-") as settings:
+        server = app_server(Path(folder), port, settings_parent=Path(settings))  # we open the browser once it answers
+        return serve(server, "The iopkit workbench", open_browser=open_browser)
 
 
 def start(server: Server, log=None) -> subprocess.Popen:
@@ -171,8 +228,8 @@ def wait_until_ready(server: Server, process: subprocess.Popen, timeout: float =
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            raise LaunchError(f"The server stopped while starting (exit code {process.returncode}). "
-                              "The lines above say why; a busy port is the usual reason: try --port with another number.")
+            raise LaunchError(f"The server stopped while starting (exit code {process.returncode}). The lines "
+                              "above say why; a busy port is the usual reason: try --port with another number.")
         try:
             with urllib.request.urlopen(server.ready_url, timeout=2):
                 return

@@ -26,6 +26,7 @@ from typing import Callable, Sequence
 from urllib.parse import quote
 
 from . import paths
+from .exercises.clock import Timer, clock_text
 
 ACCENT = "#2f6b7e"
 INK = "#1d2327"
@@ -103,12 +104,6 @@ def plain_error(exc: BaseException) -> str:
 # ---------------------------------------------------------------- the block timer
 
 
-def clock_text(seconds: float) -> str:
-    """``754.2`` -> ``12:35``: minutes and seconds, rounded up, so 0:00 means time is up."""
-    whole = max(0, int(-(-seconds // 1)))
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 @dataclass(frozen=True)
 class TimerState:
     """Where the group is: the current block, the time left in it and what comes next."""
@@ -128,12 +123,12 @@ class TimerState:
         return 1.0 - self.left / self.block_seconds if self.block_seconds else 1.0
 
 
-class BlockTimer:
+class BlockTimer(Timer):
     """Time through an agenda: start, pause, jump to the next block, reset.
 
     ``blocks`` are (title, minutes). ``at(elapsed)`` is the pure part (seconds since the
-    start -> current block, time left, next block); the rest keeps the elapsed time
-    from a ``now`` function, so a test can hand it a fake clock.
+    start -> current block, time left, next block); the counting itself is the exercises'
+    ``Timer``, which takes a ``now`` function so a test can hand it a fake clock.
     """
 
     def __init__(self, blocks: Sequence[tuple[str, int]], now: Callable[[], float] = time.monotonic):
@@ -143,10 +138,7 @@ class BlockTimer:
         for _, minutes in self.blocks:
             self.starts.append(clock)
             clock += minutes * 60.0
-        self.total = clock
-        self.now = now
-        self._banked = 0.0
-        self._since: float | None = None
+        super().__init__(clock, now)
 
     def at(self, elapsed: float) -> TimerState:
         if not self.blocks:
@@ -162,54 +154,20 @@ class BlockTimer:
         return TimerState(last, title, minutes * 60.0, 0.0, self.total, None, None, True)
 
     @property
-    def elapsed(self) -> float:
-        running = (self.now() - self._since) if self._since is not None else 0.0
-        return min(self.total, self._banked + running)
-
-    @property
     def current(self) -> TimerState:
         return self.at(self.elapsed)
-
-    @property
-    def done(self) -> bool:
-        return self.elapsed >= self.total
-
-    @property
-    def running(self) -> bool:
-        return self._since is not None and not self.done
-
-    @property
-    def state(self) -> str:
-        """``ready``, ``running``, ``paused`` or ``done``."""
-        if self.done:
-            return "done"
-        if self._since is not None:
-            return "running"
-        return "paused" if self._banked > 0 else "ready"
-
-    def start(self) -> None:
-        if self._since is None and not self.done:
-            self._since = self.now()
-
-    def pause(self) -> None:
-        if self._since is not None:
-            self._banked = self.elapsed
-            self._since = None
 
     def next_block(self) -> None:
         """Move on to the start of the next block now (running or not, as it was)."""
         state = self.current
         if state.done:
             return
-        self._jump(self.starts[state.index] + state.block_seconds)
+        running = self._since is not None
+        self._banked = min(self.total, self.starts[state.index] + state.block_seconds)
+        self._since = self.now() if running and self._banked < self.total else None
 
     def reset(self) -> None:
         self._banked, self._since = 0.0, None
-
-    def _jump(self, elapsed: float) -> None:
-        running = self._since is not None
-        self._banked = min(self.total, max(0.0, elapsed))
-        self._since = self.now() if running and self._banked < self.total else None
 
 
 # ---------------------------------------------------------------- the exercise notebook
@@ -334,8 +292,8 @@ _CSS = f"""
 .iopkit-wb .wb-facts {{ margin: .2em 0 .3em; font-size: 1.05em; }}
 .iopkit-wb .wb-facts span + span::before {{ content: "·"; margin: 0 .55em; color: var(--wb-muted); }}
 .iopkit-wb table.wb-run {{ border-collapse: collapse; width: 100%; margin-top: .3em; }}
-.iopkit-wb table.wb-run th {{ text-align: left; color: var(--wb-muted); font-weight: 600; border-bottom: 2px solid var(--wb-line);
-  padding: .3em .6em; }}
+.iopkit-wb table.wb-run th {{ text-align: left; color: var(--wb-muted); font-weight: 600; padding: .3em .6em;
+  border-bottom: 2px solid var(--wb-line); }}
 .iopkit-wb table.wb-run td {{ padding: .45em .6em; border-bottom: 1px solid var(--wb-line); vertical-align: top; }}
 .iopkit-wb table.wb-run td.time {{ white-space: nowrap; font-variant-numeric: tabular-nums; font-weight: 600; }}
 .iopkit-wb table.wb-run td.min {{ white-space: nowrap; color: var(--wb-muted); }}
@@ -362,6 +320,10 @@ _CSS = f"""
 
 def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+#: The workbench this kernel showed last (see ``Workbench.show``).
+_SHOWN: "Workbench | None" = None
 
 
 class Workbench:
@@ -411,8 +373,8 @@ class Workbench:
 
         # Guide and handout.
         self.build_intro = w.HTML(layout=w.Layout(width="100%"))
-        self.build = w.Button(description="Build guide and handout", layout=w.Layout(width="auto", align_self="flex-start"),
-                              tooltip="Make this session's facilitator guide and handout as PDFs")
+        self.build = w.Button(description="Build guide and handout", tooltip="Make this session's guide and handout",
+                              layout=w.Layout(width="auto", align_self="flex-start"))
         self.build.add_class("wb-primary")
         self.build_status = w.HTML(layout=w.Layout(width="100%"))
         self.links = w.Output(layout=w.Layout(width="100%"))
@@ -450,6 +412,12 @@ class Workbench:
     def show(self) -> None:
         from IPython.display import display
 
+        global _SHOWN
+        # Running the notebook again makes a new workbench; the old one's timer would keep
+        # ticking in the browser unseen, so it stops.
+        if _SHOWN is not None and _SHOWN is not self:
+            _SHOWN._stop_timer()
+        _SHOWN = self
         display(self.widget)
 
     def _repr_mimebundle_(self, **kwargs):
@@ -531,6 +499,7 @@ class Workbench:
         self.session.value = position
 
     def _load_session(self, position: int) -> None:
+        self._say("")
         self.item = self.plan.at(position)
         self._stop_timer()
         self.timer = BlockTimer([(b.block.title, b.minutes) for b in self.item.blocks], self.now)
@@ -596,7 +565,8 @@ class Workbench:
         if state.done:
             body = ('<div class="wb-now">Session time is up.</div>'
                     '<div class="wb-left">0:00</div>'
-                    '<p class="wb-next">Every block of the run of show has had its time. Choose Reset to start over.</p>')
+                    '<p class="wb-next">Every block of the run of show has had its time. '
+                    "Choose Reset to start over.</p>")
         else:
             minutes = int(state.block_seconds // 60)
             nxt = (f"Next: {_esc(state.next_title)} ({state.next_minutes} min)" if state.next_title
