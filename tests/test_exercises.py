@@ -16,6 +16,8 @@ from pathlib import Path
 
 import ipywidgets as W
 import pytest
+
+from conftest import FakeClock
 import yaml
 
 from conftest import pdf_text
@@ -39,17 +41,6 @@ FILE_NAME = r"^{id}-\d{{4}}-\d{{2}}-\d{{2}}-\d{{6}}(-\d+)?\.{ext}$"
 # ---------------------------------------------------------------- helpers
 
 
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self):
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
 
 
 def notice() -> str:

@@ -12,21 +12,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, FakeClock
 from iopkit import launch, paths
 from iopkit.workbench import (BlockTimer, Workbench, build_status_html, clock_text, cohort_choices, default_position,
                               exercise_notebook, file_href, is_complete, load_plan, session_choices)
 
 
-class FakeClock:
-    def __init__(self):
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
 
 
 BLOCKS = [("Check-in", 25), ("Teaching", 20), ("Break", 15)]
