@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .build import write_atomic
 from .plan import Plan
-from .views import clock, esc, logo_data_uri, long_date, short_date
+from .views import clock, esc, logo_data_uri, long_date, runhead, short_date
 
 CALENDAR_ICS = "calendar.ics"
 CALENDAR_PDF = "calendar.pdf"
@@ -65,11 +65,6 @@ def _document(title: str, body: str, accent: str, view: str = "facilitator") -> 
             f'<body class="iopkit-print view-{view}">{body}</body></html>')
 
 
-def _runhead(program: str, session: str, kind: str) -> str:
-    return (f'<div class="runhead" aria-hidden="true"><span class="rh-program">{esc(program)}</span>'
-            f'<span class="rh-session">{esc(session)}</span><span class="rh-kind">{esc(kind)}</span></div>')
-
-
 def calendar_pdf(plan: Plan) -> bytes:
     """The whole schedule on one printable page, by week."""
     from .pdf import html_to_pdf
@@ -83,7 +78,7 @@ def calendar_pdf(plan: Plan) -> bytes:
                     f"<td>{clock(item.start)}–{clock(item.end)}</td><td>{esc(item.session.title)}</td></tr>")
     logo = (f'<img class="logo" src="{logo_data_uri(c.folder / c.program.logo)}" alt="">' if c.program.logo else "")
     body = (
-        f'<section class="iopkit-doc calendar">{_runhead(c.program.name, c.cohort.name, "Calendar")}'
+        f'<section class="iopkit-doc calendar">{runhead(c.program.name, c.cohort.name, "Calendar")}'
         f'<div class="brand">{logo}<span class="program">{esc(c.program.name)}</span></div>'
         f"<h1>{esc(c.cohort.name)}: session calendar</h1>"
         f'<p class="muted">{esc(_where(plan))} · {plan.sessions[0].start.strftime("%Z")} · '
@@ -102,7 +97,7 @@ def _contents_pdf(title: str, subtitle: str, entries: list[tuple[str, str, int]]
     c = plan.cohort
     rows = "".join(f'<tr><td class="n">{esc(n)}</td><td>{esc(t)}</td><td class="pg">{p}</td></tr>'
                    for n, t, p in entries)
-    body = (f'<section class="iopkit-doc contents">{_runhead(c.program.name, c.cohort.name, kind)}{cover}'
+    body = (f'<section class="iopkit-doc contents">{runhead(c.program.name, c.cohort.name, kind)}{cover}'
             f"<h1>{esc(title)}</h1><p class=\"muted\">{esc(subtitle)}</p>"
             f'<table class="toc"><thead><tr><th>Session</th><th>Title</th><th>Page</th></tr></thead>'
             f"<tbody>{rows}</tbody></table></section>")
@@ -199,7 +194,7 @@ def join_pdf(join) -> bytes:
     rows = "".join(f"<tr><td>{n}</td><td>{esc(short_date(i.date))}</td><td>{clock(i.start)}</td>"
                    f"<td>{esc(i.session.title)}</td></tr>" for n, i in enumerate(join.sessions, 1))
     body = (
-        f'<section class="iopkit-doc handout calendar">{_runhead(c.program.name, c.cohort.name, "Your schedule")}'
+        f'<section class="iopkit-doc handout calendar">{runhead(c.program.name, c.cohort.name, "Your schedule")}'
         f'<h1>Your group schedule</h1>'
         f"<p>Welcome to {esc(c.cohort.name)}. Your first session is on <strong>{esc(long_date(join.sessions[0].date))}"
         f"</strong> at {clock(join.sessions[0].start)}. You will come to {len(join.sessions)} sessions, and your last "

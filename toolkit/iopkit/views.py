@@ -52,6 +52,17 @@ def short_date(d: dt.date) -> str:
     return f"{d:%a}, {d:%b} {d.day}, {d.year}"
 
 
+def runhead(program: str, session: str, kind: str) -> str:
+    """Invisible text the print CSS copies into each page's running header.
+
+    Hidden on screen by an inline style (JupyterLab keeps it even in untrusted outputs);
+    the print stylesheet shows it with !important so its text reaches the header.
+    """
+    return ('<div class="runhead" aria-hidden="true" style="display:none">'
+            f'<span class="rh-program">{esc(program)}</span><span class="rh-session">{esc(session)}</span>'
+            f'<span class="rh-kind">{esc(kind)}</span></div>')
+
+
 class Html:
     """A display object: JupyterLab shows the HTML; the exporters print it."""
 
@@ -106,19 +117,12 @@ class SessionView:
         return f"{clock(self.item.start)} to {clock(self.item.end)} {zone}".strip()
 
     def _runhead(self, kind: str) -> str:
-        """Invisible text the print CSS copies into each page's running header."""
-        program = self.cohort.program.name
-        return (
-            '<div class="runhead" aria-hidden="true">'
-            f'<span class="rh-program">{esc(program)}</span>'
-            f'<span class="rh-session">{esc(self.session_line)} · {esc(short_date(self.item.date))}</span>'
-            f'<span class="rh-kind">{esc(kind)}</span></div>'
-        )
+        return runhead(self.cohort.program.name, f"{self.session_line} · {short_date(self.item.date)}", kind)
 
     def _brand(self) -> str:
         logo = ""
         if self.cohort.program.logo:
-            logo = f'<img class="logo" src="{logo_data_uri(self.cohort.folder / self.cohort.program.logo)}" alt="">'
+            logo = f'<img class="logo" style="height:34pt;width:auto" src="{logo_data_uri(self.cohort.folder / self.cohort.program.logo)}" alt="">'
         return f'<div class="brand">{logo}<span class="program">{esc(self.cohort.program.name)}</span></div>'
 
     def _style(self) -> str:
