@@ -45,12 +45,21 @@ def _fetcher():
     return weasyprint.URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS, timeout=5)
 
 
+@cache
+def _font_config():
+    """One font configuration per process: loading the @font-face fonts again for every
+    document costs about a quarter of a long guide's layout time."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
 def render(html: str):
     """Lay out a print-ready HTML document into pages (a WeasyPrint Document)."""
     import weasyprint
 
     return weasyprint.HTML(string=html, base_url=paths.handouts_dir().as_uri() + "/",
-                           url_fetcher=_fetcher()).render()
+                           url_fetcher=_fetcher()).render(font_config=_font_config())
 
 
 def write(*documents) -> bytes:

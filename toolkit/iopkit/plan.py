@@ -89,10 +89,26 @@ def check_holidays(cohort: Cohort, source, collector) -> None:
 
 
 @lru_cache(maxsize=16)
-def _holiday_calendar(country: str, subdivision: str | None, first_year: int):
-    import holidays
+def _holiday_calendar(country: str, subdivision: str | None, first_year: int) -> frozenset[dt.date]:
+    """The public holidays of three years from ``first_year``.
 
-    return holidays.country_holidays(country, subdiv=subdivision, years=range(first_year, first_year + 3))
+    The holidays package takes a fifth of a second to import and compute, so the dates are
+    kept in the same small cache as the readability scores, keyed by the package's version.
+    An unknown country or subdivision raises NotImplementedError (never cached).
+    """
+    from importlib.metadata import version
+
+    from . import language
+
+    key = f"holidays|{version('holidays')}|{country}|{subdivision}|{first_year}"
+    cache = language._score_cache().setdefault("holidays", {})
+    if key not in cache:
+        import holidays
+
+        found = holidays.country_holidays(country, subdiv=subdivision, years=range(first_year, first_year + 3))
+        cache[key] = sorted(d.isoformat() for d in found)
+        language._save_scores(language._score_cache())
+    return frozenset(dt.date.fromisoformat(d) for d in cache[key])
 
 
 def meeting_dates(cohort: Cohort, count: int) -> list[dt.date]:
