@@ -117,3 +117,36 @@ def test_skip_and_swap_change_the_sequence(tmp_path, curriculum):
 def test_meeting_dates_are_counted_exactly(curriculum):
     cohort = load_cohort(ROOT / "cohorts" / "example.toml", curriculum=curriculum)
     assert len(meeting_dates(cohort, 5)) == 5
+
+
+def test_order_moves_sessions_to_the_front(tmp_path, curriculum):
+    ids = [curriculum.sessions[n].id for n in (10, 4)]
+    path = cohort_with(tmp_path, **{'# order = ["orientation", "automatic-pilot"]': f"order = {ids!r}".replace("'", '"')})
+    plan = plan_cohort(load_cohort(path, curriculum=curriculum), curriculum)
+    assert [s.session.number for s in plan.sessions[:3]] == [10, 4, 1]
+    assert len(plan.sessions) == 36 and len({s.session.id for s in plan.sessions}) == 36
+
+
+def test_telehealth_switches_on_the_adaptation_and_the_location_check(curriculum):
+    """The evening example meets on video: every guide's check-in starts with a location check."""
+    from iopkit.views import SessionView
+
+    tele = SessionView.load(str(ROOT / "cohorts" / "evening-telehealth.toml"), 5)
+    room = SessionView.load(str(ROOT / "cohorts" / "example.toml"), 5)
+    assert "Location check (telehealth)" in str(tele.script())
+    assert "Location check (telehealth)" not in str(room.script())
+    first_note = tele.session.telehealth[0][:40]
+    assert "On the video call" in str(tele.preparation()) and "On the video call" not in str(room.preparation())
+    assert "Zoom for Healthcare" in str(tele.cover())
+    assert tele.item.blocks[-1].end - tele.item.blocks[0].start == dt.timedelta(minutes=150)
+    assert first_note
+
+
+def test_branding_prints_the_program_name_logo_and_accent_color(curriculum):
+    from iopkit.views import SessionView
+
+    view = SessionView.load(str(ROOT / "cohorts" / "evening-telehealth.toml"), 1)
+    for html in (str(view.cover()), str(view.handout())):
+        assert "Riverbend Recovery Center" in html
+        assert 'src="data:image/png;base64,' in html  # the logo, inlined
+        assert "--accent: #5b4a8b" in html
