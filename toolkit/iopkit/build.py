@@ -336,9 +336,10 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     custom_root = "" if curriculum.root == paths.shipped_curriculum().resolve() else str(curriculum.root)
     results: dict[int, SessionResult] = {}
     tasks: list[SessionTask] = []
+    fingerprints = {item.position: session_fingerprint(shared, item) for item in plan.sessions}
     for position in chosen:
         item = plan.at(position)
-        fingerprint = session_fingerprint(shared, item)
+        fingerprint = fingerprints[position]
         folder = out_dir / f"session-{position:02d}"
         if not force and _is_current(folder, fingerprint):
             results[position] = SessionResult(position, item.session.title, "unchanged")
@@ -352,7 +353,6 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
         results[result.position] = result
 
     result = BuildResult(cohort.cohort.name, out_dir, [results[p] for p in sorted(results)])
-    fingerprints = {item.position: session_fingerprint(shared, item) for item in plan.sessions}
     _write_packet(plan, out_dir, shared, fingerprints, force, result)
     result.seconds = time.perf_counter() - started
     return result

@@ -217,8 +217,6 @@ def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
         if any(step.weeks is None for step in s.step_down[:-1]):
             collector.add(source, ("schedule", "step_down"), "a stretch with no weeks before the last",
                           "weeks = N on every stretch but the last", raw=True)
-        if s.step_down[-1].weeks is not None:
-            pass  # a last stretch with weeks is checked against the session count by the planner
     if cohort.location.mode == "in-person" and not cohort.location.address.strip():
         collector.add(source, ("location", "address"), None, "the address where the group meets (in person)")
     if cohort.program.logo:

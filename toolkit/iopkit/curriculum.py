@@ -228,7 +228,7 @@ def load_session_file(
         _check_references(session, source, collector, references)
         _check_exercise(session, source, collector)
         # The language checks are the slow part; a file that passed them unchanged is not checked again.
-        text = path.read_text(encoding="utf-8")
+        text = source.text
         if not language.passed_before(text):
             before_language = len(collector.problems)
             check_language(session, source, collector)

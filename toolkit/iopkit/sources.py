@@ -30,6 +30,7 @@ class Source:
     path: Path
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    text: str = ""
 
     def line_of(self, loc: Path_) -> int | None:
         """The line of ``loc``, or of its nearest parent that has one."""
@@ -65,7 +66,7 @@ def read_yaml(path: Path) -> Source:
     lines: dict[Path_, int] = {(): 1}
     if node is not None:
         _record_lines(node, (), lines)
-    return Source(path, data, lines)
+    return Source(path, data, lines, text)
 
 
 def _record_lines(node: yaml.Node, loc: Path_, lines: dict[Path_, int]) -> None:
@@ -97,7 +98,7 @@ def read_toml(path: Path) -> Source:
         raise ValidationError(
             [problem(path, "TOML", message, "valid TOML (put text in quotes, one setting per line)", line)]
         ) from None
-    return Source(path, data, _toml_lines(text))
+    return Source(path, data, _toml_lines(text), text)
 
 
 def _strip_comment(line: str) -> str:

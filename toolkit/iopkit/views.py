@@ -52,6 +52,14 @@ def short_date(d: dt.date) -> str:
     return f"{d:%a}, {d:%b} {d.day}, {d.year}"
 
 
+def rescaled_note(item: PlannedSession, cohort: Cohort) -> str:
+    """Said under a run of show whose blocks were rescaled to the cohort's session length."""
+    if sum(b.minutes for b in item.blocks) == item.session.minutes:
+        return ""
+    return (f'<p class="muted">Times are rescaled from the curriculum\'s {item.session.minutes} minutes '
+            f"to this group's {cohort.schedule.session_minutes}, in 5-minute steps.</p>")
+
+
 def runhead(program: str, session: str, kind: str) -> str:
     """Invisible text the print CSS copies into each page's running header.
 
@@ -184,10 +192,7 @@ class SessionView:
                 f'<td class="min">{b.minutes} min</td><td><strong>{esc(b.block.title)}</strong>'
                 f'<br><span class="muted">{md_inline(b.block.do)}</span></td></tr>'
             )
-        scaled = ""
-        if sum(b.minutes for b in self.item.blocks) != self.session.minutes:
-            scaled = (f'<p class="muted">Times are rescaled from the curriculum\'s {self.session.minutes} minutes '
-                      f"to this group's {self.cohort.schedule.session_minutes}, in 5-minute steps.</p>")
+        scaled = rescaled_note(self.item, self.cohort)
         return (f'<h2>Run of show</h2>{scaled}<table class="run-of-show"><thead><tr><th>Clock</th><th>Length</th>'
                 f"<th>Block</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 

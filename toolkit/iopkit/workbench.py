@@ -695,7 +695,7 @@ class Workbench:
                 + (f'<p class="muted">Facilitators: {_esc(people)}</p>' if people else ""))
 
     def _run_html(self) -> str:
-        from .views import clock
+        from .views import clock, rescaled_note
 
         item = self.item
         if item is None:
@@ -711,10 +711,7 @@ class Workbench:
             rows.append(f'<tr class="kind-{_esc(b.block.kind.value)} {state}"><td class="time">'
                         f"{clock(b.start)}–{clock(b.end)}</td><td class=\"min\">{b.minutes} min</td>"
                         f"<td>{_esc(b.block.title)}</td></tr>")
-        scaled = ""
-        if sum(b.minutes for b in item.blocks) != item.session.minutes:
-            scaled = (f'<p class="muted">Times are rescaled from the curriculum\'s {item.session.minutes} minutes to '
-                      f"this group's {self.plan.cohort.schedule.session_minutes}.</p>")
+        scaled = rescaled_note(item, self.plan.cohort)
         return (f'<h3>Run of show</h3>{scaled}<table class="wb-run"><thead><tr><th>Clock</th><th>Length</th>'
                 f"<th>Block</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 

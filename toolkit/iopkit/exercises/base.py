@@ -103,6 +103,15 @@ class Exercise:
     def refresh(self) -> None:
         """Show ``self.data`` in the widgets."""
 
+    #: True while ``refresh`` writes ``self.data`` into the widgets, so their change events
+    #: do not write the same values back.
+    _syncing = False
+
+    def _typed(self, key: str, value) -> None:
+        """A widget changed because the person typed or chose something: keep it in ``self.data``."""
+        if not self._syncing:
+            self.data[key] = value
+
     def _save_bar(self) -> "ipywidgets.Widget":
         from .. import errors
         from . import ui
@@ -238,10 +247,6 @@ class FieldsExercise(Exercise):
             area.observe(lambda change, key=key: self._typed(key, change["new"]), "value")
             self.areas[key] = area
         return self.areas
-
-    def _typed(self, key: str, value: str) -> None:
-        if not self._syncing:
-            self.data[key] = value
 
     def refresh(self) -> None:
         self._syncing = True

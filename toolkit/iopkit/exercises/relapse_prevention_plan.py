@@ -100,10 +100,6 @@ class RelapsePreventionPlan(Exercise):
             help_now,
         ]
 
-    def _typed(self, key: str, value: str) -> None:
-        if not self._syncing:
-            self.data[key] = value
-
     def _rows(self, key: str, values: list[dict]) -> None:
         self.data[key] = rows(values, SITUATION_SPEC if key == "situations" else PEOPLE_SPEC)
 

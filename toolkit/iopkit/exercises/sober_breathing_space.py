@@ -73,10 +73,6 @@ class SoberBreathingSpace(TimedExercise):
                      ui.label("What did you choose to do next?"), self.next_step]),
         ]
 
-    def _typed(self, key: str, value: str) -> None:
-        if not self._syncing:
-            self.data[key] = value
-
     def refresh(self) -> None:
         self._syncing = True
         try:

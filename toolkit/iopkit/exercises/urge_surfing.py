@@ -62,7 +62,7 @@ class UrgeSurfing(TimedExercise):
         self.prompt_box = ui.html(width="100%", min_height="4.5em")
         self._wave_step = None
         for key, w in (("before", self.before), ("after", self.after), ("noticed", self.noticed)):
-            w.observe(lambda change, key=key: self._answered(key, change["new"]), "value")
+            w.observe(lambda change, key=key: self._typed(key, change["new"]), "value")
         return [
             ui.card([ui.label("Before: how strong is the urge right now?"), self.before,
                      ui.ends("0 = no urge", "10 = the strongest")]),
@@ -71,10 +71,6 @@ class UrgeSurfing(TimedExercise):
                      ui.ends("0 = no urge", "10 = the strongest"),
                      ui.label("What did you notice?", "Optional. A few words are enough."), self.noticed]),
         ]
-
-    def _answered(self, key: str, value) -> None:
-        if not self._syncing:
-            self.data[key] = value
 
     def refresh(self) -> None:
         self._syncing = True
