@@ -106,6 +106,43 @@ def test_executed_notebook_keeps_no_participant_information(built):
     assert set(params) == {"cohort_file", "position", "curriculum_dir"}
 
 
+def test_built_notebook_says_how_to_open_the_exercise_instead_of_a_lifeless_widget(built):
+    """A widget saved in a file does nothing when clicked; the built notebook says how to open the live one."""
+    nb = nbformat.read(built["dir"] / "session.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "interactive" in c.metadata.get("tags", []))
+    (output,) = cell.outputs
+    assert "application/vnd.jupyter.widget-view+json" not in output["data"]
+    note = output["data"]["text/html"]
+    assert built["item"].session.exercise.title in note
+    assert "Shift+Enter" in note and "exercise.ipynb" in note
+    assert not nb.metadata.get("widgets")
+
+
+def test_run_in_jupyterlab_the_interactive_cell_opens_the_exercise(built, monkeypatch):
+    import ipywidgets
+
+    from iopkit.views import SessionView
+
+    monkeypatch.delenv("IOPKIT_BUILD", raising=False)
+    view = SessionView.load(str(built["work"] / "example.toml"), 1)
+    assert isinstance(view.interactive(), ipywidgets.Widget)
+    monkeypatch.setenv("IOPKIT_BUILD", "1")
+    assert "Shift+Enter" in str(view.interactive())
+
+
+def test_a_build_inside_a_kernel_leaves_its_garbage_collector_as_it_found_it(built):
+    """The Workbench builds inside the counselor's kernel; the build's collector settings end with it."""
+    import gc
+
+    from iopkit.build import build_cohort
+
+    before = gc.get_threshold()
+    result = build_cohort(built["work"] / "example.toml", sessions="1", out=built["work"] / "again", jobs=1,
+                          force=True)
+    assert result.ok and [s.status for s in result.sessions] == ["built"]
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
 def test_rebuild_with_nothing_changed_is_skipped_quickly(built):
     started = time.perf_counter()
     result = run_cli("build", "example.toml", "--sessions", "1", cwd=built["work"])
@@ -127,6 +164,8 @@ def test_a_failed_session_does_not_stop_the_others_and_leaves_nothing_half_writt
     outline["status"] = "outline"
     session2.write_text(yaml.safe_dump(outline, sort_keys=False))
     out = tmp_path / "out"
+    out.mkdir()
+    (out / "facilitator-binder.pdf").write_bytes(b"%PDF- a binder from other inputs")  # must not survive
     result = run_cli("build", str(example_cohort), "--curriculum", str(curriculum_copy), "--sessions", "1-2",
                      "--out", str(out), "--jobs", "2")
     assert result.returncode == 1
@@ -139,6 +178,10 @@ def test_a_failed_session_does_not_stop_the_others_and_leaves_nothing_half_writt
     assert "papermill-error-cell-tag" in failed.cells[0].metadata.get("tags", [])
     leftovers = [p for p in out.rglob("*") if p.name.startswith(".staging") or p.name.endswith(".tmp")]
     assert leftovers == []
+    # The calendar is made beside the sessions; a binder that no longer matches the sessions is gone.
+    assert (out / "calendar.pdf").is_file() and (out / "calendar.ics").is_file()
+    assert not (out / "facilitator-binder.pdf").exists()
+    assert "made once all 36 sessions are built" in result.stdout
 
 
 def test_an_edited_session_is_rebuilt_and_the_others_are_not(curriculum_copy, example_cohort, tmp_path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import sys
 
@@ -135,6 +136,10 @@ def test_full_build_makes_binder_and_workbook_with_bookmarks(tmp_path, example_c
         for (title, page), count, n in zip(marks[1:], counts, range(1, 37)):
             assert title.startswith(f"Session {n}:") and page == expected
             expected += count
+        # The contents prints the page each session starts on, counting its own pages.
+        contents = " ".join(reader.pages[p].extract_text() for p in range(front))
+        for first_page in (front + 1, front + sum(counts[:-1]) + 1):
+            assert re.search(rf"(?<!\d){first_page}(?!\d)", contents), (name, first_page)
     assert "My Recovery Workbook" in PdfReader(str(out / "participant-workbook.pdf")).pages[0].extract_text()
     again = run_cli("build", str(example_cohort), "--out", str(out))
     assert "0 sessions built, 36 unchanged" in again.stdout

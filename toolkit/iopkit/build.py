@@ -14,7 +14,8 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -349,85 +350,121 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
                                  (exercise.widget, f"Session {position}: {exercise.title}") if exercise else (None, ""),
                                  str(cohort.path), custom_root, str(out_dir), fingerprint))
 
-    for result in _run(tasks, jobs, progress):
-        results[result.position] = result
-
-    result = BuildResult(cohort.cohort.name, out_dir, [results[p] for p in sorted(results)])
-    _write_packet(plan, out_dir, shared, fingerprints, force, result)
+    result = BuildResult(cohort.cohort.name, out_dir, [])
+    packet = _Packet(plan, out_dir, _digest(shared, json.dumps(fingerprints, sort_keys=True)), fingerprints, force)
+    with _Workers(jobs, len(tasks)) as workers:
+        packet.start(workers)  # the calendar needs no session: it is made beside them
+        for session_result in workers.build(tasks, progress):
+            results[session_result.position] = session_result
+        result.sessions = [results[p] for p in sorted(results)]
+        packet.finish(workers, result)
     result.seconds = time.perf_counter() - started
     return result
 
 
-PACKET_MANIFEST = ".packet.json"
+# ------------------------------------------------------------------ where the work runs
 
-
-def _write_packet(plan, out_dir: Path, shared: str, fingerprints: dict[int, str], force: bool,
-                  result: BuildResult) -> None:
-    """The calendar always; the binder and workbook once every session of the plan is current."""
-    from . import packet
-
-    complete = all(_is_current(out_dir / f"session-{p:02d}", f) for p, f in fingerprints.items())
-    key = _digest(shared, json.dumps(fingerprints, sort_keys=True), str(complete))
-    names = [packet.CALENDAR_ICS, packet.CALENDAR_PDF] + ([packet.BINDER, packet.WORKBOOK] if complete else [])
-    manifest = out_dir / PACKET_MANIFEST
+def _inline(fn, *args) -> Future:
+    future = Future()
     try:
-        current = json.loads(manifest.read_text()).get("fingerprint") == key
-    except (OSError, ValueError):
-        current = False
-    if current and not force and all((out_dir / n).is_file() for n in names):
-        return
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        written = packet.write_packet(plan, out_dir, complete)
-    except Exception as exc:  # the sessions are built; say what is missing and how to retry
-        result.extra_failures.append(f"the calendar, binder or workbook could not be written ({type(exc).__name__}: "
-                                     f"{exc}); the session folders are complete")
-        manifest.unlink(missing_ok=True)
-        return
-    write_atomic(manifest, json.dumps({"fingerprint": key, "files": written}))
-    result.extras += written
-    if not complete:
-        result.notes.append(f"The facilitator binder and participant workbook are made once all "
-                            f"{len(fingerprints)} sessions are built.")
+        future.set_result(fn(*args))
+    except Exception as exc:
+        future.set_exception(exc)
+    return future
 
 
-def _not_started(task: SessionTask, exc: BaseException) -> SessionResult:
-    return SessionResult(task.position, task.title, "failed",
-                         f"the notebook could not be run: the Python kernel did not start ({exc}). "
-                         "Check that ipykernel is installed: python3 -m pip install ipykernel")
+class _Workers:
+    """Where the build's jobs run: forked worker processes, each with its own warm kernel,
+    or this process alone (one session to build, or none: then only the packet is made).
 
+    ``submit`` has the shape of an executor's; jobs that cannot reach a worker (the pool
+    broke because a kernel would not start) run here instead.
+    """
 
-def _run(tasks: list[SessionTask], jobs: int | None, progress: bool):
-    if not tasks:
-        return []
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-    bar = None
-    if progress:
-        from tqdm import tqdm
+    #: Python's garbage collector while sessions are built. Laying out a long guide makes
+    #: millions of short-lived objects; with the default thresholds the collector scans the
+    #: whole heap again and again and takes about a tenth of the build.
+    GC_THRESHOLDS = (50_000, 50, 1_000)
 
-        bar = tqdm(total=len(tasks), unit="session", desc="Building", leave=False)
-    done = []
-    try:
-        if jobs == 1:
-            try:
-                _worker_init()
-            except Exception as exc:
-                return [_not_started(task, exc) for task in tasks]
-            for task in tasks:
-                done.append(build_session(task))
-                if bar:
-                    bar.update()
-        else:
+    def __init__(self, jobs: int | None, sessions: int):
+        self.sessions = sessions
+        self.jobs = max(1, min(jobs or os.cpu_count() or 1, sessions))
+        self.pool = None
+        self._kernel_started = False
+        self._gc = None
+
+    def __enter__(self):
+        if not self.sessions:
+            return self
+        import gc
+
+        # Import the heavy libraries and build the templates once, here: forked workers inherit them.
+        import papermill  # noqa: F401
+        import weasyprint  # noqa: F401
+
+        from . import exporters, packet, pdf  # noqa: F401
+
+        exporters.warm_up()
+        # What is loaded by now lives as long as the build: the collector can stop scanning it.
+        self._gc = gc.get_threshold()
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*self.GC_THRESHOLDS)
+        if self.jobs > 1:
             import multiprocessing
 
-            # Import the heavy libraries once, here: forked workers inherit them.
-            import papermill  # noqa: F401
-            from . import exporters, pdf  # noqa: F401
-            import weasyprint  # noqa: F401
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_worker_init)
+        return self
 
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=_worker_init) as pool:
-                futures = {pool.submit(build_session, task): task for task in tasks}
+    def __exit__(self, *exc_info):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        elif self._kernel_started:
+            warm_engine().shutdown()
+        if self._gc is not None:  # the build may run inside a counselor's kernel: leave it as it was
+            import gc
+
+            gc.unfreeze()
+            gc.set_threshold(*self._gc)
+
+    def submit(self, fn, *args) -> Future:
+        if self.pool is not None:
+            try:
+                return self.pool.submit(fn, *args)
+            except BrokenProcessPool:
+                pass
+        return _inline(fn, *args)
+
+    def result(self, future: Future, fn, *args):
+        """The job's result; a job lost with a broken pool is run again here."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            return fn(*args)
+
+    def build(self, tasks: list[SessionTask], progress: bool) -> list[SessionResult]:
+        if not tasks:
+            return []
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(tasks), unit="session", desc="Building", leave=False)
+        done = []
+        try:
+            if self.pool is None:
+                try:
+                    self._kernel_started = True
+                    _worker_init()
+                except Exception as exc:
+                    return [_not_started(task, exc) for task in tasks]
+                for task in tasks:
+                    done.append(build_session(task))
+                    if bar:
+                        bar.update()
+            else:
+                futures = {self.pool.submit(build_session, task): task for task in tasks}
                 for future in as_completed(futures):
                     try:
                         done.append(future.result())
@@ -435,9 +472,81 @@ def _run(tasks: list[SessionTask], jobs: int | None, progress: bool):
                         done.append(_not_started(futures[future], exc))
                     if bar:
                         bar.update()
-    finally:
-        if bar:
-            bar.close()
-        if jobs == 1:
-            warm_engine().shutdown()
-    return done
+        finally:
+            if bar:
+                bar.close()
+        return done
+
+
+# ------------------------------------------------------------------ the cohort-wide files
+
+PACKET_MANIFEST = ".packet.json"
+
+
+class _Packet:
+    """The calendar, always; the binder and the workbook once every session of the plan is current.
+
+    ``key`` fingerprints every session's inputs; the manifest records it and whether the
+    binder and the workbook were made from it, so a no-op build writes nothing.
+    """
+
+    def __init__(self, plan, out_dir: Path, key: str, fingerprints: dict[int, str], force: bool):
+        self.plan, self.out_dir, self.key, self.fingerprints, self.force = plan, out_dir, key, fingerprints, force
+        try:
+            self.recorded = json.loads((out_dir / PACKET_MANIFEST).read_text())
+        except (OSError, ValueError):
+            self.recorded = {}
+        self.same_inputs = not force and self.recorded.get("fingerprint") == key
+        self.jobs: list[tuple[str, Future, object]] = []
+
+    def _present(self, *names: str) -> bool:
+        return all((self.out_dir / n).is_file() for n in names)
+
+    def _submit(self, workers: _Workers, label: str, fn) -> None:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.jobs.append((label, workers.submit(fn, self.plan, self.out_dir), fn))
+
+    def start(self, workers: _Workers) -> None:
+        from . import packet
+
+        if not (self.same_inputs and self._present(packet.CALENDAR_ICS, packet.CALENDAR_PDF)):
+            self._submit(workers, "the calendar", packet.write_calendar)
+
+    def finish(self, workers: _Workers, result: BuildResult) -> None:
+        from . import packet
+
+        complete = all(_is_current(self.out_dir / f"session-{p:02d}", f) for p, f in self.fingerprints.items())
+        books = (packet.BINDER, packet.WORKBOOK)
+        if complete and not (self.same_inputs and self.recorded.get("complete") and self._present(*books)):
+            self._submit(workers, "the facilitator binder", packet.write_binder)
+            self._submit(workers, "the participant workbook", packet.write_workbook)
+        if not complete:
+            if not (self.same_inputs and self.recorded.get("complete")):
+                for name in books:  # made from other inputs: printing them would mislead
+                    (self.out_dir / name).unlink(missing_ok=True)
+            if not self._present(*books):
+                result.notes.append(f"The facilitator binder and participant workbook are made once all "
+                                    f"{len(self.fingerprints)} sessions are built.")
+        failed = False
+        for label, future, fn in self.jobs:
+            try:
+                result.extras += workers.result(future, fn, self.plan, self.out_dir)
+            except Exception as exc:  # the sessions are built; say what is missing and how to retry
+                failed = True
+                result.extra_failures.append(f"{label} could not be written ({type(exc).__name__}: {exc}); "
+                                             "the session folders are complete")
+        manifest = self.out_dir / PACKET_MANIFEST
+        if failed:
+            manifest.unlink(missing_ok=True)
+            return
+        kept = bool(self.same_inputs and self.recorded.get("complete"))
+        recorded = {"fingerprint": self.key, "complete": complete or kept}
+        if self.jobs or self.recorded != recorded:
+            if self.out_dir.is_dir():
+                write_atomic(manifest, json.dumps(recorded))
+
+
+def _not_started(task: SessionTask, exc: BaseException) -> SessionResult:
+    return SessionResult(task.position, task.title, "failed",
+                         f"the notebook could not be run: the Python kernel did not start ({exc}). "
+                         "Check that ipykernel is installed: python3 -m pip install ipykernel")

@@ -38,6 +38,9 @@ get_ipython().reset(new_session=False)
 # InteractiveShell.reset is what %%reset -f calls, less its full gc.collect(): it
 # clears the user namespace, the output history and the display hook's cache.
 
+#: Set in the kernel's environment for every notebook this engine runs.
+BATCH_VARIABLE = "IOPKIT_BUILD"
+
 #: Imported once when the kernel starts, so every notebook after it starts warm.
 WARM_UP_CODE = "import iopkit.views"
 
@@ -57,7 +60,11 @@ class _WarmKernel:
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=startup_timeout)
         self.env = self._run("import os, json; print(json.dumps(dict(os.environ)))", capture=True)
+        # Notebooks run here are builds: the interactive cell shows how to open its exercise
+        # instead of making widgets nobody can use in a saved file (iopkit.views.interactive).
+        self.env[BATCH_VARIABLE] = "1"
         self._run(WARM_UP_CODE)
+        self.reset()
 
     def _run(self, code: str, capture: bool = False, timeout: float = 60):
         chunks: list[str] = []

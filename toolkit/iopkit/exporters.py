@@ -217,3 +217,21 @@ class ParticipantPDFExporter(_PDFMixin, ParticipantHTMLExporter):
         html, resources = super().from_notebook_node(nb, resources, **kw)
         resources["output_extension"] = ".pdf"
         return html_to_pdf(html), resources
+
+
+def warm_up() -> None:
+    """Build the exporters' templates and load the print fonts once, in this process.
+
+    ``iopkit build`` calls it before it forks its workers, so they start with both ready
+    (about half a second each otherwise).
+    """
+    import nbformat
+
+    from .pdf import render
+
+    cell = nbformat.v4.new_code_cell("", metadata={"tags": list(FACILITATOR_TAGS)})
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<p><strong>iopkit</strong> <em>warm</em></p>"})]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    for cls in (_GuideOnlyHTMLExporter, ParticipantHTMLExporter):
+        html, _ = _exporter(cls).from_notebook_node(nbformat.from_dict(nb), {"metadata": {"name": "warm-up"}})
+    render(html)

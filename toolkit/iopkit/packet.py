@@ -104,16 +104,13 @@ def _contents_pdf(title: str, subtitle: str, entries: list[tuple[str, str, int]]
     return html_to_pdf(_document(title, body, c.program.accent_color))
 
 
-def _assemble(front: bytes, parts: list[tuple[str, Path]], front_title: str) -> bytes:
+def _assemble(front: bytes, parts: list[tuple[str, "pikepdf.Pdf"]], front_title: str) -> bytes:
     """Front matter, then each part's pages, with a PDF bookmark for each (qpdf, through pikepdf)."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(front)) as out:
         marks = [(front_title, 0)]
-        sources = []
-        for title, path in parts:
-            source = pikepdf.open(path)
-            sources.append(source)
+        for title, source in parts:
             marks.append((title, len(out.pages)))
             out.pages.extend(source.pages)
         with out.open_outline() as outline:
@@ -122,8 +119,6 @@ def _assemble(front: bytes, parts: list[tuple[str, Path]], front_title: str) -> 
         out.Root.PageMode = pikepdf.Name.UseOutlines
         buffer = io.BytesIO()
         out.save(buffer)
-        for source in sources:
-            source.close()
         return buffer.getvalue()
 
 
@@ -131,22 +126,31 @@ def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, title: st
                              cover: str = "") -> bytes:
     import pikepdf
 
-    parts, counts = [], []
-    for item in plan.sessions:
-        path = out_dir / f"session-{item.position:02d}" / filename
-        parts.append((f"Session {item.position}: {item.session.title}", path))
-        with pikepdf.open(path) as pdf:
-            counts.append(len(pdf.pages))
-    # Lay the contents out once to learn its length, then number the pages after it.
-    entries = [(str(i.position), i.session.title, 0) for i in plan.sessions]
-    with pikepdf.open(io.BytesIO(_contents_pdf(title, subtitle, entries, plan, kind, cover))) as draft:
-        front_pages = len(draft.pages)
-    page, numbered = front_pages + 1, []
-    for item, count in zip(plan.sessions, counts):
-        numbered.append((str(item.position), item.session.title, page))
-        page += count
-    front = _contents_pdf(title, subtitle, numbered, plan, kind, cover)
-    return _assemble(front, parts, "Contents")
+    sources = []
+    try:
+        for item in plan.sessions:
+            sources.append(pikepdf.open(out_dir / f"session-{item.position:02d}" / filename))
+        counts = [len(source.pages) for source in sources]
+        # The contents numbers the pages after itself: guess its length (a cover page, then
+        # one page for up to 36 sessions), lay it out, and lay it out again only if the guess was wrong.
+        front_pages = (2 if cover else 1) + (len(plan.sessions) - 1) // 36
+        while True:
+            page, numbered = front_pages + 1, []
+            for item, count in zip(plan.sessions, counts):
+                numbered.append((str(item.position), item.session.title, page))
+                page += count
+            front = _contents_pdf(title, subtitle, numbered, plan, kind, cover)
+            with pikepdf.open(io.BytesIO(front)) as laid_out:
+                actual = len(laid_out.pages)
+            if actual == front_pages:
+                break
+            front_pages = actual
+        parts = [(f"Session {item.position}: {item.session.title}", source)
+                 for item, source in zip(plan.sessions, sources)]
+        return _assemble(front, parts, "Contents")
+    finally:
+        for source in sources:
+            source.close()
 
 
 def binder_pdf(plan: Plan, out_dir: Path) -> bytes:
@@ -173,17 +177,24 @@ def workbook_pdf(plan: Plan, out_dir: Path) -> bytes:
                                     "Workbook", cover)
 
 
-def write_packet(plan: Plan, out_dir: Path, complete: bool) -> list[str]:
-    """Write the calendar always; the binder and workbook when every session is built."""
-    written = []
+# The packet's writers. Each writes its files atomically and returns their names; the build
+# runs them in its worker processes, the calendar beside the sessions and the binder and the
+# workbook side by side once every session is current.
+
+def write_calendar(plan: Plan, out_dir: Path) -> list[str]:
     write_atomic(out_dir / CALENDAR_ICS, calendar_ics(plan))
     write_atomic(out_dir / CALENDAR_PDF, calendar_pdf(plan))
-    written += [CALENDAR_ICS, CALENDAR_PDF]
-    if complete:
-        write_atomic(out_dir / BINDER, binder_pdf(plan, out_dir))
-        write_atomic(out_dir / WORKBOOK, workbook_pdf(plan, out_dir))
-        written += [BINDER, WORKBOOK]
-    return written
+    return [CALENDAR_ICS, CALENDAR_PDF]
+
+
+def write_binder(plan: Plan, out_dir: Path) -> list[str]:
+    write_atomic(out_dir / BINDER, binder_pdf(plan, out_dir))
+    return [BINDER]
+
+
+def write_workbook(plan: Plan, out_dir: Path) -> list[str]:
+    write_atomic(out_dir / WORKBOOK, workbook_pdf(plan, out_dir))
+    return [WORKBOOK]
 
 
 def join_pdf(join) -> bytes:

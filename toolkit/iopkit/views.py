@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -189,12 +190,14 @@ class SessionView:
         for b in self.item.blocks:
             rows.append(
                 f'<tr class="kind-{esc(b.block.kind.value)}"><td class="time">{clock(b.start)}–{clock(b.end)}</td>'
-                f'<td class="min">{b.minutes} min</td><td><strong>{esc(b.block.title)}</strong>'
-                f'<br><span class="muted">{md_inline(b.block.do)}</span></td></tr>'
+                f'<td class="min">{b.minutes} min</td><td><strong>{esc(b.block.title)}</strong></td>'
+                f'<td class="kind">{esc(b.block.kind.value.replace("-", " "))}</td></tr>'
             )
         scaled = rescaled_note(self.item, self.cohort)
+        # At a glance, on the first page: what each block does is in "The session, block by block".
         return (f'<h2>Run of show</h2>{scaled}<table class="run-of-show"><thead><tr><th>Clock</th><th>Length</th>'
-                f"<th>Block</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+                f"<th>Block</th><th>Kind</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+                '<p class="muted">What to do and say in each block is under "The session, block by block".</p>')
 
     def preparation(self) -> Html:
         s = self.session
@@ -322,6 +325,12 @@ class SessionView:
         """The session's interactive exercise, for the room or a shared screen (never printed)."""
         if not self.session.exercise.widget:
             return Html('<p class="muted">This session has no interactive exercise.</p>')
+        if os.environ.get("IOPKIT_BUILD"):  # set by iopkit build's kernel: nobody is at this screen
+            return Html(
+                f'<p><strong>{esc(self.session.exercise.title)}</strong> opens here when you run this cell '
+                "(click it, then press Shift+Enter). It also opens from <code>exercise.ipynb</code> in this "
+                "session's folder, or from the home notebook. Nothing typed into it is kept unless the person "
+                "chooses to save it.</p>")
         from .exercises import show
 
         return show(self.session.exercise.widget)
