@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
@@ -233,3 +234,5 @@ def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path):
     finally:
         warm_engine().shutdown()
     assert out.cells[0].outputs[0]["text"].strip() == "False False False"
+    # The build's kernel keeps no input history on disk (IPython's history.sqlite).
+    assert not list(Path(os.environ["IPYTHONDIR"]).rglob("history.sqlite"))

@@ -34,9 +34,14 @@ _iopkit_os.chdir(%(cwd)r)
 _iopkit_os.environ.clear()
 _iopkit_os.environ.update(%(env)r)
 get_ipython().reset(new_session=False)
+import gc as _iopkit_gc
+_iopkit_gc.freeze()
+del _iopkit_gc
 """
-# InteractiveShell.reset is what %%reset -f calls, less its full gc.collect(): it
-# clears the user namespace, the output history and the display hook's cache.
+# InteractiveShell.reset is what %%reset -f calls: it clears the user namespace, the
+# output history and the display hook's cache, and ends with a full garbage collection.
+# What survives that is module state (imports, iopkit's caches keyed on file contents),
+# so it is frozen: the next notebook's collections do not scan it again.
 
 #: Set in the kernel's environment for every notebook this engine runs.
 BATCH_VARIABLE = "IOPKIT_BUILD"
@@ -55,7 +60,9 @@ class _WarmKernel:
         self.sockets = tempfile.mkdtemp(prefix="iopkit-kernel-")
         self.km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self.sockets, "k"))
         # The kernel's own log lines (not the notebook's output) would only alarm a counselor.
-        self.km.start_kernel(cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # No input history: the kernel would write every cell to an SQLite file in the home folder.
+        self.km.start_kernel(cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             extra_arguments=["--HistoryManager.enabled=False"])
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=startup_timeout)
