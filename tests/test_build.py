@@ -73,6 +73,17 @@ def test_guide_has_title_date_and_clock_time_of_every_block(built):
     assert "Page 1 of" in flat
 
 
+def test_run_of_show_is_whole_on_one_page(built):
+    """A counselor prints or pins up the run of show: every block's clock time on the same page."""
+    from pypdf import PdfReader
+
+    pages = [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(str(built["dir"] / "facilitator-guide.pdf")).pages]
+    page = next(p for p in pages if "Run of show" in p)
+    for block in built["item"].blocks:
+        assert f"{clock(block.start)}–{clock(block.end)}" in page, block.block.title
+    assert "The session, block by block" not in page  # the script starts on a page of its own
+
+
 def test_handout_has_the_crisis_box_and_no_facilitator_content(built):
     item = built["item"]
     session = item.session

@@ -195,9 +195,10 @@ class SessionView:
             )
         scaled = rescaled_note(self.item, self.cohort)
         # At a glance, on the first page: what each block does is in "The session, block by block".
-        return (f'<h2>Run of show</h2>{scaled}<table class="run-of-show"><thead><tr><th>Clock</th><th>Length</th>'
-                f"<th>Block</th><th>Kind</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-                '<p class="muted">What to do and say in each block is under "The session, block by block".</p>')
+        return (f'<div class="run-of-show-page"><h2>Run of show</h2>{scaled}<table class="run-of-show"><thead><tr>'
+                f"<th>Clock</th><th>Length</th><th>Block</th><th>Kind</th></tr></thead><tbody>{''.join(rows)}</tbody>"
+                '</table><p class="muted">What to do and say in each block is under "The session, block by block".'
+                "</p></div>")
 
     def preparation(self) -> Html:
         s = self.session
