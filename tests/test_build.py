@@ -81,7 +81,7 @@ def test_run_of_show_is_whole_on_one_page(built):
     page = next(p for p in pages if "Run of show" in p)
     for block in built["item"].blocks:
         assert f"{clock(block.start)}–{clock(block.end)}" in page, block.block.title
-    assert "The session, block by block" not in page  # the script starts on a page of its own
+    assert "Do:" not in page  # the block-by-block script starts on a page of its own
 
 
 def test_handout_has_the_crisis_box_and_no_facilitator_content(built):

@@ -27,6 +27,8 @@ from papermill.engines import Engine
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
+from .paths import BUILD_VARIABLE
+
 #: Run in the kernel before each notebook. It must leave nothing of the previous notebook behind.
 RESET_CODE = """\
 import os as _iopkit_os
@@ -42,9 +44,6 @@ del _iopkit_gc
 # output history and the display hook's cache, and ends with a full garbage collection.
 # What survives that is module state (imports, iopkit's caches keyed on file contents),
 # so it is frozen: the next notebook's collections do not scan it again.
-
-#: Set in the kernel's environment for every notebook this engine runs.
-BATCH_VARIABLE = "IOPKIT_BUILD"
 
 #: Imported once when the kernel starts, so every notebook after it starts warm.
 WARM_UP_CODE = "import iopkit.views"
@@ -69,7 +68,7 @@ class _WarmKernel:
         self.env = self._run("import os, json; print(json.dumps(dict(os.environ)))", capture=True)
         # Notebooks run here are builds: the interactive cell shows how to open its exercise
         # instead of making widgets nobody can use in a saved file (iopkit.views.interactive).
-        self.env[BATCH_VARIABLE] = "1"
+        self.env[BUILD_VARIABLE] = "1"
         self._run(WARM_UP_CODE)
         self.reset()
 

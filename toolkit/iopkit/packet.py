@@ -2,9 +2,9 @@
 facilitator binder (every guide, with contents and bookmarks) and the participant
 workbook (a cover, contents and every handout).
 
-Each ``write_*`` function takes the cohort's plan and the output folder and writes one
-file atomically. The binder and the workbook are made from the session PDFs the build
-wrote, so they are assembled only when every session of the plan is current.
+Each ``write_*`` function takes the cohort's plan and the output folder, writes its files
+atomically and returns their names. The binder and the workbook are made from the session
+PDFs the build wrote, so they are assembled only when every session of the plan is current.
 """
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ import datetime as dt
 import hashlib
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .build import write_atomic
 from .plan import Plan
 from .views import clock, esc, logo_data_uri, long_date, runhead, short_date
+
+if TYPE_CHECKING:
+    import pikepdf
 
 CALENDAR_ICS = "calendar.ics"
 CALENDAR_PDF = "calendar.pdf"
@@ -104,7 +108,7 @@ def _contents_pdf(title: str, subtitle: str, entries: list[tuple[str, str, int]]
     return html_to_pdf(_document(title, body, c.program.accent_color))
 
 
-def _assemble(front: bytes, parts: list[tuple[str, "pikepdf.Pdf"]], front_title: str) -> bytes:
+def _assemble(front: bytes, parts: list[tuple[str, pikepdf.Pdf]], front_title: str) -> bytes:
     """Front matter, then each part's pages, with a PDF bookmark for each (qpdf, through pikepdf)."""
     import pikepdf
 

@@ -9,6 +9,10 @@ import os
 from functools import cache
 from pathlib import Path
 
+#: Set in the environment of the kernel ``iopkit build`` runs its notebooks in (see
+#: iopkit.engine); the session template's interactive cell reads it (iopkit.views).
+BUILD_VARIABLE = "IOPKIT_BUILD"
+
 _PACKAGE = Path(__file__).resolve().parent
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from . import paths
 from .cohort import Cohort, load_cohort
 from .curriculum import Curriculum, load_curriculum
 from .plan import PlannedSession, plan_cohort
@@ -98,7 +99,6 @@ class SessionView:
 
     @classmethod
     def load(cls, cohort_file: str = "", position: int = 1, curriculum_dir: str = "") -> "SessionView":
-        from . import paths
         from .errors import IopkitError
 
         curriculum = load_curriculum(Path(curriculum_dir) if curriculum_dir else None)
@@ -326,7 +326,7 @@ class SessionView:
         """The session's interactive exercise, for the room or a shared screen (never printed)."""
         if not self.session.exercise.widget:
             return Html('<p class="muted">This session has no interactive exercise.</p>')
-        if os.environ.get("IOPKIT_BUILD"):  # set by iopkit build's kernel: nobody is at this screen
+        if os.environ.get(paths.BUILD_VARIABLE):  # set by iopkit build's kernel: nobody is at this screen
             return Html(
                 f'<p><strong>{esc(self.session.exercise.title)}</strong> opens here when you run this cell '
                 "(click it, then press Shift+Enter). It also opens from <code>exercise.ipynb</code> in this "
