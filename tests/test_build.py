@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import time
@@ -223,7 +222,7 @@ def test_missing_template_is_a_plain_error(monkeypatch, example_cohort, tmp_path
     assert not (tmp_path / "out").exists()
 
 
-def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path):
+def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path, monkeypatch):
     """Two notebooks in one warm kernel: the second sees nothing the first defined or changed."""
     import papermill
     from nbformat.v4 import new_code_cell, new_notebook
@@ -236,6 +235,8 @@ def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path):
                                                "os.getcwd() == '/')")])
     for nb in (first, second):
         nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    warm_engine().shutdown()  # a kernel of its own, with an IPython folder of its own
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     try:
         papermill.execute_notebook(first, str(tmp_path / "a.ipynb"), engine_name="iopkit_warm", progress_bar=False)
         kernel_before = warm_engine()._kernel.km.provisioner.pid
@@ -246,4 +247,4 @@ def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path):
         warm_engine().shutdown()
     assert out.cells[0].outputs[0]["text"].strip() == "False False False"
     # The build's kernel keeps no input history on disk (IPython's history.sqlite).
-    assert not list(Path(os.environ["IPYTHONDIR"]).rglob("history.sqlite"))
+    assert not list((tmp_path / "ipython").rglob("history.sqlite"))
