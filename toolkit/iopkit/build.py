@@ -516,12 +516,13 @@ class _Packet:
         from . import packet
 
         complete = all(_is_current(self.out_dir / f"session-{p:02d}", f) for p, f in self.fingerprints.items())
+        kept = bool(self.same_inputs and self.recorded.get("complete"))  # the books on disk match these inputs
         books = (packet.BINDER, packet.WORKBOOK)
-        if complete and not (self.same_inputs and self.recorded.get("complete") and self._present(*books)):
+        if complete and not (kept and self._present(*books)):
             self._submit(workers, "the facilitator binder", packet.write_binder)
             self._submit(workers, "the participant workbook", packet.write_workbook)
         if not complete:
-            if not (self.same_inputs and self.recorded.get("complete")):
+            if not kept:
                 for name in books:  # made from other inputs: printing them would mislead
                     (self.out_dir / name).unlink(missing_ok=True)
             if not self._present(*books):
@@ -539,7 +540,6 @@ class _Packet:
         if failed:
             manifest.unlink(missing_ok=True)
             return
-        kept = bool(self.same_inputs and self.recorded.get("complete"))
         recorded = {"fingerprint": self.key, "complete": complete or kept}
         if self.jobs or self.recorded != recorded:
             if self.out_dir.is_dir():
