@@ -11,17 +11,19 @@ from . import paths
 ALLOWED_PROTOCOLS = {"file", "data"}
 
 
+#: The pinned print font, shipped with iopkit (DejaVu Sans; licence in handouts/fonts/LICENSE),
+#: so every machine lays out the same pages whatever fonts it has installed.
+FONT_FILES = (("normal", "normal", "DejaVuSans.ttf"), ("bold", "normal", "DejaVuSans-Bold.ttf"),
+              ("normal", "italic", "DejaVuSans-Oblique.ttf"), ("bold", "italic", "DejaVuSans-BoldOblique.ttf"))
+
+
 @cache
 def font_faces() -> str:
-    """@font-face rules for DejaVu Sans from matplotlib's copy, so every machine prints alike."""
-    import matplotlib
-
-    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    """@font-face rules for the shipped DejaVu Sans."""
+    folder = paths.handouts_dir() / "fonts"
     faces = []
-    for weight, style, name in (("normal", "normal", "DejaVuSans.ttf"), ("bold", "normal", "DejaVuSans-Bold.ttf"),
-                                ("normal", "italic", "DejaVuSans-Oblique.ttf"),
-                                ("bold", "italic", "DejaVuSans-BoldOblique.ttf")):
-        faces.append(f'@font-face {{ font-family: "iopkit Sans"; src: url("{(ttf / name).as_uri()}"); '
+    for weight, style, name in FONT_FILES:
+        faces.append(f'@font-face {{ font-family: "iopkit Sans"; src: url("{(folder / name).as_uri()}"); '
                      f"font-weight: {weight}; font-style: {style}; }}")
     return "\n".join(faces)
 

@@ -14,7 +14,7 @@ session file names in ``exercise.widget`` (``iopkit.schema.WIDGETS``). Each has
 folder. Nothing here uses the network, and nothing asks for a name.
 
 Importing this package is light: ipywidgets is imported when a widget is built,
-WeasyPrint when a PDF is made; matplotlib and pandas are not used.
+WeasyPrint when a PDF is made; pandas is not used.
 """
 from __future__ import annotations
 
