@@ -45,12 +45,18 @@ CASES = [
     ("unknown-phase", "phase", '"middle"', "engagement, early-abstinence", 7),
     ("too-few-objectives", "objectives", "a list of 1", "at least 2 items", 16),
     ("unknown-technique", "techniques, item 3", '"thought-stopping"', "curriculum/techniques.yaml", 15),
-    ("unknown-reference", "references, item 5", '"smith-2099"', "curriculum/references.yaml", 595),
+    ("unknown-reference", "references, item 5", '"smith-2099"', "curriculum/references.yaml", 596),
     ("unknown-widget", "exercise, widget", '"risk-radar"', "one of the interactive exercises", 472),
-    ("stigmatizing-word-in-handout", "handout, explanation", 'the word "clean"', "person-first language", 476),
+    ("stigmatizing-word-in-handout", "handout, explanation", 'the word "clean"', "person-first language", 477),
     ("placeholder-text", "agenda, item 5, do", 'placeholder text "TODO"', "finished writing", 198),
-    ("handout-too-hard-to-read", "handout, explanation", "reading grade", "grade 8 or below", 476),
+    ("handout-too-hard-to-read", "handout, explanation", "reading grade", "grade 8 or below", 477),
     ("yaml-syntax-error", "YAML", "mapping values are not allowed", "valid YAML", 5),
+    # The handout would print the high-risk map twice: the worksheet and the exercise's blank sheet.
+    ("sheet-repeats-worksheet", "exercise, sheet_in_handout", "whose boxes the worksheet already has",
+     "false, since the worksheet already is this form", 472),
+    # A "good things about using" sheet printed in a session that teaches high-risk situations.
+    ("sheet-does-not-fit-session", "exercise, sheet_in_handout", "decisional-balance sheet, which this session does not teach",
+     "outcome-expectancies", 472),
 ]
 
 
@@ -112,3 +118,32 @@ def test_a_broken_curriculum_stops_the_build_and_writes_nothing(curriculum_copy,
     assert result.returncode == 2
     assert "phase: got \"middle\"" in result.stderr
     assert not out.exists()
+
+
+def test_each_printed_sheet_names_the_techniques_it_serves():
+    """Every interactive exercise says which techniques its printed sheet is for, using real technique ids."""
+    from iopkit.curriculum import load_techniques, Collector
+    from iopkit.paths import curriculum_dir
+    from iopkit.schema import WIDGET_TECHNIQUES, WIDGETS
+
+    assert set(WIDGET_TECHNIQUES) == set(WIDGETS)
+    known = load_techniques(curriculum_dir(), Collector())
+    for widget, serves in WIDGET_TECHNIQUES.items():
+        assert serves is None or (serves and set(serves) <= set(known)), widget
+
+
+def test_a_sheet_that_repeats_the_worksheet_is_reported_once_per_rule(tmp_path):
+    """The repeated high-risk map is one problem, naming the boxes printed twice; nothing else is wrong."""
+    problems = problems_for("sheet-repeats-worksheet", tmp_path)
+    assert len(problems) == 1
+    assert "Which kinds of situations have been risky for me?" in problems[0]
+
+
+def test_every_session_prints_only_sheets_that_fit():
+    """No session in the curriculum prints an exercise sheet that repeats its worksheet or does not fit it."""
+    from iopkit.curriculum import load_curriculum
+    from iopkit.handout_sheets import sheet_problems
+
+    curriculum = load_curriculum()
+    flagged = {n: sheet_problems(s) for n, s in curriculum.sessions.items() if hasattr(s, "exercise")}
+    assert not {n: p for n, p in flagged.items() if p}

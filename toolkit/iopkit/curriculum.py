@@ -13,7 +13,7 @@ from typing import Iterable
 
 import pydantic
 
-from . import language, paths
+from . import handout_sheets, language, paths
 from .errors import Problem, UnknownSessionError, ValidationError, describe, display_path
 from .schema import (
     REQUIRED_BLOCKS,
@@ -300,6 +300,11 @@ def _check_exercise(session: Session, source: Source, collector: Collector) -> N
     widget = session.exercise.widget
     if widget and widget not in WIDGETS:
         collector.add(source, ("exercise", "widget"), widget, "one of the interactive exercises: " + ", ".join(WIDGETS))
+    elif widget:
+        for loc, got, expected in handout_sheets.sheet_problems(session):
+            # sheet_in_handout is true by default: with no such line, point at the widget line.
+            line = source.line_of(loc if loc in source.lines else ("exercise", "widget"))
+            collector.problems.append(Problem(_display(source.path), line, field_name(loc), got, expected))
     words = len(session.handout.explanation.split())
     if words > MAX_EXPLANATION_WORDS:
         collector.add(source, ("handout", "explanation"), f"{words} words",

@@ -89,6 +89,26 @@ WIDGETS = (
     "relapse-prevention-plan",
 )
 
+#: What each interactive exercise's printed sheet is for: a session that prints the sheet in its
+#: handout (``exercise.sheet_in_handout``) teaches at least one of these techniques
+#: (ids from ``curriculum/techniques.yaml``). ``None``: the sheet fits any session.
+WIDGET_TECHNIQUES: dict[str, tuple[str, ...] | None] = {
+    "group-check-in": None,
+    "happiness-scale": ("happiness-scale", "goals-of-counseling", "stepping-down"),
+    "functional-analysis": ("functional-analysis-using", "functional-analysis-pleasant", "high-risk-situations"),
+    # "Good things about using" belongs only where outcome expectancies or the decision to stop are taught.
+    "decisional-balance": ("outcome-expectancies", "dialectical-abstinence"),
+    "urge-surfing": ("urge-surfing",),
+    "sober-breathing-space": ("sober-breathing-space",),
+    "high-risk-map": ("high-risk-situations", "coping-self-efficacy", "warning-signs"),
+    "values-card-sort": ("values", "committed-action", "self-as-context"),
+    "goals-builder": ("goals-of-counseling", "committed-action", "job-skills", "aftercare"),
+    "refusal-cards": ("refusal-skills",),
+    "weekly-planner": ("sobriety-sampling", "social-recreational", "functional-analysis-pleasant", "lifestyle-balance",
+                       "self-care-balance", "sleep", "movement", "committed-action"),
+    "relapse-prevention-plan": ("relapse-prevention-plan", "warning-signs", "aftercare", "stepping-down"),
+}
+
 
 class AgendaBlock(Model):
     """One timed part of the session and what the facilitator does and says in it."""
