@@ -102,6 +102,12 @@ def test_the_validator_refuses_a_broken_measure_with_a_plain_message(curriculum_
     assert "Traceback" not in message
 
 
+def test_iopkit_validate_checks_the_measures_too(curriculum_copy):
+    _break(curriculum_copy, "gad-7.yaml", "licence:\n  status: free", "licens:\n  status: free")
+    result = run_cli("validate", "--curriculum", str(curriculum_copy))
+    assert result.returncode == 2 and "gad-7.yaml" in result.stderr and "licence: got nothing" in result.stderr
+
+
 def test_a_measure_file_with_a_missing_field_names_the_file_line_and_field(curriculum_copy, monkeypatch):
     monkeypatch.chdir(curriculum_copy.parent)
     _break(curriculum_copy, "pcl-5.yaml", "recall: past month\n", "")
