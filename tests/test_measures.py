@@ -565,3 +565,55 @@ def test_summary_needs_a_pseudonym_and_administrations():
 
     with pytest.raises(ValueError):
         summary_context(" ", [], MEASURES)
+
+
+# ---------------------------------------------------------------- a month for a synthetic group
+
+def _synthetic_group():
+    """30 people in 3 groups, measured on the default schedule for 4 weeks (no names, pseudonyms only)."""
+    from iopkit.measures.progress import Administration
+    from iopkit.measures.schedule import due
+
+    people, group_of = {}, {}
+    paths = {0: (16, 14, 9), 1: (12, 12, 13), 2: (10, 15, 17)}  # better, flat, worse (PHQ-9 totals)
+    for n in range(30):
+        who = f"P-{n:02d}"
+        group_of[who] = "ABC"[n % 3]
+        start, middle, end = paths[n % 3] if n < 27 else (14, 13, 12)
+        rows = []
+        for day_number in range(0, 29):
+            day = MONDAY + dt.timedelta(days=day_number)
+            given = {a.score.measure: a.day for a in rows}
+            for measure_id in due(MEASURES.schedule, MONDAY, day, given):
+                if measure_id == "PHQ-9":
+                    value = start if day_number < 14 else middle if day_number < 28 else end
+                    rows.append(Administration(day, total(PHQ9, _phq(value))))
+        people[who] = rows
+    return people, group_of
+
+
+def test_a_month_for_a_synthetic_group_flags_who_is_not_on_track():
+    from iopkit.measures.caseload import not_on_track_list
+
+    people, _ = _synthetic_group()
+    assert [len(rows) for rows in people.values()] == [3] * 30          # day 0, 14 and 28
+    flagged = not_on_track_list(MEASURES, people)
+    # Flat (12 -> 13) and worse (10 -> 17) people are flagged; improving ones and the last three are not.
+    assert sorted(flagged) == [f"P-{n:02d}" for n in range(27) if n % 3 != 0]
+    assert any("7 points worse" in reason for reason in flagged["P-02"])
+
+
+def test_the_directors_table_holds_no_small_cells_and_no_pseudonyms():
+    from iopkit.measures.caseload import outcome_table
+    from iopkit.measures.suppress import render
+
+    people, group_of = _synthetic_group()
+    table = outcome_table(PHQ9, people, group_of)
+    # Hand count: A = 9 reliably better (16 -> 9) + 1 no reliable change (P-27: 14 -> 12); B = 10 no reliable
+    # change (12 -> 13, and P-28); C = 9 reliably worse (10 -> 17) + 1 (P-29). Every group total is 10, so
+    # hidden; only the 12 with no reliable change and the 30 in all are shown.
+    shown = {k: v for k, v in table.values.items() if v not in (None, 0)}
+    assert shown == {("No reliable change", "Total"): 12, ("Total", "Total"): 30}
+    assert all(v is None or not 1 <= v <= 10 for v in table.values.values())
+    text = render(table)
+    assert "P-0" not in text and "Reliably better" in text
