@@ -7,6 +7,7 @@ as published, with safety items that cannot be missed.
 - ``schedule``: which measures are due for a person today;
 - ``progress``: trajectories, reliable change, the not-on-track flag, SVG charts;
 - ``suppress``: small-cell suppression for de-identified aggregates;
+- ``caseload``: who is not on track in a group; the director's suppressed outcome table;
 - ``forms``, ``summary``: printed forms and the one-page outcomes summary (PDF);
 - ``tablet``: the self-entry widget for a clinic tablet; ``cli``: ``iopkit measures``.
 
