@@ -380,7 +380,7 @@ def test_form_html_escapes_text():
 
 # ---------------------------------------------------------------- the tablet leaves nothing behind
 
-def test_tablet_clears_the_screen_and_keeps_no_answers_in_widget_state():
+def test_tablet_clears_the_screen_and_keeps_no_answers_in_widget_state(capsys):
     from ipywidgets.embed import dependency_state
 
     from iopkit.measures.tablet import TabletForm
@@ -400,6 +400,8 @@ def test_tablet_clears_the_screen_and_keeps_no_answers_in_widget_state():
     assert not any(re.search(r"\b18\b", re.sub(r"<style>.*?</style>", "", html, flags=re.S)) for html in shown)
     assert "severe" not in dumped and "Total" not in dumped and "Safety" not in dumped
     assert form.answers() == [None] * 8
+    printed = capsys.readouterr()
+    assert printed.out == "" and printed.err == ""  # nothing reaches a cell's output
 
 
 def test_tablet_still_clears_when_saving_fails():
