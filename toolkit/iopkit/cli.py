@@ -112,6 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     app.add_argument("--port", type=int, help="the port (default: 8866, or a free one)")
     app.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     app.set_defaults(func=cmd_app)
+
+    from .measures.cli import add_commands as add_measures_commands
+
+    add_measures_commands(sub)
     return p
 
 
@@ -150,6 +154,7 @@ def cmd_validate(args) -> int:
         curriculum = _curriculum(args)
     except ValidationError as exc:
         problems += exc.problems
+    problems += _measure_problems(args)
     for path in cohorts:
         try:
             from .cohort import load_cohort
@@ -165,6 +170,20 @@ def cmd_validate(args) -> int:
     print(f"OK: the curriculum ({total} sessions, {complete} written in full, {total - complete} outlines){extra} "
           "passed every check.")
     return 0
+
+
+def _measure_problems(args) -> list:
+    """The measures folder (curriculum/measures) is checked with the curriculum, when there is one."""
+    from .errors import ValidationError
+    from .measures.load import load_measures, measures_dir
+
+    if not measures_dir(getattr(args, "curriculum", None)).is_dir():
+        return []
+    try:
+        load_measures(getattr(args, "curriculum", None))
+    except ValidationError as exc:
+        return exc.problems
+    return []
 
 
 def cmd_list(args) -> int:

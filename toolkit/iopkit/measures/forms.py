@@ -1,0 +1,81 @@
+"""Blank printed forms of the printable measures, regular or large print (body 18 pt), as PDF.
+
+Markup lives in ``handouts/templates/iopkit/measures/form.html.j2`` (Jinja, autoescaped); this
+module builds its context. A source-only measure (its wording or licence could not be checked)
+and a restricted one are refused with where to get the form.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+from .. import paths
+from ..errors import IopkitError
+from .load import Measures
+from .schema import Measure
+
+#: Body text size of the large-print form, in points (at least 18).
+LARGE_PRINT_PT = 18
+
+
+class NotPrintableError(IopkitError):
+    """iopkit does not print this measure's form (licence or wording); the message says where to get it."""
+
+    exit_code = 2
+
+
+def template_dir():
+    return paths.handouts_dir() / "templates" / "iopkit" / "measures"
+
+
+@cache
+def environment():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(template_dir())), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def css() -> str:
+    return (template_dir() / "measures.css").read_text(encoding="utf-8")
+
+
+def form_groups(measure: Measure) -> list[dict]:
+    """The form's parts in order: tables of items sharing one set of answers, or 0-10 lines."""
+    groups: list[dict] = []
+    for item in measure.items:
+        options = measure.options_for(item)
+        if measure.scale is not None and item.options is None:
+            entry = {"number": item.number, "text": item.text, "values": [o.value for o in options],
+                     "low": item.low or measure.scale.low, "high": item.high or measure.scale.high}
+            if groups and groups[-1]["kind"] == "scale":
+                groups[-1]["items"].append(entry)
+            else:
+                groups.append({"kind": "scale", "items": [entry]})
+            continue
+        key = tuple((o.value, o.label) for o in options)
+        entry = {"number": item.number, "text": item.text}
+        if groups and groups[-1]["kind"] == "table" and groups[-1]["key"] == key:
+            groups[-1]["items"].append(entry)
+        else:
+            stem = measure.stem if not groups else ""
+            groups.append({"kind": "table", "key": key, "stem": stem, "options": options, "items": [entry]})
+    return groups
+
+
+def form_html(measure: Measure, measures: Measures, *, large_print: bool = False) -> str:
+    if not measure.printable:
+        raise NotPrintableError(
+            f"iopkit does not print the {measure.id} form: {measure.licence.text} Get it here: "
+            f"{measure.get_it or measure.licence.source}. You can still score it with: "
+            f"iopkit measures score {measure.id} --answers ...")
+    from ..pdf import font_faces
+
+    return environment().get_template("form.html.j2").render(
+        m=measure, groups=form_groups(measure), large=large_print, crisis=measures.crisis,
+        fonts=font_faces(), css=css())
+
+
+def form_pdf(measure: Measure, measures: Measures, *, large_print: bool = False) -> bytes:
+    from ..pdf import html_to_pdf
+
+    return html_to_pdf(form_html(measure, measures, large_print=large_print))
