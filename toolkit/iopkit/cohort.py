@@ -120,15 +120,23 @@ class Resources(Model):
 
 class Swap(Model):
     replace: Text = Field(description="The id or number of the curriculum session to replace.")
-    with_: Text = Field(alias="with", description="A custom session file, relative to the cohort file.")
+    with_: Text = Field(alias="with", description="An elective (elective:tobacco) or a custom session file, "
+                                                  "relative to the cohort file.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Add(Model):
+    after: Text = Field(description="The id or number of the session the new one follows.")
+    session: Text = Field(description="An elective (elective:grief) or a custom session file, relative to the "
+                                      "cohort file.")
 
 
 class Changes(Model):
     order: list[Text] = []
     skip: list[Text] = []
     swap: list[Swap] = []
+    add: list[Add] = []
 
 
 class Cohort(Model):

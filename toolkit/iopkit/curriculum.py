@@ -29,6 +29,8 @@ from .schema import (
 from .sources import Source, read_yaml
 
 SESSION_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
+#: How a cohort file names an elective: ``elective:tobacco``.
+ELECTIVE_PREFIX = "elective:"
 #: Fewest words of facilitator script a complete 3-hour session may have.
 MIN_SCRIPT_WORDS = 600
 #: Most words of handout explanation: it must fit on one printed page.
@@ -45,6 +47,8 @@ class Curriculum:
     files: dict[int, Path]
     references: dict[str, Reference]
     techniques: dict[str, tuple[str, Technique]]  # id -> (group, technique)
+    electives: dict[str, OutlineSession] = field(default_factory=dict)  # id -> elective (curriculum/electives/)
+    elective_files: dict[str, Path] = field(default_factory=dict)
 
     def session(self, number: int) -> OutlineSession:
         try:
@@ -63,6 +67,16 @@ class Curriculum:
 
     def complete(self) -> list[Session]:
         return [s for s in self.sessions.values() if isinstance(s, Session)]
+
+    def elective(self, key: str) -> OutlineSession:
+        """``elective:tobacco`` or ``tobacco`` -> that elective."""
+        name = key.strip().removeprefix(ELECTIVE_PREFIX).strip()
+        try:
+            return self.electives[name]
+        except KeyError:
+            known = ", ".join(ELECTIVE_PREFIX + k for k in self.electives) or "none yet"
+            raise UnknownSessionError(f'There is no elective "{name}" in {self.root / "electives"} '
+                                      f"(electives: {known}).") from None
 
 
 @dataclass
@@ -219,6 +233,7 @@ def load_session_file(
     if session is None:
         return None
     before = len(collector.problems)
+    _check_track(session, source, collector)
     if curriculum_file:
         _check_file_name(path, session, source, collector, program)
     _check_techniques(session, source, collector, techniques)
@@ -237,7 +252,36 @@ def load_session_file(
     return session if len(collector.problems) == before else None
 
 
+def _check_track(session, source, collector) -> None:
+    """Sessions of the 36 have a number and a week; an elective has neither and pairs with core sessions."""
+    if session.track == "elective":
+        for name in ("number", "week"):
+            if getattr(session, name) is not None:
+                collector.add(source, (name,), getattr(session, name),
+                              f"no {name} for an elective (a cohort gives it its place)")
+        if not session.pairs_with:
+            collector.add(source, ("pairs_with",), None,
+                          "the ids of one or more core sessions this elective pairs with (from `iopkit list`)")
+        return
+    for name in ("number", "week"):
+        if getattr(session, name) is None:
+            collector.add(source, (name,), None, "a value for this required field")
+    if session.pairs_with:
+        collector.add(source, ("pairs_with",), "a list", "pairs_with only in an elective (track: elective)",
+                      raw=True)
+
+
 def _check_file_name(path, session, source, collector, program) -> None:
+    if session.track == "elective":
+        if path.name != f"{session.id}.yaml":
+            collector.add(source, ("id",), path.name, f"the file to be named {session.id}.yaml (its id)")
+        if path.parent.name != "electives":
+            collector.add(source, ("track",), "elective", "an elective to be in curriculum/electives/")
+        return
+    if session.number is None or session.week is None:
+        return
+    if path.parent.name == "electives":
+        collector.add(source, ("track",), session.track, "elective (this file is in curriculum/electives/)")
     match = SESSION_FILE.match(path.name)
     expected_name = f"{session.number:02d}-{session.id}.yaml"
     if not match or path.name != expected_name:
@@ -388,6 +432,10 @@ def session_files(root: Path) -> list[Path]:
     return sorted((root / "sessions").glob("*.yaml"))
 
 
+def elective_files(root: Path) -> list[Path]:
+    return sorted((root / "electives").glob("*.yaml"))
+
+
 def load_curriculum(root: Path | None = None) -> Curriculum:
     """Load and validate the whole curriculum; raise one error listing every problem."""
     root = Path(root) if root else paths.curriculum_dir()
@@ -395,7 +443,8 @@ def load_curriculum(root: Path | None = None) -> Curriculum:
 
 
 def _fingerprint(root: Path) -> tuple:
-    files = [root / "program.yaml", root / "references.yaml", root / "techniques.yaml", *session_files(root)]
+    files = [root / "program.yaml", root / "references.yaml", root / "techniques.yaml", *session_files(root),
+             *elective_files(root)]
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
 
 
@@ -421,6 +470,18 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
         sessions[session.number] = session
         files[session.number] = path
         ids[session.id] = path
+    electives: dict[str, OutlineSession] = {}
+    electives_at: dict[str, Path] = {}
+    for path in elective_files(root):
+        session = load_session_file(path, collector, program=program, references=references, techniques=techniques)
+        if session is None:
+            continue
+        if session.id in ids or session.id in electives:
+            other = ids.get(session.id) or electives_at[session.id]
+            collector.add(path, ("id",), session.id, f"an id no other session has ({other.name} has it)")
+            continue
+        electives[session.id] = session
+        electives_at[session.id] = path
     if program and not collector.problems:
         expected = set(range(1, program.sessions + 1))
         missing = sorted(expected - set(sessions))
@@ -429,7 +490,8 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
                           + ", ".join(map(str, missing)), f"one file for each of the {program.sessions} sessions", raw=True)
     collector.raise_if_any()
     assert program is not None
-    return Curriculum(root, program, dict(sorted(sessions.items())), files, references, techniques)
+    return Curriculum(root, program, dict(sorted(sessions.items())), files, references, techniques,
+                      electives, electives_at)
 
 
 def validate_files(files: list[Path], root: Path | None = None) -> list[OutlineSession]:

@@ -196,15 +196,27 @@ class Handout(Model):
     worksheet: Worksheet
 
 
+#: Where a session file sits: ``iop`` (curriculum/sessions/, the 36), ``elective``
+#: (curriculum/electives/, swapped in or added by a cohort).
+Track = Literal["iop", "elective"]
+
+
 class OutlineSession(Model):
-    """A session's place in the scope and sequence; every session file has these fields."""
+    """A session's place in the scope and sequence; every session file has these fields.
+
+    Sessions of the 36 have a ``number`` and ``week``; an elective has neither (its place
+    is the one a cohort gives it) and names the core sessions it ``pairs_with`` instead.
+    """
 
     schema_: Literal[1] = Field(alias="schema")
     status: Literal["outline", "complete"]
+    track: Track = "iop"
     id: Slug
-    number: int = Field(ge=1, le=99)
+    number: int | None = Field(default=None, ge=1, le=99)
     title: Text
-    week: int = Field(ge=1, le=52)
+    week: int | None = Field(default=None, ge=1, le=52)
+    pairs_with: list[Slug] = Field(default=[], description="An elective: ids of core sessions it pairs well "
+                                                           "with (or could replace).")
     phase: Phase
     approaches: list[Approach] = Field(min_length=1)
     audience: Literal["group", "family"] = "group"
@@ -285,6 +297,8 @@ class Technique(Model):
     id: Slug
     name: Text
     min_sessions: int = Field(default=1, ge=1)
+    required: bool = Field(default=True, description="false for topics only electives teach: the coverage "
+                                                     "map lists them but does not require them")
 
 
 
