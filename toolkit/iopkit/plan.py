@@ -148,7 +148,25 @@ def _days_for(stretches, default_days, week_index: int):
     return None  # past the last stretch: the schedule has ended
 
 
+def aftercare_dates(cohort: Cohort) -> list[dt.date]:
+    """An aftercare group's meeting dates: every meeting day in the weeks planned (``weeks`` from the
+    start date, or up to ``end_date``), after holidays and closures."""
+    s = cohort.schedule
+    last = s.end_date or (s.start_date + dt.timedelta(days=7 * (s.weeks or 0) - 1))
+    days = (last - s.start_date).days + 1
+    dates = meeting_dates(cohort, days)  # at most one a day: ask for enough, then cut at the last day
+    return [d for d in dates if d <= last]
+
+
 def check_calendar(cohort: Cohort, source, collector, curriculum) -> None:
+    if cohort.track == "aftercare":
+        if not curriculum.aftercare:
+            collector.add(source, ("cohort", "track"), "aftercare",
+                          f"a curriculum with aftercare sessions (none in {curriculum.root / 'aftercare'})")
+        elif not aftercare_dates(cohort):
+            collector.add(source, ("schedule", "weeks"), "no meeting date in the weeks planned",
+                          "weeks or end_date long enough for one meeting, after holidays and closures", raw=True)
+        return
     count = len(sequence(cohort, curriculum))
     dates = meeting_dates(cohort, count)
     if len(dates) >= count:
@@ -168,11 +186,13 @@ def check_calendar(cohort: Cohort, source, collector, curriculum) -> None:
 
 # ---------------------------------------------------------------- curriculum changes
 
-def _find(curriculum, key) -> OutlineSession | None:
+def _find(curriculum, key, track: str = "iop") -> OutlineSession | None:
+    """A session of the track by number or id."""
+    sessions = curriculum.track(track)[0]
     text = str(key).strip()
     if text.isdigit():
-        return curriculum.sessions.get(int(text))
-    return next((s for s in curriculum.sessions.values() if s.id == text), None)
+        return sessions.get(int(text))
+    return next((s for s in sessions.values() if s.id == text), None)
 
 
 def _is_elective(key: str) -> bool:
@@ -216,13 +236,17 @@ def _check_insert(cohort, source, collector, curriculum, loc: tuple, key: str) -
 def check_changes(cohort: Cohort, source, collector, curriculum) -> None:
     """Every session a change names exists, and no two changes contradict each other."""
     changes = cohort.curriculum
-    where = "a session id or number from `iopkit list`"
+    track = cohort.track
+    where = "a session id or number from `iopkit list`" + (" --track aftercare" if track == "aftercare" else "")
+
+    def find(key):
+        return _find(curriculum, key, track)
     for i, key in enumerate(changes.order):
-        if _find(curriculum, key) is None:
+        if find(key) is None:
             collector.add(source, ("curriculum", "order", i), key, where)
     skipped: dict[str, int] = {}
     for i, key in enumerate(changes.skip):
-        found = _find(curriculum, key)
+        found = find(key)
         if found is None:
             collector.add(source, ("curriculum", "skip", i), key, where)
         elif found.id in skipped:
@@ -244,7 +268,7 @@ def check_changes(cohort: Cohort, source, collector, curriculum) -> None:
 
     swapped: dict[str, int] = {}
     for i, swap in enumerate(changes.swap):
-        found = _find(curriculum, swap.replace)
+        found = find(swap.replace)
         if found is None:
             collector.add(source, ("curriculum", "swap", i, "replace"), swap.replace, where)
         elif found.id in swapped:
@@ -257,7 +281,7 @@ def check_changes(cohort: Cohort, source, collector, curriculum) -> None:
             swapped[found.id] = i
         bring(("curriculum", "swap", i, "with"), swap.with_)
     for i, add in enumerate(changes.add):
-        found = _find(curriculum, add.after)
+        found = find(add.after)
         if found is None:
             collector.add(source, ("curriculum", "add", i, "after"), add.after, where)
         elif found.id in skipped:
@@ -265,7 +289,7 @@ def check_changes(cohort: Cohort, source, collector, curriculum) -> None:
                           f"a session this group keeps: {found.id} is in skip (add after another session)")
         bring(("curriculum", "add", i, "session"), add.session)
     if changes.order and not collector.problems:
-        ids = [_find(curriculum, key).id for key in changes.order]
+        ids = [find(key).id for key in changes.order]
         if len(set(ids)) != len(ids):
             collector.add(source, ("curriculum", "order"), "a session listed twice", "each session once", raw=True)
 
@@ -287,19 +311,30 @@ def load_custom_session(path: Path, curriculum) -> Session:
 
 
 def sequence(cohort: Cohort, curriculum) -> list[Slot]:
-    """The cohort's sessions in order, after order, skip, swap and add."""
+    """The cohort's sessions in order, after order, skip, swap and add.
+
+    An IOP group runs its sequence once (and round again for people who join later). An
+    aftercare group's sequence is the cycle repeated over the weeks planned; its slots' week
+    is the group's own week count.
+    """
+    track = cohort.track
+    sessions, files = curriculum.track(track)
     changes = cohort.curriculum
+
+    def find(key):
+        return _find(curriculum, key, track)
+
     if changes.order:
-        ordered = [_find(curriculum, key) for key in changes.order]
+        ordered = [find(key) for key in changes.order]
         listed = {s.id for s in ordered}
-        ordered += [s for s in curriculum.sessions.values() if s.id not in listed]
+        ordered += [s for s in sessions.values() if s.id not in listed]
     else:
-        ordered = list(curriculum.sessions.values())
-    skipped = {_find(curriculum, key).id for key in changes.skip}
-    swaps = {_find(curriculum, s.replace).id: s.with_ for s in changes.swap}
+        ordered = list(sessions.values())
+    skipped = {find(key).id for key in changes.skip}
+    swaps = {find(s.replace).id: s.with_ for s in changes.swap}
     adds: dict[str, list[str]] = {}
     for add in changes.add:
-        adds.setdefault(_find(curriculum, add.after).id, []).append(add.session)
+        adds.setdefault(find(add.after).id, []).append(add.session)
     out = []
     for session in ordered:
         if session.id in skipped:
@@ -307,9 +342,13 @@ def sequence(cohort: Cohort, curriculum) -> list[Slot]:
         if session.id in swaps:
             out.append(Slot(*_insert(cohort, curriculum, swaps[session.id]), session.week))
         else:
-            out.append(Slot(session, curriculum.files[session.number], False, session.week))
+            out.append(Slot(session, files[session.number], False, session.week))
         for key in adds.get(session.id, []):
             out.append(Slot(*_insert(cohort, curriculum, key), session.week))
+    if track == "aftercare" and out:
+        weeks = len(aftercare_dates(cohort))
+        out = [Slot(out[i % len(out)].session, out[i % len(out)].source, out[i % len(out)].custom, i + 1)
+               for i in range(weeks)]
     return out
 
 
@@ -425,11 +464,13 @@ def plan_join(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
     stays for one full round, so they finish with the session just before the one they joined at."""
     from .errors import IopkitError
 
-    items = sequence(cohort, curriculum)
-    count = len(items)
     if joined < cohort.schedule.start_date:
         raise IopkitError(f"--date: got {joined.isoformat()}, expected a date on or after the group's start date "
                           f"({cohort.schedule.start_date.isoformat()}, in {cohort.path})")
+    if cohort.track == "aftercare":
+        return _join_aftercare(cohort, curriculum, joined)
+    items = sequence(cohort, curriculum)
+    count = len(items)
     dates: list[dt.date] = []
     rounds = 2
     while True:
@@ -453,3 +494,17 @@ def plan_join(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
                                       dates[index], start, start + dt.timedelta(minutes=s.session_minutes), (),
                                       slot.week))
     return JoinPlan(cohort, joined, tuple(planned))
+
+
+def _join_aftercare(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
+    """Aftercare is open-ended: a person joins any week and stays as long as they need. Their page
+    lists one full cycle from the next meeting (every topic once), within the weeks planned."""
+    from .errors import IopkitError
+
+    plan = plan_cohort(cohort, curriculum)
+    later = [item for item in plan.sessions if item.date >= joined]
+    if not later:
+        raise IopkitError(f"--date: got {joined.isoformat()}, but the weeks planned in {cohort.path} end on "
+                          f"{plan.finish.isoformat()}. Plan more weeks (schedule: weeks or end_date) and try again.")
+    cycle = len({item.session.id for item in plan.sessions})
+    return JoinPlan(cohort, joined, tuple(later[:cycle]))

@@ -196,9 +196,12 @@ class Handout(Model):
     worksheet: Worksheet
 
 
-#: Where a session file sits: ``iop`` (curriculum/sessions/, the 36), ``elective``
+#: Where a session file sits: ``iop`` (curriculum/sessions/, the 36), ``aftercare``
+#: (curriculum/aftercare/, the weekly step-down group's repeating cycle), ``elective``
 #: (curriculum/electives/, swapped in or added by a cohort).
-Track = Literal["iop", "elective"]
+Track = Literal["iop", "aftercare", "elective"]
+#: The folder of curriculum/ that holds each track's session files.
+TRACK_FOLDERS = {"iop": "sessions", "aftercare": "aftercare", "elective": "electives"}
 
 
 class OutlineSession(Model):
@@ -263,6 +266,16 @@ class CrisisResource(Model):
     note: str = ""
 
 
+class AftercareTrack(Model):
+    """``program.yaml``'s ``aftercare:``: the weekly group people step down to, a cycle that repeats."""
+
+    name: Text
+    level: Text
+    sessions: int = Field(ge=1, le=52, description="How many sessions the cycle has before it repeats.")
+    session_minutes: int = Field(ge=30, le=240, multiple_of=5)
+    break_minutes: int = Field(default=0, ge=0, le=15, multiple_of=5)
+
+
 class Program(Model):
     """``curriculum/program.yaml``: the numbers the curriculum is written for."""
 
@@ -276,6 +289,7 @@ class Program(Model):
     break_minutes: int = Field(ge=0, le=60, multiple_of=5)
     crisis_resources: list[CrisisResource] = Field(min_length=1)
     part2_notice: Text
+    aftercare: AftercareTrack | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
