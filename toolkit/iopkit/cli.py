@@ -58,11 +58,17 @@ def _parser() -> argparse.ArgumentParser:
 
     ls = sub.add_parser("list", help="list the sessions of the curriculum, or of a cohort with dates")
     ls.add_argument("cohort", nargs="?", type=Path, help="a cohort file: show each session's date and time")
+    ls.add_argument("--track", choices=("iop", "aftercare"), default="iop",
+                    help="which track to list: iop (the 36 sessions, the default) or aftercare (the weekly cycle)")
+    ls.add_argument("--electives", action="store_true",
+                    help="list the elective sessions a cohort can swap in or add, with what each pairs with")
     ls.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
     ls.set_defaults(func=cmd_list)
 
     c = sub.add_parser("coverage", help="show which sessions teach each required technique")
     c.add_argument("--markdown", action="store_true", help="print the coverage page as Markdown")
+    c.add_argument("--track", choices=("iop", "aftercare"), default="iop",
+                   help="aftercare: show which skills the aftercare cycle practises")
     c.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
     c.set_defaults(func=cmd_coverage)
 
@@ -190,6 +196,8 @@ def cmd_list(args) -> int:
     from .schema import Session
 
     curriculum = _curriculum(args)
+    if args.electives:
+        return _list_electives(curriculum)
     if args.cohort:
         from .cohort import load_cohort
         from .plan import plan_cohort
@@ -198,9 +206,50 @@ def cmd_list(args) -> int:
         for item in plan.sessions:
             print(f"{item.position:>2}  {item.date:%a %b %d, %Y}  {item.start:%I:%M %p}  {item.session.title}")
         return 0
-    for number, session in curriculum.sessions.items():
+    sessions = curriculum.track(args.track)[0]
+    if not sessions:
+        print(f"This curriculum has no {args.track} sessions (none in {curriculum.root / 'aftercare'}).")
+        return 0
+    for number, session in sessions.items():
         state = "" if isinstance(session, Session) else "  (outline)"
         print(f"{number:>2}  week {session.week:>2}  {session.title}{state}")
+    if args.track == "aftercare":
+        print("\nThe aftercare cycle repeats: a person can join any week and stay as long as they need.",
+              file=sys.stderr)
+    return 0
+
+
+def _list_electives(curriculum) -> int:
+    from .curriculum import ELECTIVE_PREFIX
+    from .schema import Session
+
+    if not curriculum.electives:
+        print(f"This curriculum has no electives yet (none in {curriculum.root / 'electives'}).")
+        return 0
+    for session in curriculum.electives.values():
+        state = "" if isinstance(session, Session) else "  (outline: not yet written in full)"
+        summary = getattr(session, "summary", "").split(". ")[0].strip().rstrip(".")
+        pairs = ", ".join(session.pairs_with)
+        print(f"{ELECTIVE_PREFIX}{session.id}  {session.title}{state}")
+        if summary:
+            print(f"    {summary}.")
+        print(f"    Pairs with: {pairs}")
+    print('\nTo use one, add to the cohort file\'s [curriculum] section, for example\n'
+          '  swap = [{ replace = "work-job-skills", with = "elective:tobacco" }]\n'
+          '  add = [{ after = "lapse-relapse", session = "elective:grief" }]', file=sys.stderr)
+    return 0
+
+
+def _aftercare_coverage(rows) -> int:
+    """Aftercare keeps IOP skills going: which ones its cycle practises, and in which sessions."""
+    taught = [r for r in rows if r.aftercare]
+    if not taught:
+        print("The aftercare cycle has no sessions written in full yet.", file=sys.stderr)
+        return 1
+    width = max(len(r.name) for r in taught)
+    for row in taught:
+        print(f"{row.name:<{width}}  aftercare {', '.join(map(str, row.aftercare))}")
+    print(f"\nThe aftercare cycle practises {len(taught)} of the curriculum's techniques.", file=sys.stderr)
     return 0
 
 
@@ -208,6 +257,8 @@ def cmd_coverage(args) -> int:
     from .coverage import coverage_map, render_markdown
 
     rows = coverage_map(_curriculum(args))
+    if args.track == "aftercare":
+        return _aftercare_coverage(rows)
     if args.markdown:
         print(render_markdown(rows), end="")
     else:
@@ -216,13 +267,19 @@ def cmd_coverage(args) -> int:
             mark = "ok     " if row.covered else "MISSING"
             taught = ", ".join(map(str, row.taught_in)) or "-"
             planned = f"  (planned: {', '.join(map(str, row.planned_in))})" if row.planned_in else ""
-            print(f"{mark}  {row.name:<{width}}  {taught}{planned}")
+            electives = f"  (electives: {', '.join(row.electives)})" if row.electives else ""
+            if not row.required:
+                mark = "extra  "
+            print(f"{mark}  {row.name:<{width}}  {taught}{planned}{electives}")
     missing = [r for r in rows if not r.covered]
+    required = [r for r in rows if r.required]
     if missing:
-        print(f"\n{len(missing)} of {len(rows)} required techniques are not yet taught in a session written in full.",
+        print(f"\n{len(missing)} of {len(required)} required techniques are not yet taught in a session written in full.",
               file=sys.stderr)
         return 1
-    print(f"\nAll {len(rows)} required techniques are taught.", file=sys.stderr)
+    added = sum(1 for r in rows if not r.required and r.electives)
+    print(f"\nAll {len(required)} required techniques are taught."
+          + (f" Electives add {added} more topics." if added else ""), file=sys.stderr)
     return 0
 
 

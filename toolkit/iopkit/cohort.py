@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from .errors import CohortError, Problem, describe
 from .sources import Source, read_toml
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: An aftercare group's default session length (curriculum/program.yaml's aftercare: session_minutes).
+AFTERCARE_MINUTES = 90
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _TIME = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?\s*$")
 
@@ -66,6 +68,10 @@ class CohortInfo(Model):
     facilitators: list[Text] = Field(min_length=1)
     group_size: int = Field(default=10, ge=2, le=16)
     time_of_day: Literal["morning", "afternoon", "evening"] = "morning"
+    track: Literal["iop", "aftercare"] = Field(default="iop", description="iop (the 36 sessions) or aftercare "
+                                                                          "(the weekly step-down group)")
+    aftercare: str | None = Field(default=None, description="An IOP group's aftercare cohort file, relative to "
+                                                            "this one: its day and time print at the hand-off.")
 
 
 class Holidays(Model):
@@ -82,10 +88,12 @@ class StepDown(Model):
 
 class Schedule(Model):
     start_date: dt.date
-    meeting_days: list[Weekday] = Field(min_length=2, max_length=5)
+    meeting_days: list[Weekday] = Field(min_length=1, max_length=5)
     start_time: Clock
     session_minutes: int = Field(default=180, ge=60, le=300)
     break_minutes: int = Field(default=15, ge=0)
+    weeks: int | None = Field(default=None, ge=1, le=104, description="Aftercare: how many weeks to plan.")
+    end_date: dt.date | None = Field(default=None, description="Aftercare: the last date to plan.")
     time_zone: Text = "America/New_York"
     holidays: Holidays | None = None
     closures: list[dt.date] = []
@@ -120,15 +128,23 @@ class Resources(Model):
 
 class Swap(Model):
     replace: Text = Field(description="The id or number of the curriculum session to replace.")
-    with_: Text = Field(alias="with", description="A custom session file, relative to the cohort file.")
+    with_: Text = Field(alias="with", description="An elective (elective:tobacco) or a custom session file, "
+                                                  "relative to the cohort file.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Add(Model):
+    after: Text = Field(description="The id or number of the session the new one follows.")
+    session: Text = Field(description="An elective (elective:grief) or a custom session file, relative to the "
+                                      "cohort file.")
 
 
 class Changes(Model):
     order: list[Text] = []
     skip: list[Text] = []
     swap: list[Swap] = []
+    add: list[Add] = []
 
 
 class Cohort(Model):
@@ -159,6 +175,23 @@ class Cohort(Model):
     @property
     def telehealth(self) -> bool:
         return self.location.mode == "telehealth"
+
+    @property
+    def track(self) -> str:
+        return self.cohort.track
+
+    @model_validator(mode="before")
+    @classmethod
+    def _track_defaults(cls, data):
+        """An aftercare group's sessions are 90 minutes with no break unless the file says otherwise
+        (the numbers in curriculum/program.yaml's aftercare section)."""
+        if isinstance(data, dict) and isinstance(data.get("cohort"), dict) \
+                and data["cohort"].get("track") == "aftercare" and isinstance(data.get("schedule"), dict):
+            schedule = dict(data["schedule"])
+            schedule.setdefault("session_minutes", AFTERCARE_MINUTES)
+            schedule.setdefault("break_minutes", 0)
+            data = {**data, "schedule": schedule}
+        return data
 
 
 def load_cohort(path: str | Path, curriculum=None) -> Cohort:
@@ -206,6 +239,7 @@ def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
         collector.add(source, ("schedule", "session_minutes"), s.session_minutes, "a multiple of 5")
     if s.break_minutes % 5:
         collector.add(source, ("schedule", "break_minutes"), s.break_minutes, "a multiple of 5")
+    check_track(cohort, source, collector)
     first_days = s.step_down[0].days if s.step_down else s.meeting_days
     if WEEKDAYS[s.start_date.weekday()] not in first_days:
         collector.add(source, ("schedule", "start_date"),
@@ -227,6 +261,38 @@ def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
         check_changes(cohort, source, collector, curriculum)
         if not collector.problems:
             plan.check_calendar(cohort, source, collector, curriculum)
+
+
+def check_track(cohort: Cohort, source: Source, collector) -> None:
+    """IOP meets two to five days a week for the 36 sessions; aftercare meets one day a week for the
+    weeks planned (``weeks`` or ``end_date``)."""
+    s = cohort.schedule
+    if cohort.track == "iop":
+        if len(s.meeting_days) < 2:
+            collector.add(source, ("schedule", "meeting_days"), f"{len(s.meeting_days)} day",
+                          'two to five days (an IOP group); for a weekly group set track = "aftercare" in [cohort]',
+                          raw=True)
+        for name in ("weeks", "end_date"):
+            if getattr(s, name) is not None:
+                collector.add(source, ("schedule", name), getattr(s, name),
+                              'no such setting for an IOP group (it plans the 36 sessions); it is for track = '
+                              '"aftercare"')
+        return
+    if len(s.meeting_days) != 1:
+        collector.add(source, ("schedule", "meeting_days"), ", ".join(s.meeting_days),
+                      "one day: aftercare meets once a week", raw=False)
+    if s.step_down:
+        collector.add(source, ("schedule", "step_down"), "a step-down", "none for aftercare (it meets once a week)",
+                      raw=True)
+    if (s.weeks is None) == (s.end_date is None):
+        collector.add(source, ("schedule", "weeks"), "both" if s.weeks else None,
+                      "either weeks = N (how many weeks to plan) or end_date = YYYY-MM-DD, not both")
+    elif s.end_date is not None and s.end_date < s.start_date:
+        collector.add(source, ("schedule", "end_date"), s.end_date.isoformat(),
+                      f"a date after start_date ({s.start_date.isoformat()})")
+    if cohort.cohort.aftercare:
+        collector.add(source, ("cohort", "aftercare"), cohort.cohort.aftercare,
+                      "no aftercare file in an aftercare cohort (it names the group people step down to)")
 
 
 def check_logo(cohort: Cohort, source: Source, collector) -> None:

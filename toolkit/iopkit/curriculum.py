@@ -17,6 +17,7 @@ from . import handout_sheets, language, paths
 from .errors import Problem, UnknownSessionError, ValidationError, describe, display_path
 from .schema import (
     REQUIRED_BLOCKS,
+    TRACK_FOLDERS,
     WIDGETS,
     BlockKind,
     OutlineSession,
@@ -29,6 +30,8 @@ from .schema import (
 from .sources import Source, read_yaml
 
 SESSION_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
+#: How a cohort file names an elective: ``elective:tobacco``.
+ELECTIVE_PREFIX = "elective:"
 #: Fewest words of facilitator script a complete 3-hour session may have.
 MIN_SCRIPT_WORDS = 600
 #: Most words of handout explanation: it must fit on one printed page.
@@ -45,6 +48,14 @@ class Curriculum:
     files: dict[int, Path]
     references: dict[str, Reference]
     techniques: dict[str, tuple[str, Technique]]  # id -> (group, technique)
+    electives: dict[str, OutlineSession] = field(default_factory=dict)  # id -> elective (curriculum/electives/)
+    elective_files: dict[str, Path] = field(default_factory=dict)
+    aftercare: dict[int, OutlineSession] = field(default_factory=dict)  # the aftercare cycle (curriculum/aftercare/)
+    aftercare_files: dict[int, Path] = field(default_factory=dict)
+
+    def track(self, name: str) -> tuple[dict[int, OutlineSession], dict[int, Path]]:
+        """A numbered track's sessions and files: ``iop`` (the 36) or ``aftercare``."""
+        return (self.aftercare, self.aftercare_files) if name == "aftercare" else (self.sessions, self.files)
 
     def session(self, number: int) -> OutlineSession:
         try:
@@ -63,6 +74,16 @@ class Curriculum:
 
     def complete(self) -> list[Session]:
         return [s for s in self.sessions.values() if isinstance(s, Session)]
+
+    def elective(self, key: str) -> OutlineSession:
+        """``elective:tobacco`` or ``tobacco`` -> that elective."""
+        name = key.strip().removeprefix(ELECTIVE_PREFIX).strip()
+        try:
+            return self.electives[name]
+        except KeyError:
+            known = ", ".join(ELECTIVE_PREFIX + k for k in self.electives) or "none yet"
+            raise UnknownSessionError(f'There is no elective "{name}" in {self.root / "electives"} '
+                                      f"(electives: {known}).") from None
 
 
 @dataclass
@@ -219,6 +240,7 @@ def load_session_file(
     if session is None:
         return None
     before = len(collector.problems)
+    _check_track(session, source, collector)
     if curriculum_file:
         _check_file_name(path, session, source, collector, program)
     _check_techniques(session, source, collector, techniques)
@@ -237,11 +259,46 @@ def load_session_file(
     return session if len(collector.problems) == before else None
 
 
+def _check_track(session, source, collector) -> None:
+    """Sessions of the 36 have a number and a week; an elective has neither and pairs with core sessions."""
+    if session.track == "elective":
+        for name in ("number", "week"):
+            if getattr(session, name) is not None:
+                collector.add(source, (name,), getattr(session, name),
+                              f"no {name} for an elective (a cohort gives it its place)")
+        if not session.pairs_with:
+            collector.add(source, ("pairs_with",), None,
+                          "the ids of one or more core sessions this elective pairs with (from `iopkit list`)")
+        return
+    for name in ("number", "week"):
+        if getattr(session, name) is None:
+            collector.add(source, (name,), None, "a value for this required field")
+    if session.pairs_with:
+        collector.add(source, ("pairs_with",), "a list", "pairs_with only in an elective (track: elective)",
+                      raw=True)
+
+
 def _check_file_name(path, session, source, collector, program) -> None:
+    folder = TRACK_FOLDERS[session.track]
+    if path.parent.name in TRACK_FOLDERS.values() and path.parent.name != folder:
+        track = next(t for t, f in TRACK_FOLDERS.items() if f == path.parent.name)
+        collector.add(source, ("track",), session.track, f"{track} (this file is in curriculum/{path.parent.name}/)")
+        return
+    if session.track == "elective":
+        if path.name != f"{session.id}.yaml":
+            collector.add(source, ("id",), path.name, f"the file to be named {session.id}.yaml (its id)")
+        return
+    if session.number is None or session.week is None:
+        return
     match = SESSION_FILE.match(path.name)
     expected_name = f"{session.number:02d}-{session.id}.yaml"
     if not match or path.name != expected_name:
         collector.add(source, ("id",), path.name, f"the file to be named {expected_name} (its number and id)")
+    if session.track == "aftercare":
+        if session.week != session.number:
+            collector.add(source, ("week",), session.week,
+                          f"{session.number} (aftercare meets once a week: its week is its number)")
+        return
     if program:
         week = (session.number - 1) // program.sessions_per_week + 1
         if session.week != week:
@@ -266,17 +323,25 @@ def _check_audience(session, source, collector) -> None:
 
 
 def _check_agenda(session: Session, source: Source, collector: Collector, program: Program | None) -> None:
-    if program and session.minutes != program.session_minutes:
+    aftercare = session.track == "aftercare"
+    if aftercare and program and program.aftercare is None:
+        collector.add(source, ("track",), "aftercare", "an aftercare: section in curriculum/program.yaml")
+        return
+    spec = program.aftercare if aftercare and program else program
+    if spec and session.minutes != spec.session_minutes:
+        where = "the aftercare session length" if aftercare else "the session length"
         collector.add(
             source, ("agenda",), f"{session.minutes} minutes in all",
-            f"{program.session_minutes} (the session length in curriculum/program.yaml); "
+            f"{spec.session_minutes} ({where} in curriculum/program.yaml); "
             "change the blocks' minutes so they add up", raw=True,
         )
     kinds = [block.kind for block in session.agenda]
-    missing = [k.value for k in REQUIRED_BLOCKS if k not in kinds]
+    # An aftercare group of 90 minutes may run without a break.
+    required = [k for k in REQUIRED_BLOCKS if not (aftercare and k == BlockKind.brk)]
+    missing = [k.value for k in required if k not in kinds]
     if missing:
         collector.add(source, ("agenda",), "no " + ", ".join(missing) + " block", "one block of each kind: "
-                      + ", ".join(k.value for k in REQUIRED_BLOCKS), raw=True)
+                      + ", ".join(k.value for k in required), raw=True)
     if kinds and kinds[0] != BlockKind.check_in:
         collector.add(source, ("agenda", 0, "kind"), kinds[0].value, "check-in as the first block")
     if kinds and kinds[-1] != BlockKind.check_out:
@@ -284,9 +349,10 @@ def _check_agenda(session: Session, source: Source, collector: Collector, progra
     breaks = [i for i, k in enumerate(kinds) if k == BlockKind.brk]
     if len(breaks) > 1:
         collector.add(source, ("agenda", breaks[1], "kind"), "a second break", "one break in the middle")
-    if program and breaks and session.agenda[breaks[0]].minutes != program.break_minutes:
+    if spec and breaks and session.agenda[breaks[0]].minutes != spec.break_minutes:
         collector.add(source, ("agenda", breaks[0], "minutes"), session.agenda[breaks[0]].minutes,
-                      f"{program.break_minutes} (the break length in curriculum/program.yaml)")
+                      f"{spec.break_minutes} (the break length in curriculum/program.yaml)"
+                      + ("; or no break block at all" if aftercare else ""))
     for i, block in enumerate(session.agenda):
         if block.kind != BlockKind.brk and len(block.say.split()) < 15:
             collector.add(source, ("agenda", i, "say"), f"{len(block.say.split())} words",
@@ -388,6 +454,14 @@ def session_files(root: Path) -> list[Path]:
     return sorted((root / "sessions").glob("*.yaml"))
 
 
+def elective_files(root: Path) -> list[Path]:
+    return sorted((root / "electives").glob("*.yaml"))
+
+
+def aftercare_files(root: Path) -> list[Path]:
+    return sorted((root / "aftercare").glob("*.yaml"))
+
+
 def load_curriculum(root: Path | None = None) -> Curriculum:
     """Load and validate the whole curriculum; raise one error listing every problem."""
     root = Path(root) if root else paths.curriculum_dir()
@@ -395,7 +469,8 @@ def load_curriculum(root: Path | None = None) -> Curriculum:
 
 
 def _fingerprint(root: Path) -> tuple:
-    files = [root / "program.yaml", root / "references.yaml", root / "techniques.yaml", *session_files(root)]
+    files = [root / "program.yaml", root / "references.yaml", root / "techniques.yaml", *session_files(root),
+             *elective_files(root), *aftercare_files(root)]
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
 
 
@@ -421,6 +496,38 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
         sessions[session.number] = session
         files[session.number] = path
         ids[session.id] = path
+    electives: dict[str, OutlineSession] = {}
+    electives_at: dict[str, Path] = {}
+    for path in elective_files(root):
+        session = load_session_file(path, collector, program=program, references=references, techniques=techniques)
+        if session is None:
+            continue
+        if session.id in ids or session.id in electives:
+            other = ids.get(session.id) or electives_at[session.id]
+            collector.add(path, ("id",), session.id, f"an id no other session has ({other.name} has it)")
+            continue
+        electives[session.id] = session
+        electives_at[session.id] = path
+    cycle: dict[int, OutlineSession] = {}
+    cycle_files: dict[int, Path] = {}
+    for path in aftercare_files(root):
+        session = load_session_file(path, collector, program=program, references=references, techniques=techniques)
+        if session is None:
+            continue
+        taken = cycle_files.get(session.number)
+        if taken or session.id in ids or session.id in electives or session.id in {s.id for s in cycle.values()}:
+            what = f"number {session.number}" if taken else f"id {session.id}"
+            collector.add(path, ("number",) if taken else ("id",), what, "one no other session has", raw=True)
+            continue
+        cycle[session.number] = session
+        cycle_files[session.number] = path
+    if program and program.aftercare and cycle and not collector.problems:
+        missing = sorted(set(range(1, program.aftercare.sessions + 1)) - set(cycle))
+        extra = sorted(set(cycle) - set(range(1, program.aftercare.sessions + 1)))
+        if missing or extra:
+            got = ("no file for " + ", ".join(map(str, missing))) if missing else ("sessions " + ", ".join(map(str, extra)))
+            collector.add(root / "aftercare", (), got, f"one file for each of the {program.aftercare.sessions} "
+                          "aftercare sessions (aftercare: sessions in curriculum/program.yaml)", raw=True)
     if program and not collector.problems:
         expected = set(range(1, program.sessions + 1))
         missing = sorted(expected - set(sessions))
@@ -429,7 +536,8 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
                           + ", ".join(map(str, missing)), f"one file for each of the {program.sessions} sessions", raw=True)
     collector.raise_if_any()
     assert program is not None
-    return Curriculum(root, program, dict(sorted(sessions.items())), files, references, techniques)
+    return Curriculum(root, program, dict(sorted(sessions.items())), files, references, techniques,
+                      electives, electives_at, dict(sorted(cycle.items())), cycle_files)
 
 
 def validate_files(files: list[Path], root: Path | None = None) -> list[OutlineSession]:

@@ -32,16 +32,23 @@ class PlannedSession:
     position: int  # 1-based place in this cohort's sequence
     total: int
     session: OutlineSession
-    source: Path  # the session file (curriculum or custom)
+    source: Path  # the session file (curriculum, elective or custom)
     custom: bool
     date: dt.date
     start: dt.datetime  # aware, in the cohort's time zone
     end: dt.datetime
     blocks: tuple[PlannedBlock, ...]
+    week: int  # the program week: the session's own, or for an elective or custom session, its slot's
 
-    @property
-    def week(self) -> int:
-        return self.session.week
+
+@dataclass(frozen=True)
+class Slot:
+    """One place in a cohort's sequence: what is taught there and in which program week."""
+
+    session: OutlineSession
+    source: Path
+    custom: bool
+    week: int
 
 
 @dataclass(frozen=True)
@@ -141,7 +148,25 @@ def _days_for(stretches, default_days, week_index: int):
     return None  # past the last stretch: the schedule has ended
 
 
+def aftercare_dates(cohort: Cohort) -> list[dt.date]:
+    """An aftercare group's meeting dates: every meeting day in the weeks planned (``weeks`` from the
+    start date, or up to ``end_date``), after holidays and closures."""
+    s = cohort.schedule
+    last = s.end_date or (s.start_date + dt.timedelta(days=7 * (s.weeks or 0) - 1))
+    days = (last - s.start_date).days + 1
+    dates = meeting_dates(cohort, days)  # at most one a day: ask for enough, then cut at the last day
+    return [d for d in dates if d <= last]
+
+
 def check_calendar(cohort: Cohort, source, collector, curriculum) -> None:
+    if cohort.track == "aftercare":
+        if not curriculum.aftercare:
+            collector.add(source, ("cohort", "track"), "aftercare",
+                          f"a curriculum with aftercare sessions (none in {curriculum.root / 'aftercare'})")
+        elif not aftercare_dates(cohort):
+            collector.add(source, ("schedule", "weeks"), "no meeting date in the weeks planned",
+                          "weeks or end_date long enough for one meeting, after holidays and closures", raw=True)
+        return
     count = len(sequence(cohort, curriculum))
     dates = meeting_dates(cohort, count)
     if len(dates) >= count:
@@ -161,36 +186,110 @@ def check_calendar(cohort: Cohort, source, collector, curriculum) -> None:
 
 # ---------------------------------------------------------------- curriculum changes
 
-def _find(curriculum, key) -> OutlineSession | None:
+def _find(curriculum, key, track: str = "iop") -> OutlineSession | None:
+    """A session of the track by number or id."""
+    sessions = curriculum.track(track)[0]
     text = str(key).strip()
     if text.isdigit():
-        return curriculum.sessions.get(int(text))
-    return next((s for s in curriculum.sessions.values() if s.id == text), None)
+        return sessions.get(int(text))
+    return next((s for s in sessions.values() if s.id == text), None)
+
+
+def _is_elective(key: str) -> bool:
+    from .curriculum import ELECTIVE_PREFIX
+
+    return str(key).strip().startswith(ELECTIVE_PREFIX)
+
+
+def _insert(cohort: Cohort, curriculum, key: str) -> tuple[Session, Path, bool]:
+    """What a swap's ``with`` or an add's ``session`` names: an elective or a custom file."""
+    from .errors import ValidationError, problem
+
+    if _is_elective(key):
+        elective = curriculum.elective(key)
+        if not isinstance(elective, Session):
+            raise ValidationError([problem(curriculum.elective_files[elective.id], "status", "outline",
+                                           "complete (an elective must be written in full to be used)")])
+        return elective, curriculum.elective_files[elective.id], False
+    path = cohort.folder / key
+    return load_custom_session(path, curriculum), path, True
+
+
+def _check_insert(cohort, source, collector, curriculum, loc: tuple, key: str) -> str | None:
+    """Check an elective or custom session a change brings in; return its id when it loads."""
+    from .errors import UnknownSessionError
+
+    try:
+        return _insert(cohort, curriculum, key)[0].id
+    except UnknownSessionError as exc:
+        collector.add(source, loc, key, "an elective from `iopkit list --electives`, written like elective:grief "
+                      f"({exc})")
+    except Exception as exc:  # ValidationError: keep its problems, they name the session file
+        problems = getattr(exc, "problems", None)
+        if problems:
+            collector.problems.extend(problems)
+        else:
+            collector.add(source, loc, key, "a session file that opens")
+    return None
 
 
 def check_changes(cohort: Cohort, source, collector, curriculum) -> None:
+    """Every session a change names exists, and no two changes contradict each other."""
     changes = cohort.curriculum
+    track = cohort.track
+    where = "a session id or number from `iopkit list`" + (" --track aftercare" if track == "aftercare" else "")
+
+    def find(key):
+        return _find(curriculum, key, track)
     for i, key in enumerate(changes.order):
-        if _find(curriculum, key) is None:
-            collector.add(source, ("curriculum", "order", i), key, "a session id or number from `iopkit list`")
+        if find(key) is None:
+            collector.add(source, ("curriculum", "order", i), key, where)
+    skipped: dict[str, int] = {}
     for i, key in enumerate(changes.skip):
-        if _find(curriculum, key) is None:
-            collector.add(source, ("curriculum", "skip", i), key, "a session id or number from `iopkit list`")
+        found = find(key)
+        if found is None:
+            collector.add(source, ("curriculum", "skip", i), key, where)
+        elif found.id in skipped:
+            collector.add(source, ("curriculum", "skip", i), key, f"each session skipped once (skip item "
+                          f"{skipped[found.id] + 1} already skips {found.id})")
+        else:
+            skipped[found.id] = i
+    brought: dict[str, str] = {}  # elective or custom id -> the change that brings it in
+
+    def bring(loc, key):
+        got = _check_insert(cohort, source, collector, curriculum, loc, key)
+        if got is None:
+            return
+        if got in brought:
+            collector.add(source, loc, key, f"each elective or custom session used once ({brought[got]} "
+                          "already uses it)")
+        else:
+            brought[got] = f"{loc[1]} item {loc[2] + 1}"
+
+    swapped: dict[str, int] = {}
     for i, swap in enumerate(changes.swap):
-        if _find(curriculum, swap.replace) is None:
+        found = find(swap.replace)
+        if found is None:
+            collector.add(source, ("curriculum", "swap", i, "replace"), swap.replace, where)
+        elif found.id in swapped:
             collector.add(source, ("curriculum", "swap", i, "replace"), swap.replace,
-                          "a session id or number from `iopkit list`")
-        path = cohort.folder / swap.with_
-        try:
-            load_custom_session(path, curriculum)
-        except Exception as exc:  # ValidationError: keep its problems, they name the custom file
-            problems = getattr(exc, "problems", None)
-            if problems:
-                collector.problems.extend(problems)
-            else:
-                collector.add(source, ("curriculum", "swap", i, "with"), swap.with_, "a session file that opens")
+                          f"each session swapped once (swap item {swapped[found.id] + 1} already replaces it)")
+        elif found.id in skipped:
+            collector.add(source, ("curriculum", "swap", i, "replace"), swap.replace,
+                          f"a session this group keeps: {found.id} is also in skip (remove one of the two)")
+        else:
+            swapped[found.id] = i
+        bring(("curriculum", "swap", i, "with"), swap.with_)
+    for i, add in enumerate(changes.add):
+        found = find(add.after)
+        if found is None:
+            collector.add(source, ("curriculum", "add", i, "after"), add.after, where)
+        elif found.id in skipped:
+            collector.add(source, ("curriculum", "add", i, "after"), add.after,
+                          f"a session this group keeps: {found.id} is in skip (add after another session)")
+        bring(("curriculum", "add", i, "session"), add.session)
     if changes.order and not collector.problems:
-        ids = [_find(curriculum, key).id for key in changes.order]
+        ids = [find(key).id for key in changes.order]
         if len(set(ids)) != len(ids):
             collector.add(source, ("curriculum", "order"), "a session listed twice", "each session once", raw=True)
 
@@ -211,26 +310,45 @@ def load_custom_session(path: Path, curriculum) -> Session:
     return session
 
 
-def sequence(cohort: Cohort, curriculum) -> list[tuple[OutlineSession, Path, bool]]:
-    """The cohort's sessions in order: (session, its file, whether it is custom)."""
+def sequence(cohort: Cohort, curriculum) -> list[Slot]:
+    """The cohort's sessions in order, after order, skip, swap and add.
+
+    An IOP group runs its sequence once (and round again for people who join later). An
+    aftercare group's sequence is the cycle repeated over the weeks planned; its slots' week
+    is the group's own week count.
+    """
+    track = cohort.track
+    sessions, files = curriculum.track(track)
     changes = cohort.curriculum
+
+    def find(key):
+        return _find(curriculum, key, track)
+
     if changes.order:
-        ordered = [_find(curriculum, key) for key in changes.order]
+        ordered = [find(key) for key in changes.order]
         listed = {s.id for s in ordered}
-        ordered += [s for s in curriculum.sessions.values() if s.id not in listed]
+        ordered += [s for s in sessions.values() if s.id not in listed]
     else:
-        ordered = list(curriculum.sessions.values())
-    skipped = {_find(curriculum, key).id for key in changes.skip}
-    swaps = {_find(curriculum, s.replace).id: cohort.folder / s.with_ for s in changes.swap}
+        ordered = list(sessions.values())
+    skipped = {find(key).id for key in changes.skip}
+    swaps = {find(s.replace).id: s.with_ for s in changes.swap}
+    adds: dict[str, list[str]] = {}
+    for add in changes.add:
+        adds.setdefault(find(add.after).id, []).append(add.session)
     out = []
     for session in ordered:
         if session.id in skipped:
             continue
         if session.id in swaps:
-            path = swaps[session.id]
-            out.append((load_custom_session(path, curriculum), path, True))
+            out.append(Slot(*_insert(cohort, curriculum, swaps[session.id]), session.week))
         else:
-            out.append((session, curriculum.files[session.number], False))
+            out.append(Slot(session, files[session.number], False, session.week))
+        for key in adds.get(session.id, []):
+            out.append(Slot(*_insert(cohort, curriculum, key), session.week))
+    if track == "aftercare" and out:
+        weeks = len(aftercare_dates(cohort))
+        out = [Slot(out[i % len(out)].session, out[i % len(out)].source, out[i % len(out)].custom, i + 1)
+               for i in range(weeks)]
     return out
 
 
@@ -291,11 +409,12 @@ def plan_cohort(cohort: Cohort, curriculum) -> Plan:
     zone = ZoneInfo(cohort.schedule.time_zone)
     s = cohort.schedule
     planned = []
-    for position, ((session, path, custom), date) in enumerate(zip(items, dates), start=1):
+    for position, (slot, date) in enumerate(zip(items, dates), start=1):
         start = dt.datetime.combine(date, s.start_time, tzinfo=zone)
         end = start + dt.timedelta(minutes=s.session_minutes)
-        planned.append(PlannedSession(position, len(items), session, path, custom, date, start, end,
-                                      run_of_show(session, start, s.session_minutes, s.break_minutes)))
+        planned.append(PlannedSession(position, len(items), slot.session, slot.source, slot.custom, date, start,
+                                      end, run_of_show(slot.session, start, s.session_minutes, s.break_minutes),
+                                      slot.week))
     return Plan(cohort, tuple(planned))
 
 
@@ -345,11 +464,13 @@ def plan_join(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
     stays for one full round, so they finish with the session just before the one they joined at."""
     from .errors import IopkitError
 
-    items = sequence(cohort, curriculum)
-    count = len(items)
     if joined < cohort.schedule.start_date:
         raise IopkitError(f"--date: got {joined.isoformat()}, expected a date on or after the group's start date "
                           f"({cohort.schedule.start_date.isoformat()}, in {cohort.path})")
+    if cohort.track == "aftercare":
+        return _join_aftercare(cohort, curriculum, joined)
+    items = sequence(cohort, curriculum)
+    count = len(items)
     dates: list[dt.date] = []
     rounds = 2
     while True:
@@ -367,8 +488,23 @@ def plan_join(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
     s = cohort.schedule
     planned = []
     for index in range(first, first + count):
-        session, path, custom = items[index % count]
+        slot = items[index % count]
         start = dt.datetime.combine(dates[index], s.start_time, tzinfo=zone)
-        planned.append(PlannedSession(index % count + 1, count, session, path, custom, dates[index], start,
-                                      start + dt.timedelta(minutes=s.session_minutes), ()))
+        planned.append(PlannedSession(index % count + 1, count, slot.session, slot.source, slot.custom,
+                                      dates[index], start, start + dt.timedelta(minutes=s.session_minutes), (),
+                                      slot.week))
     return JoinPlan(cohort, joined, tuple(planned))
+
+
+def _join_aftercare(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
+    """Aftercare is open-ended: a person joins any week and stays as long as they need. Their page
+    lists one full cycle from the next meeting (every topic once), within the weeks planned."""
+    from .errors import IopkitError
+
+    plan = plan_cohort(cohort, curriculum)
+    later = [item for item in plan.sessions if item.date >= joined]
+    if not later:
+        raise IopkitError(f"--date: got {joined.isoformat()}, but the weeks planned in {cohort.path} end on "
+                          f"{plan.finish.isoformat()}. Plan more weeks (schedule: weeks or end_date) and try again.")
+    cycle = len({item.session.id for item in plan.sessions})
+    return JoinPlan(cohort, joined, tuple(later[:cycle]))

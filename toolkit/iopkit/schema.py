@@ -196,15 +196,30 @@ class Handout(Model):
     worksheet: Worksheet
 
 
+#: Where a session file sits: ``iop`` (curriculum/sessions/, the 36), ``aftercare``
+#: (curriculum/aftercare/, the weekly step-down group's repeating cycle), ``elective``
+#: (curriculum/electives/, swapped in or added by a cohort).
+Track = Literal["iop", "aftercare", "elective"]
+#: The folder of curriculum/ that holds each track's session files.
+TRACK_FOLDERS = {"iop": "sessions", "aftercare": "aftercare", "elective": "electives"}
+
+
 class OutlineSession(Model):
-    """A session's place in the scope and sequence; every session file has these fields."""
+    """A session's place in the scope and sequence; every session file has these fields.
+
+    Sessions of the 36 have a ``number`` and ``week``; an elective has neither (its place
+    is the one a cohort gives it) and names the core sessions it ``pairs_with`` instead.
+    """
 
     schema_: Literal[1] = Field(alias="schema")
     status: Literal["outline", "complete"]
+    track: Track = "iop"
     id: Slug
-    number: int = Field(ge=1, le=99)
+    number: int | None = Field(default=None, ge=1, le=99)
     title: Text
-    week: int = Field(ge=1, le=52)
+    week: int | None = Field(default=None, ge=1, le=52)
+    pairs_with: list[Slug] = Field(default=[], description="An elective: ids of core sessions it pairs well "
+                                                           "with (or could replace).")
     phase: Phase
     approaches: list[Approach] = Field(min_length=1)
     audience: Literal["group", "family"] = "group"
@@ -251,6 +266,16 @@ class CrisisResource(Model):
     note: str = ""
 
 
+class AftercareTrack(Model):
+    """``program.yaml``'s ``aftercare:``: the weekly group people step down to, a cycle that repeats."""
+
+    name: Text
+    level: Text
+    sessions: int = Field(ge=1, le=52, description="How many sessions the cycle has before it repeats.")
+    session_minutes: int = Field(ge=30, le=240, multiple_of=5)
+    break_minutes: int = Field(default=0, ge=0, le=15, multiple_of=5)
+
+
 class Program(Model):
     """``curriculum/program.yaml``: the numbers the curriculum is written for."""
 
@@ -264,6 +289,7 @@ class Program(Model):
     break_minutes: int = Field(ge=0, le=60, multiple_of=5)
     crisis_resources: list[CrisisResource] = Field(min_length=1)
     part2_notice: Text
+    aftercare: AftercareTrack | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -285,6 +311,8 @@ class Technique(Model):
     id: Slug
     name: Text
     min_sessions: int = Field(default=1, ge=1)
+    required: bool = Field(default=True, description="false for topics only electives teach: the coverage "
+                                                     "map lists them but does not require them")
 
 
 

@@ -163,13 +163,15 @@ class SessionView:
             ("Where", where),
             ("Group", esc(cohort.cohort.name)),
             ("Facilitators", esc(", ".join(cohort.cohort.facilitators))),
-            ("Week", f"{s.week} of 12 · {esc(s.phase.value.replace('-', ' '))}"),
+            ("Week", f"{item.week} of {self.curriculum.program.weeks} · {esc(s.phase.value.replace('-', ' '))}"),
             ("Approaches", esc(", ".join(a.value for a in s.approaches))),
         ]
         if s.audience == "family":
             facts.append(("Audience", "Family session: participants and the family members or supporters they invite"))
         if item.custom:
             facts.append(("Source", f"Custom session for this cohort ({esc(item.source.name)})"))
+        elif s.track == "elective":
+            facts.append(("Source", f"Elective session ({esc(s.id)}), chosen for this cohort"))
         rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts)
         objectives = "".join(f"<li>{md_inline(o)}</li>" for o in s.objectives)
         body = (

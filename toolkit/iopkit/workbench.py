@@ -690,7 +690,7 @@ class Workbench:
         facts = [long_date(item.date), f"{clock(item.start)} to {clock(item.end)} {zone}".strip()]
         facts = "".join(f"<span>{_esc(f)}</span>" for f in facts) + (f"<span>{where}</span>" if where else "")
         people = ", ".join(cohort.cohort.facilitators)
-        return (f'<p class="wb-kicker">Session {item.position} of {item.total} · week {item.session.week}</p>'
+        return (f'<p class="wb-kicker">Session {item.position} of {item.total} · week {item.week}</p>'
                 f'<h2 class="wb-title">{_esc(item.session.title)}</h2><p class="wb-facts">{facts}</p>'
                 + (f'<p class="muted">Facilitators: {_esc(people)}</p>' if people else ""))
 
