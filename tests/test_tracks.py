@@ -303,3 +303,45 @@ def test_an_aftercare_session_builds_with_90_minute_clock_times(tmp_path, tracks
     assert "Break" not in guide.split("The session, block by block")[0]
     assert "988" in handout and "1-800-662-4357" in handout
     assert "import " not in handout and "def " not in handout
+
+
+# ------------------------------------------------------------------ the hand-off
+
+def _iop_with_aftercare(folder: Path, aftercare_text: str) -> Path:
+    (folder / "aftercare.toml").write_text(aftercare_text, encoding="utf-8")
+    return cohort_file(folder, extra_cohort='aftercare = "aftercare.toml"\n')
+
+
+def _aftercare_text(folder: Path) -> str:
+    return cohort_file(folder, extra_cohort='track = "aftercare"\n', schedule=AFTERCARE_SCHEDULE).read_text()
+
+
+def test_the_step_down_session_names_the_aftercare_group(tmp_path, tracks_curriculum):
+    """Session 36's handout and guide say the aftercare group's day, time and next meeting."""
+    from iopkit.views import SessionView
+
+    aftercare = _aftercare_text(tmp_path).replace("Monday-Wednesday-Friday Morning Group", "Tuesday Aftercare")
+    path = _iop_with_aftercare(tmp_path, aftercare)
+    view = SessionView.load(str(path), 36, str(tracks_curriculum))
+    home = str(view.take_home())
+    assert "Your aftercare group" in home
+    assert "Tuesday Aftercare" in home and "every Tuesday, 6:00 PM to 7:30 PM" in home
+    assert "Tuesday, April 6, 2027" in home  # session 36 is on Friday April 2; aftercare starts the Tuesday after
+    assert "The aftercare group" in str(view.preparation())
+    early = SessionView.load(str(path), 5, str(tracks_curriculum))
+    assert "aftercare group" not in str(early.take_home())
+
+
+@pytest.mark.parametrize("aftercare, expected", [
+    (None, "an aftercare cohort file next to this one"),
+    ("iop", 'a cohort file with track = "aftercare"'),
+])
+def test_a_wrong_aftercare_file_is_named(tmp_path, curriculum, aftercare, expected):
+    path = _iop_with_aftercare(tmp_path, "")
+    if aftercare is None:
+        (tmp_path / "aftercare.toml").unlink()
+    else:
+        (tmp_path / "aftercare.toml").write_text((ROOT / "cohorts" / "example.toml").read_text())
+    with pytest.raises(CohortError) as caught:
+        load_cohort(path, curriculum=curriculum)
+    assert "cohort, aftercare: got" in str(caught.value) and expected in str(caught.value)

@@ -120,9 +120,23 @@ def shared_fingerprint(curriculum_root: Path, cohort_path: Path, logo: Path | No
     for name in ("program.yaml", "references.yaml", "techniques.yaml"):
         parts.append((curriculum_root / name).read_bytes())
     parts.append(cohort_path.read_bytes())
+    aftercare = _aftercare_file(cohort_path)
+    if aftercare:  # its day and time print at the hand-off
+        parts.append(aftercare.read_bytes())
     if logo and logo.is_file():
         parts.append(logo.read_bytes())
     return _digest(*parts)
+
+
+def _aftercare_file(cohort_path: Path) -> Path | None:
+    import tomllib
+
+    try:
+        name = tomllib.loads(cohort_path.read_text(encoding="utf-8")).get("cohort", {}).get("aftercare")
+    except (OSError, ValueError):
+        return None
+    path = cohort_path.parent / name if isinstance(name, str) else None
+    return path if path and path.is_file() else None
 
 
 def session_fingerprint(shared: str, item) -> str:

@@ -261,6 +261,8 @@ def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
         check_changes(cohort, source, collector, curriculum)
         if not collector.problems:
             plan.check_calendar(cohort, source, collector, curriculum)
+        if not collector.problems:
+            plan.check_aftercare_file(cohort, source, collector, curriculum)
 
 
 def check_track(cohort: Cohort, source: Source, collector) -> None:

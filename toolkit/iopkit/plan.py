@@ -508,3 +508,58 @@ def _join_aftercare(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
                           f"{plan.finish.isoformat()}. Plan more weeks (schedule: weeks or end_date) and try again.")
     cycle = len({item.session.id for item in plan.sessions})
     return JoinPlan(cohort, joined, tuple(later[:cycle]))
+
+
+# ---------------------------------------------------------------- the hand-off to aftercare
+
+@dataclass(frozen=True)
+class Handoff:
+    """The aftercare group an IOP cohort steps people down to, as a person would be told it."""
+
+    name: str
+    weekday: str
+    start: dt.datetime
+    end: dt.datetime
+    first: dt.date  # the first aftercare meeting on or after the day asked about
+    where: str
+
+
+def aftercare_handoff(cohort: Cohort, curriculum, after: dt.date) -> Handoff | None:
+    """The IOP cohort's aftercare group (``[cohort] aftercare``), with its next meeting after ``after``;
+    None when the cohort names no aftercare file or the weeks it plans end before ``after``."""
+    from .cohort import load_cohort
+
+    if not cohort.cohort.aftercare:
+        return None
+    group = load_cohort(cohort.folder / cohort.cohort.aftercare, curriculum=curriculum)
+    plan = plan_cohort(group, curriculum)
+    later = [item for item in plan.sessions if item.date >= after]
+    if not later:
+        return None
+    first = later[0]
+    where = ("Telehealth" + (f" ({group.location.platform})" if group.location.platform else "")
+             if group.telehealth else group.location.address)
+    return Handoff(group.cohort.name, WEEKDAYS[first.date.weekday()], first.start, first.end, first.date, where)
+
+
+def check_aftercare_file(cohort: Cohort, source, collector, curriculum) -> None:
+    """An IOP cohort's ``aftercare`` names an aftercare cohort file that is valid on its own."""
+    from .cohort import load_cohort
+    from .errors import CohortError
+
+    name = cohort.cohort.aftercare
+    if not name or cohort.track != "iop":
+        return
+    path = cohort.folder / name
+    if not path.is_file():
+        collector.add(source, ("cohort", "aftercare"), name,
+                      f"an aftercare cohort file next to this one (looked for {path})")
+        return
+    try:
+        group = load_cohort(path, curriculum=curriculum)
+    except CohortError as exc:
+        collector.problems.extend(exc.problems)
+        return
+    if group.track != "aftercare":
+        collector.add(source, ("cohort", "aftercare"), name,
+                      f'a cohort file with track = "aftercare" in its [cohort] section ({path.name} is an IOP group)')

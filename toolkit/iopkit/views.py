@@ -214,6 +214,11 @@ class SessionView:
             f'<h3>If someone is new today</h3><div class="bridge">{md(s.new_member_bridge)}</div>',
             f'<div class="callout safety"><h3>Safety</h3><ul>{safety}</ul></div>',
         ]
+        if self.handoff:
+            h = self.handoff
+            parts.append(f'<h3>The aftercare group</h3><p>People stepping down go to <strong>{esc(h.name)}</strong>, '
+                         f"every {esc(h.weekday)} {clock(h.start)} to {clock(h.end)} ({esc(h.where)}); the next "
+                         f"meeting is {esc(long_date(h.first))}. Their handout says so too.</p>")
         if self.cohort.telehealth:
             tele = "".join(f"<li>{md_inline(t)}</li>" for t in s.telehealth)
             parts.append(f'<div class="callout telehealth"><h3>On the video call</h3><ul>{tele}</ul></div>')
@@ -341,7 +346,30 @@ class SessionView:
     def take_home(self) -> Html:
         return Html(
             f'<section class="iopkit-doc handout take-home"><div class="homework"><h2>Your practice before next time</h2>'
-            f"{md(self.session.homework)}</div>{self.crisis_box()}</section>"
+            f"{md(self.session.homework)}</div>{self.aftercare_box()}{self.crisis_box()}</section>"
+        )
+
+    #: Sessions that teach these hand a person on to aftercare, so they print its day and time.
+    HANDOFF_TECHNIQUES = frozenset({"stepping-down", "aftercare"})
+
+    @cached_property
+    def handoff(self):
+        if not self.HANDOFF_TECHNIQUES & set(self.session.techniques):
+            return None
+        from .plan import aftercare_handoff
+
+        return aftercare_handoff(self.cohort, self.curriculum, self.item.date)
+
+    def aftercare_box(self) -> str:
+        """The aftercare group's day, time and place, where the cohort file names it."""
+        h = self.handoff
+        if h is None:
+            return ""
+        return (
+            '<aside class="keypoints aftercare"><h2>Your aftercare group</h2>'
+            f"<p><strong>{esc(h.name)}</strong>: every {esc(h.weekday)}, {clock(h.start)} to {clock(h.end)}. "
+            f"The next one is {esc(long_date(h.first))}. Where: {esc(h.where)}.</p>"
+            "<p>You can start any week and stay as long as it helps.</p></aside>"
         )
 
     def crisis_box(self) -> str:
