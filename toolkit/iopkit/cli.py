@@ -7,6 +7,7 @@ fixing, 1 for a build that failed). Nobody sees a traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import os
 import sys
 from pathlib import Path
@@ -228,7 +229,8 @@ def _list_electives(curriculum) -> int:
         return 0
     for session in curriculum.electives.values():
         state = "" if isinstance(session, Session) else "  (outline: not yet written in full)"
-        summary = getattr(session, "summary", "").split(". ")[0].strip().rstrip(".")
+        text = " ".join(getattr(session, "summary", "").split())
+        summary = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].rstrip(".")
         pairs = ", ".join(session.pairs_with)
         print(f"{ELECTIVE_PREFIX}{session.id}  {session.title}{state}")
         if summary:
