@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import pydantic
 
@@ -28,6 +28,9 @@ from .schema import (
 )
 from .sources import Source, read_yaml
 
+if TYPE_CHECKING:
+    from .individual import Individual
+
 SESSION_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
 #: Fewest words of facilitator script a complete 3-hour session may have.
 MIN_SCRIPT_WORDS = 600
@@ -45,6 +48,8 @@ class Curriculum:
     files: dict[int, Path]
     references: dict[str, Reference]
     techniques: dict[str, tuple[str, Technique]]  # id -> (group, technique)
+    #: The orientation, the finishing-today segment and the step-down visit (iopkit.individual).
+    individual: "Individual | None" = None
 
     def session(self, number: int) -> OutlineSession:
         try:
@@ -390,7 +395,8 @@ def load_curriculum(root: Path | None = None) -> Curriculum:
 
 
 def _fingerprint(root: Path) -> tuple:
-    files = [root / "program.yaml", root / "references.yaml", root / "techniques.yaml", *session_files(root)]
+    files = [root / "program.yaml", root / "references.yaml", root / "techniques.yaml", *session_files(root),
+             *sorted((root / "individual").glob("*.yaml"))]
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
 
 
@@ -422,9 +428,12 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
         if missing:
             collector.add(root / "sessions", (), f"no file for session{'s' if len(missing) > 1 else ''} "
                           + ", ".join(map(str, missing)), f"one file for each of the {program.sessions} sessions", raw=True)
+    from .individual import load_individual
+
+    individual = load_individual(root, collector, references, sessions)
     collector.raise_if_any()
     assert program is not None
-    return Curriculum(root, program, dict(sorted(sessions.items())), files, references, techniques)
+    return Curriculum(root, program, dict(sorted(sessions.items())), files, references, techniques, individual)
 
 
 def validate_files(files: list[Path], root: Path | None = None) -> list[OutlineSession]:
