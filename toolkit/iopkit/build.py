@@ -119,6 +119,8 @@ def shared_fingerprint(curriculum_root: Path, cohort_path: Path, logo: Path | No
     parts += _tree_bytes(paths.handouts_dir(), "*")
     for name in ("program.yaml", "references.yaml", "techniques.yaml"):
         parts.append((curriculum_root / name).read_bytes())
+    # Every guide prints the finishing-today block and the telehealth routine from these files.
+    parts += _tree_bytes(curriculum_root / "individual", "*.yaml") if (curriculum_root / "individual").is_dir() else []
     parts.append(cohort_path.read_bytes())
     if logo and logo.is_file():
         parts.append(logo.read_bytes())
@@ -354,12 +356,27 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     packet = _Packet(plan, out_dir, _digest(shared, json.dumps(fingerprints, sort_keys=True)), fingerprints, force)
     with _Workers(jobs, len(tasks)) as workers:
         packet.start(workers)  # the calendar needs no session: it is made beside them
+        _start_individual(packet, workers, curriculum, shared, force)  # nor do orientation and step-down
         for session_result in workers.build(tasks, progress):
             results[session_result.position] = session_result
         result.sessions = [results[p] for p in sorted(results)]
         packet.finish(workers, result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _start_individual(packet: "_Packet", workers: "_Workers", curriculum, shared: str, force: bool) -> None:
+    """The orientation and step-down documents (iopkit.individual_docs), when their inputs changed."""
+    import functools
+
+    from . import individual_docs
+
+    if curriculum.individual is None:
+        return
+    key = individual_docs.fingerprint(shared, curriculum)
+    if force or not individual_docs.is_current(packet.out_dir, key):
+        packet._submit(workers, "the orientation and step-down documents",
+                       functools.partial(individual_docs.write_documents, str(curriculum.root), key))
 
 
 # ------------------------------------------------------------------ where the work runs

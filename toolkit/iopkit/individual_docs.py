@@ -158,13 +158,6 @@ def check_in_html(individual: "Individual") -> str:
     return render("check-in.html.j2", t=individual.orientation.telehealth_emergency)
 
 
-def _pdf(*htmls: str) -> bytes:
-    from .pdf import render as layout
-    from .pdf import write
-
-    return write(*(layout(h) for h in htmls))
-
-
 def orientation_pdfs(curriculum: "Curriculum", cohort: "Cohort") -> dict[str, bytes]:
     """{"guide.pdf": the facilitator guide followed by the packet, "packet.pdf": the packet}."""
     visit = curriculum.individual.orientation
@@ -262,7 +255,7 @@ def join_lines(join: "JoinPlan", individual: "Individual") -> list[str]:
     return out
 
 
-def join_html(join: "JoinPlan", curriculum: "Curriculum") -> str:
+def join_html(join: "JoinPlan", curriculum: "Curriculum", compact: bool = False) -> str:
     from markupsafe import Markup
 
     c = join.cohort
@@ -271,7 +264,7 @@ def join_html(join: "JoinPlan", curriculum: "Curriculum") -> str:
     return render(
         "join.html.j2", rows=join_rows(join, individual), count=len(join.sessions),
         first_date=long_date(first.date), first_time=clock(first.start), last_date=long_date(last.date),
-        last_time=clock(last.start), labels=individual.finishing.join_list,
+        last_time=clock(last.start), labels=individual.finishing.join_list, compact=compact,
         national=curriculum.program.crisis_resources, local=local_lines(c), meetings=c.resources.meetings,
         **_common(curriculum, c, "Your schedule", "Your group schedule") | {"runhead": Markup(
             runhead(c.program.name, c.cohort.name, "Your schedule"))},
@@ -280,7 +273,13 @@ def join_html(join: "JoinPlan", curriculum: "Curriculum") -> str:
 
 def join_pdf(join: "JoinPlan", curriculum: "Curriculum") -> bytes:
     """A person's own schedule on one page: no name, orientation first, first and last groups named."""
-    return _pdf(join_html(join, curriculum))
+    from .pdf import render as layout
+    from .pdf import write
+
+    document = layout(join_html(join, curriculum))
+    if len(document.pages) > 1:  # many local lines or long titles: the same page, in smaller type
+        document = layout(join_html(join, curriculum, compact=True))
+    return write(document)
 
 
 __all__ = ["write_documents", "orientation_pdfs", "step_down_pdfs", "join_pdf", "join_lines", "finishing_html",

@@ -201,8 +201,16 @@ def write_workbook(plan: Plan, out_dir: Path) -> list[str]:
     return [WORKBOOK]
 
 
-def join_pdf(join) -> bytes:
-    """A person's own schedule: the sessions they will attend from the day they join. No name."""
+def join_pdf(join, curriculum=None) -> bytes:
+    """A person's own schedule: the sessions they will attend from the day they join. No name.
+
+    With the curriculum's rolling-admission files, the page lists the orientation first and
+    names the person's first and last groups (iopkit.individual_docs.join_pdf).
+    """
+    if curriculum is not None and curriculum.individual is not None:
+        from .individual_docs import join_pdf as person_join_pdf
+
+        return person_join_pdf(join, curriculum)
     from .pdf import html_to_pdf
 
     c = join.cohort
