@@ -186,7 +186,7 @@ def load_individual(root: Path, collector: "Collector", references: dict, curric
         if not path.is_file():
             collector.add(path, (), "no such file",
                           f"the {name[:-5]} file in {FOLDER}/ (rolling admission needs it; copy it from the shipped "
-                          "curriculum)")
+                          "curriculum)", raw=True)
             continue
         source = _read(path, collector)
         if source is None:
@@ -236,8 +236,8 @@ def _check_visit(visit: Visit, source: "Source", collector: "Collector", referen
         collector.add(source, ("overdose_steps",), None, "the five steps, since a packet section prints them")
     if visit.telehealth_emergency:
         routine = visit.telehealth_emergency.routine
-        for needed, why in (("911", "911 dialled from the participant's own phone"),
-                            ("10-digit", "the dispatch center's 10-digit number"),
+        for needed, why in (("own phone", "the participant, or someone with them, dialling 911 from their own phone"),
+                            ("10-digit", "the dispatch center's 10-digit number as the back-up"),
                             ("2.51", "documenting the disclosure (42 CFR 2.51)")):
             if needed not in routine:
                 collector.add(source, ("telehealth_emergency", "routine"), f'no "{needed}"', why, raw=True)
