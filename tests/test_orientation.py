@@ -3,6 +3,7 @@ first group, the finishing-today block in every guide, the step-down visit, the 
 emergency routine, and a person's own join page."""
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -274,3 +275,43 @@ def test_the_pages_render_to_images(built, tmp_path):
         pages = len(PdfReader(str(pdf)).pages)
         subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(tmp_path / pdf.parent.name)], check=True)
         assert len(list(tmp_path.glob(f"{pdf.parent.name}-*.png"))) == pages
+
+
+# ------------------------------------------------------------------ the binder and the workbook
+
+def _blank_pdf(path, pages: int) -> None:
+    import pikepdf
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pikepdf.new() as pdf:
+        for _ in range(pages):
+            pdf.add_blank_page(page_size=(612, 792))
+        pdf.save(path)
+
+
+def test_binder_and_workbook_put_the_orientation_first_and_the_step_down_visit_last(tmp_path, curriculum):
+    """With stand-in pages for the 36 sessions: the orientation comes right after the contents,
+    the step-down visit after session 36, each with its bookmark and its line in the contents."""
+    from pypdf import PdfReader
+
+    from iopkit import individual_docs as docs
+    from iopkit.packet import binder_pdf, workbook_pdf
+
+    plan = plan_cohort(load_cohort(ROOT / "cohorts" / "example.toml", curriculum=curriculum), curriculum)
+    for n in range(1, 37):
+        _blank_pdf(tmp_path / f"session-{n:02d}" / "facilitator-guide.pdf", 2)
+        _blank_pdf(tmp_path / f"session-{n:02d}" / "handout.pdf", 1)
+    _blank_pdf(tmp_path / docs.ORIENTATION_DIR / docs.GUIDE, 5)
+    _blank_pdf(tmp_path / docs.ORIENTATION_DIR / docs.PACKET, 3)
+    _blank_pdf(tmp_path / docs.STEP_DOWN_DIR / docs.GUIDE, 4)
+    _blank_pdf(tmp_path / docs.STEP_DOWN_DIR / docs.SHEET, 2)
+    for make, first, per_session, last in ((binder_pdf, 5, 2, 4), (workbook_pdf, 3, 1, 2)):
+        reader = PdfReader(io.BytesIO(make(plan, tmp_path)))
+        marks = [(o.title, reader.get_destination_page_number(o)) for o in reader.outline]
+        assert len(marks) == 39 and marks[0][0] == "Contents"
+        front = len(reader.pages) - (first + 36 * per_session + last)
+        assert marks[1] == (marks[1][0], front) and marks[1][0].startswith("Before the first group")
+        assert marks[2] == (f"Session 1: {plan.sessions[0].session.title}", front + first)
+        assert marks[-1][0].startswith("After the last group") and marks[-1][1] == front + first + 36 * per_session
+        contents = flat(" ".join(reader.pages[p].extract_text() for p in range(front)))
+        assert "Before the first group: orientation" in contents and "After the last group" in contents
