@@ -175,6 +175,16 @@ def test_join_command_prints_the_list_and_a_one_page_pdf_with_every_title_whole(
     assert (tmp_path / "schedule-1.png").stat().st_size > 10_000  # a page with something on it
 
 
+def test_a_person_who_starts_on_the_step_down_session_does_not_start_with_graduation(curriculum):
+    from iopkit.individual_docs import join_rows
+
+    cohort = load_cohort(ROOT / "cohorts" / "example.toml", curriculum=curriculum)
+    join = plan_join(cohort, curriculum, plan_cohort(cohort, curriculum).at(36).date)
+    rows = join_rows(join, curriculum.individual)
+    assert join.sessions[0].position == 36
+    assert rows[1]["note"] == "Your first group" and rows[1]["title"] == "Looking Back and Planning Aftercare"
+
+
 def test_a_person_whose_last_group_is_the_step_down_session_keeps_its_title(curriculum):
     from iopkit.individual_docs import join_rows
 

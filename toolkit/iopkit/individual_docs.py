@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import paths
+from .individual import ENDING_TITLE
 from .views import clock, esc, logo_data_uri, long_date, md, md_inline, render_item, runhead, short_date
 
 if TYPE_CHECKING:
@@ -231,8 +232,10 @@ def join_rows(join: "JoinPlan", individual: "Individual") -> list[dict]:
     rows = [{"n": "", "date": "Before", "time": "", "title": labels.orientation, "mark": "visit"}]
     last = len(join.sessions)
     for n, item in enumerate(join.sessions, 1):
-        if n == 1:
-            title, mark, note = item.session.title, "first", labels.first_group
+        if n == 1:  # "Welcome" reads well on a first day; "Graduation" does not
+            ending = ENDING_TITLE.search(item.session.title) and n != last
+            title = individual.join_title(item.session) if ending else item.session.title
+            mark, note = "first", labels.first_group
         elif n == last:
             title, mark, note = item.session.title, "last", labels.last_group
         else:
