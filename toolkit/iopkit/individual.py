@@ -41,6 +41,8 @@ FINISHING_MINUTES = (5, 20)
 
 #: Session titles that must not appear in the middle of a person's join list.
 ENDING_TITLE = re.compile(r"graduat|stepping down|step-down|farewell|goodbye", re.IGNORECASE)
+#: Titles that read oddly in the middle of a person's list ("Welcome" in week seven).
+FIRST_DAY_TITLE = re.compile(r"^\s*welcome\b", re.IGNORECASE)
 
 
 class Part(Model):
@@ -163,11 +165,14 @@ class Individual:
     files: tuple[Path, ...]
 
     def join_title(self, session) -> str:
-        """The title a session shows in the middle of a person's join list."""
+        """The title a session shows in the middle of a person's join list: its own, unless that
+        speaks of an ending (or a welcome), when the neutral title in finishing.yaml stands in."""
+        if not (ENDING_TITLE.search(session.title) or FIRST_DAY_TITLE.search(session.title)):
+            return session.title
         neutral = self.finishing.join_list.neutral_titles.get(session.id)
         if neutral:
             return neutral
-        if ENDING_TITLE.search(session.title):  # a cohort's own session: drop the ending words
+        if ENDING_TITLE.search(session.title):  # a cohort's own session: no neutral title written
             return "Looking Back and Planning Ahead"
         return session.title
 
