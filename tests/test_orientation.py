@@ -93,6 +93,19 @@ def test_a_broken_individual_file_is_named_with_its_field(curriculum_copy, fixtu
     assert "Fix each line above" in message
 
 
+def test_a_writer_can_check_one_individual_file_on_its_own(tmp_path):
+    """`iopkit validate curriculum/individual/orientation.yaml` checks it by its own schema, not a session's."""
+    ok = run_cli("validate", str(ROOT / "curriculum" / "individual" / "orientation.yaml"),
+                 str(ROOT / "curriculum" / "individual" / "step-down.yaml"))
+    assert ok.returncode == 0 and "OK: 2 files passed every check." in ok.stdout, ok.stderr
+    broken = tmp_path / "individual" / "orientation.yaml"
+    broken.parent.mkdir()
+    shutil.copy(INVALID / "orientation-too-long.yaml", broken)
+    result = run_cli("validate", str(broken))
+    assert result.returncode == 2
+    assert "orientation.yaml:" in result.stderr and "parts: got 73 minutes in all, expected 45 to 60" in result.stderr
+
+
 def test_a_missing_individual_file_is_a_plain_problem(curriculum_copy):
     (curriculum_copy / "individual" / "step-down.yaml").unlink()
     result = run_cli("validate", "--curriculum", str(curriculum_copy))

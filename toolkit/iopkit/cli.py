@@ -144,7 +144,7 @@ def cmd_validate(args) -> int:
     if sessions and not cohorts:
         # Checking session files one by one (a writer at work): only those files.
         validate_files(sessions, getattr(args, "curriculum", None))
-        print(f"OK: {len(sessions)} session file{'s' if len(sessions) != 1 else ''} passed every check.")
+        print(f"OK: {len(sessions)} file{'s' if len(sessions) != 1 else ''} passed every check.")
         return 0
     try:
         curriculum = _curriculum(args)

@@ -445,6 +445,11 @@ def validate_files(files: list[Path], root: Path | None = None) -> list[OutlineS
     techniques = load_techniques(root, collector)
     out = []
     for path in files:
+        if Path(path).parent.name == "individual":  # the orientation, finishing or step-down file
+            from .individual import load_individual_file
+
+            load_individual_file(Path(path), collector, references)
+            continue
         session = load_session_file(Path(path), collector, program=program, references=references,
                                     techniques=techniques)
         if session is not None:

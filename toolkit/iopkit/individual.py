@@ -181,36 +181,46 @@ class Individual:
 
 def load_individual(root: Path, collector: "Collector", references: dict, curriculum_sessions=None) -> Individual | None:
     """Load and check the three files; add every problem to ``collector``."""
-    from .curriculum import _read, load_model
-
     folder = root / FOLDER
     loaded = {}
     before = len(collector.problems)
-    for name, model in ((ORIENTATION, Visit), (FINISHING, Finishing), (STEP_DOWN, Visit)):
+    for name in FILES:
         path = folder / name
         if not path.is_file():
             collector.add(path, (), "no such file",
                           f"the {name[:-5]} file in {FOLDER}/ (rolling admission needs it; copy it from the shipped "
                           "curriculum)", raw=True)
             continue
-        source = _read(path, collector)
-        if source is None:
-            continue
-        item = load_model(model, source, collector)
-        if item is None:
-            continue
-        expected_kind = {ORIENTATION: "orientation", FINISHING: "finishing", STEP_DOWN: "step-down"}[name]
-        if item.kind != expected_kind:
-            collector.add(source, ("kind",), item.kind, f"{expected_kind} (the kind this file holds)")
-        if isinstance(item, Visit):
-            _check_visit(item, source, collector, references)
-        else:
-            _check_finishing(item, source, collector, curriculum_sessions)
-        loaded[name] = item
+        item = load_individual_file(path, collector, references, curriculum_sessions)
+        if item is not None:
+            loaded[name] = item
     if len(collector.problems) != before or len(loaded) != len(FILES):
         return None
     return Individual(loaded[ORIENTATION], loaded[FINISHING], loaded[STEP_DOWN],
                       tuple(folder / n for n in FILES))
+
+
+def load_individual_file(path: Path, collector: "Collector", references: dict, curriculum_sessions=None):
+    """One of the three files, checked on its own (``iopkit validate curriculum/individual/FILE``)."""
+    from .curriculum import _read, load_model
+
+    kinds = {ORIENTATION: "orientation", FINISHING: "finishing", STEP_DOWN: "step-down"}
+    if path.name not in kinds:
+        collector.add(path, (), path.name, "one of " + ", ".join(FILES) + f" (the files of {FOLDER}/)")
+        return None
+    source = _read(path, collector)
+    if source is None:
+        return None
+    item = load_model(Finishing if path.name == FINISHING else Visit, source, collector)
+    if item is None:
+        return None
+    if item.kind != kinds[path.name]:
+        collector.add(source, ("kind",), item.kind, f"{kinds[path.name]} (the kind this file holds)")
+    if isinstance(item, Visit):
+        _check_visit(item, source, collector, references)
+    else:
+        _check_finishing(item, source, collector, curriculum_sessions)
+    return item
 
 
 def _check_visit(visit: Visit, source: "Source", collector: "Collector", references: dict) -> None:
