@@ -125,17 +125,24 @@ def test_full_build_makes_binder_and_workbook_with_bookmarks(tmp_path, example_c
     result = run_cli("build", str(example_cohort), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stdout + result.stderr
     out = tmp_path / "out"
-    for name, part in (("facilitator-binder.pdf", "facilitator-guide.pdf"), ("participant-workbook.pdf", "handout.pdf")):
+    for name, part, around in (("facilitator-binder.pdf", "facilitator-guide.pdf", ("orientation/guide.pdf",
+                                                                                    "step-down/guide.pdf")),
+                               ("participant-workbook.pdf", "handout.pdf", ("orientation/packet.pdf",
+                                                                            "step-down/sheet.pdf"))):
         reader = PdfReader(str(out / name))
-        counts = [len(PdfReader(str(out / f"session-{n:02d}" / part)).pages) for n in range(1, 37)]
+        first, last = (len(PdfReader(str(out / doc)).pages) for doc in around)
+        counts = [first] + [len(PdfReader(str(out / f"session-{n:02d}" / part)).pages) for n in range(1, 37)] + [last]
         front = len(reader.pages) - sum(counts)
         assert front >= 1
         marks = [(o.title, reader.get_destination_page_number(o)) for o in reader.outline]
-        assert marks[0] == ("Contents", 0) and len(marks) == 37
+        assert marks[0] == ("Contents", 0) and len(marks) == 39
+        assert marks[1][0].startswith("Before the first group") and marks[-1][0].startswith("After the last group")
         expected = front
-        for (title, page), count, n in zip(marks[1:], counts, range(1, 37)):
-            assert title.startswith(f"Session {n}:") and page == expected
+        for (title, page), count in zip(marks[1:], counts):
+            assert page == expected
             expected += count
+        for (title, _), n in zip(marks[2:-1], range(1, 37)):
+            assert title.startswith(f"Session {n}:")
         # The contents prints the page each session starts on, counting its own pages.
         contents = " ".join(reader.pages[p].extract_text() for p in range(front))
         for first_page in (front + 1, front + sum(counts[:-1]) + 1):

@@ -119,6 +119,8 @@ def shared_fingerprint(curriculum_root: Path, cohort_path: Path, logo: Path | No
     parts += _tree_bytes(paths.handouts_dir(), "*")
     for name in ("program.yaml", "references.yaml", "techniques.yaml"):
         parts.append((curriculum_root / name).read_bytes())
+    # Every guide prints the finishing-today block and the telehealth routine from these files.
+    parts += _tree_bytes(curriculum_root / "individual", "*.yaml") if (curriculum_root / "individual").is_dir() else []
     parts.append(cohort_path.read_bytes())
     aftercare = _aftercare_file(cohort_path)
     if aftercare:  # its day and time print at the hand-off
@@ -368,12 +370,33 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     packet = _Packet(plan, out_dir, _digest(shared, json.dumps(fingerprints, sort_keys=True)), fingerprints, force)
     with _Workers(jobs, len(tasks)) as workers:
         packet.start(workers)  # the calendar needs no session: it is made beside them
+        individual = _start_individual(packet, workers, curriculum, shared, force)  # nor do these
         for session_result in workers.build(tasks, progress):
             results[session_result.position] = session_result
+        if individual is not None:  # the binder and the workbook include them: let them finish first
+            from concurrent.futures import wait
+
+            wait([individual])
         result.sessions = [results[p] for p in sorted(results)]
         packet.finish(workers, result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _start_individual(packet: "_Packet", workers: "_Workers", curriculum, shared: str, force: bool) -> Future | None:
+    """The orientation and step-down documents (iopkit.individual_docs), when their inputs changed."""
+    import functools
+
+    from . import individual_docs
+
+    if curriculum.individual is None:
+        return None
+    key = individual_docs.fingerprint(shared, curriculum)
+    if force or not individual_docs.is_current(packet.out_dir, key):
+        packet._submit(workers, "the orientation and step-down documents",
+                       functools.partial(individual_docs.write_documents, str(curriculum.root), key))
+        return packet.jobs[-1][1]
+    return None
 
 
 # ------------------------------------------------------------------ where the work runs

@@ -155,7 +155,7 @@ def cmd_validate(args) -> int:
     if sessions and not cohorts:
         # Checking session files one by one (a writer at work): only those files.
         validate_files(sessions, getattr(args, "curriculum", None))
-        print(f"OK: {len(sessions)} session file{'s' if len(sessions) != 1 else ''} passed every check.")
+        print(f"OK: {len(sessions)} file{'s' if len(sessions) != 1 else ''} passed every check.")
         return 0
     try:
         curriculum = _curriculum(args)
@@ -302,13 +302,18 @@ def cmd_join(args) -> int:
     print(f"Joining {cohort.cohort.name} on {joined:%A, %B} {joined.day}, {joined.year}: "
           f"{len(join.sessions)} sessions, first on {join.sessions[0].date:%a %b} {join.sessions[0].date.day}, "
           f"last on {join.finish:%a %b} {join.finish.day}, {join.finish.year}.")
-    for n, item in enumerate(join.sessions, 1):
-        print(f"{n:>2}  {item.date:%a %b %d, %Y}  {item.start:%I:%M %p}  {item.session.title}")
+    if curriculum.individual:  # orientation first; the first and last groups named
+        from .individual_docs import join_lines
+
+        print("\n".join(join_lines(join, curriculum.individual)))
+    else:
+        for n, item in enumerate(join.sessions, 1):
+            print(f"{n:>2}  {item.date:%a %b %d, %Y}  {item.start:%I:%M %p}  {item.session.title}")
     if args.pdf:
         from .build import write_atomic
         from .packet import join_pdf
 
-        write_atomic(args.pdf, join_pdf(join))
+        write_atomic(args.pdf, join_pdf(join, curriculum))
         print(f"Wrote {args.pdf}")
     return 0
 

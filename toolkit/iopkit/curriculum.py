@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import pydantic
 
@@ -28,6 +28,9 @@ from .schema import (
     session_model,
 )
 from .sources import Source, read_yaml
+
+if TYPE_CHECKING:
+    from .individual import Individual
 
 SESSION_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
 #: How a cohort file names an elective: ``elective:tobacco``.
@@ -52,6 +55,8 @@ class Curriculum:
     elective_files: dict[str, Path] = field(default_factory=dict)
     aftercare: dict[int, OutlineSession] = field(default_factory=dict)  # the aftercare cycle (curriculum/aftercare/)
     aftercare_files: dict[int, Path] = field(default_factory=dict)
+    #: The orientation, the finishing-today segment and the step-down visit (iopkit.individual).
+    individual: "Individual | None" = None
 
     def track(self, name: str) -> tuple[dict[int, OutlineSession], dict[int, Path]]:
         """A numbered track's sessions and files: ``iop`` (the 36) or ``aftercare``."""
@@ -470,7 +475,7 @@ def load_curriculum(root: Path | None = None) -> Curriculum:
 
 def _fingerprint(root: Path) -> tuple:
     files = [root / "program.yaml", root / "references.yaml", root / "techniques.yaml", *session_files(root),
-             *elective_files(root), *aftercare_files(root)]
+             *elective_files(root), *aftercare_files(root), *sorted((root / "individual").glob("*.yaml"))]
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
 
 
@@ -534,10 +539,13 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
         if missing:
             collector.add(root / "sessions", (), f"no file for session{'s' if len(missing) > 1 else ''} "
                           + ", ".join(map(str, missing)), f"one file for each of the {program.sessions} sessions", raw=True)
+    from .individual import load_individual
+
+    individual = load_individual(root, collector, references, sessions)
     collector.raise_if_any()
     assert program is not None
     return Curriculum(root, program, dict(sorted(sessions.items())), files, references, techniques,
-                      electives, electives_at, dict(sorted(cycle.items())), cycle_files)
+                      electives, electives_at, dict(sorted(cycle.items())), cycle_files, individual)
 
 
 def validate_files(files: list[Path], root: Path | None = None) -> list[OutlineSession]:
@@ -549,6 +557,11 @@ def validate_files(files: list[Path], root: Path | None = None) -> list[OutlineS
     techniques = load_techniques(root, collector)
     out = []
     for path in files:
+        if Path(path).parent.name == "individual":  # the orientation, finishing or step-down file
+            from .individual import load_individual_file
+
+            load_individual_file(Path(path), collector, references)
+            continue
         session = load_session_file(Path(path), collector, program=program, references=references,
                                     techniques=techniques)
         if session is not None:

@@ -127,21 +127,27 @@ def _assemble(front: bytes, parts: list[tuple[str, pikepdf.Pdf]], front_title: s
 
 
 def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, title: str, subtitle: str, kind: str,
-                             cover: str = "") -> bytes:
+                             cover: str = "", before: tuple = (), after: tuple = ()) -> bytes:
+    """``before`` and ``after``: (title, PDF path) of documents that go around the sessions
+    (the orientation before them, the step-down visit after), listed in the contents unnumbered."""
     import pikepdf
 
     sources = []
     try:
+        entries = [("", name, pikepdf.open(path)) for name, path in before]
         for item in plan.sessions:
-            sources.append(pikepdf.open(out_dir / f"session-{item.position:02d}" / filename))
+            entries.append((str(item.position), item.session.title,
+                            pikepdf.open(out_dir / f"session-{item.position:02d}" / filename)))
+        entries += [("", name, pikepdf.open(path)) for name, path in after]
+        sources = [source for _, _, source in entries]
         counts = [len(source.pages) for source in sources]
         # The contents numbers the pages after itself: guess its length (a cover page, then
         # one page for up to 36 sessions), lay it out, and lay it out again only if the guess was wrong.
-        front_pages = (2 if cover else 1) + (len(plan.sessions) - 1) // 36
+        front_pages = (2 if cover else 1) + (len(entries) - 1) // 36
         while True:
             page, numbered = front_pages + 1, []
-            for item, count in zip(plan.sessions, counts):
-                numbered.append((str(item.position), item.session.title, page))
+            for (number, name, _), count in zip(entries, counts):
+                numbered.append((number, name, page))
                 page += count
             front = _contents_pdf(title, subtitle, numbered, plan, kind, cover)
             with pikepdf.open(io.BytesIO(front)) as laid_out:
@@ -149,20 +155,32 @@ def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, title: st
             if actual == front_pages:
                 break
             front_pages = actual
-        parts = [(f"Session {item.position}: {item.session.title}", source)
-                 for item, source in zip(plan.sessions, sources)]
+        parts = [(f"Session {number}: {name}" if number else name, source) for number, name, source in entries]
         return _assemble(front, parts, "Contents")
     finally:
         for source in sources:
             source.close()
 
 
+def _around(out_dir: Path, participant: bool) -> tuple[tuple, tuple]:
+    """The orientation and step-down documents the build wrote beside the sessions, if it did."""
+    from . import individual_docs as docs
+
+    first = out_dir / docs.ORIENTATION_DIR / (docs.PACKET if participant else docs.GUIDE)
+    last = out_dir / docs.STEP_DOWN_DIR / (docs.SHEET if participant else docs.GUIDE)
+    before = (("Before the first group: orientation" + (" packet" if participant else ""), first),)
+    after = (("After the last group: " + ("my next steps" if participant else "step-down visit"), last),)
+    return (before if first.is_file() else ()), (after if last.is_file() else ())
+
+
 def binder_pdf(plan: Plan, out_dir: Path) -> bytes:
     c = plan.cohort
+    before, after = _around(out_dir, participant=False)
     return _assembled_with_contents(
         plan, out_dir, "facilitator-guide.pdf", f"Facilitator binder: {c.cohort.name}",
         f"{c.program.name} · {len(plan.sessions)} sessions, {long_date(plan.sessions[0].date)} to "
-        f"{long_date(plan.finish)} · Facilitators: {', '.join(c.cohort.facilitators)}", "Facilitator binder")
+        f"{long_date(plan.finish)} · Facilitators: {', '.join(c.cohort.facilitators)}", "Facilitator binder",
+        before=before, after=after)
 
 
 def workbook_pdf(plan: Plan, out_dir: Path) -> bytes:
@@ -177,8 +195,9 @@ def workbook_pdf(plan: Plan, out_dir: Path) -> bytes:
              "<li><strong>988 Suicide &amp; Crisis Lifeline:</strong> call or text 988</li>"
              "<li><strong>SAMHSA National Helpline:</strong> 1-800-662-4357 (free, private, 24/7)</li>"
              "<li><strong>Emergency:</strong> call 911</li></ul></div></div>")
+    before, after = _around(out_dir, participant=True)
     return _assembled_with_contents(plan, out_dir, "handout.pdf", "Contents", f"{c.program.name} · {c.cohort.name}",
-                                    "Workbook", cover)
+                                    "Workbook", cover, before=before, after=after)
 
 
 # The packet's writers. Each writes its files atomically and returns their names; the build
@@ -201,8 +220,16 @@ def write_workbook(plan: Plan, out_dir: Path) -> list[str]:
     return [WORKBOOK]
 
 
-def join_pdf(join) -> bytes:
-    """A person's own schedule: the sessions they will attend from the day they join. No name."""
+def join_pdf(join, curriculum=None) -> bytes:
+    """A person's own schedule: the sessions they will attend from the day they join. No name.
+
+    With the curriculum's rolling-admission files, the page lists the orientation first and
+    names the person's first and last groups (iopkit.individual_docs.join_pdf).
+    """
+    if curriculum is not None and curriculum.individual is not None:
+        from .individual_docs import join_pdf as person_join_pdf
+
+        return person_join_pdf(join, curriculum)
     from .pdf import html_to_pdf
 
     c = join.cohort

@@ -222,6 +222,10 @@ class SessionView:
         if self.cohort.telehealth:
             tele = "".join(f"<li>{md_inline(t)}</li>" for t in s.telehealth)
             parts.append(f'<div class="callout telehealth"><h3>On the video call</h3><ul>{tele}</ul></div>')
+            if self.curriculum.individual:
+                from .individual_docs import telehealth_emergency_html
+
+                parts.append(telehealth_emergency_html(self.curriculum.individual))
         parts.append("</section>")
         return Html("".join(parts))
 
@@ -235,17 +239,25 @@ class SessionView:
                 f'<p class="do"><strong>Do:</strong> {md_inline(b.block.do)}</p>'
             )
             if b.block.kind == BlockKind.check_in and self.cohort.telehealth:
-                out.append(
-                    '<div class="callout telehealth"><strong>Location check (telehealth):</strong> before anything '
-                    "else, confirm where each person is today (the address, for emergencies) and a phone number to "
-                    "reach them, that they are in a private space with no one else in the room, and that no one is "
-                    "driving. Anyone who cannot confirm this joins the next session instead.</div>"
-                )
+                out.append(self._location_check())
             if b.block.say.strip():
                 out.append(f'<div class="say">{md(b.block.say)}</div>')
+            if b.block.kind == BlockKind.check_out and self.curriculum.individual:
+                from .individual_docs import finishing_html
+
+                out.append(finishing_html(self.curriculum.individual))
             out.append("</div>")
         out.append("</section>")
         return Html("".join(out))
+
+    def _location_check(self) -> str:
+        if self.curriculum.individual:
+            from .individual_docs import check_in_html
+
+            return check_in_html(self.curriculum.individual)
+        return ('<div class="callout telehealth"><strong>Location check (telehealth), in private:</strong> before '
+                "anything else, confirm privately (never aloud in the group) where each person is today and a phone "
+                "number to reach them, that they are in a private space, and that no one is driving.</div>")
 
     def exercise(self) -> Html:
         e = self.session.exercise
