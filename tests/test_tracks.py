@@ -345,3 +345,17 @@ def test_a_wrong_aftercare_file_is_named(tmp_path, curriculum, aftercare, expect
     with pytest.raises(CohortError) as caught:
         load_cohort(path, curriculum=curriculum)
     assert "cohort, aftercare: got" in str(caught.value) and expected in str(caught.value)
+
+
+def test_the_step_down_visit_names_the_aftercare_group(tmp_path, tracks_curriculum, curriculum):
+    from iopkit import individual_docs
+
+    aftercare = _aftercare_text(tmp_path).replace("Monday-Wednesday-Friday Morning Group", "Tuesday Aftercare")
+    cohort = load_cohort(_iop_with_aftercare(tmp_path, aftercare), curriculum=curriculum)
+    visit = curriculum.individual.step_down
+    guide = individual_docs.visit_guide_html(curriculum, cohort, visit)
+    sheet = individual_docs.visit_packet_html(curriculum, cohort, visit)
+    assert "Tuesday Aftercare: every Tuesday, 6:00 PM to 7:30 PM" in guide
+    assert "Your aftercare group" in sheet and "every Tuesday, 6:00 PM to 7:30 PM" in sheet
+    orientation = individual_docs.visit_packet_html(curriculum, cohort, curriculum.individual.orientation)
+    assert "Your aftercare group" not in orientation

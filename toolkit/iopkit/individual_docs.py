@@ -54,6 +54,7 @@ def environment():
     env.filters["md"] = lambda text: Markup(md(text))
     env.filters["md_inline"] = lambda text: Markup(md_inline(text))
     env.filters["item"] = lambda pair: Markup(render_item(pair[0], pair[1]))
+    env.filters["clock"] = clock
     return env
 
 
@@ -124,11 +125,20 @@ def _common(curriculum: "Curriculum", cohort: "Cohort", kind: str, heading: str)
 
 # ------------------------------------------------------------------ the four documents
 
+def _handoff(curriculum: "Curriculum", cohort: "Cohort", visit: "Visit"):
+    """The step-down visit names the aftercare group when the cohort file names its file."""
+    if visit.kind == "orientation":
+        return None
+    from .plan import aftercare_handoff
+
+    return aftercare_handoff(cohort, curriculum, cohort.schedule.start_date)
+
+
 def visit_guide_html(curriculum: "Curriculum", cohort: "Cohort", visit: "Visit") -> str:
     heading = "Individual orientation" if visit.kind == "orientation" else "Step-down visit"
     refs = [curriculum.references[k].citation() for k in visit.references if k in curriculum.references]
     return render("visit-guide.html.j2", visit=visit, heading=heading, parts=_timed(visit.parts),
-                  references=refs, telehealth=cohort.telehealth,
+                  references=refs, telehealth=cohort.telehealth, handoff=_handoff(curriculum, cohort, visit),
                   **_common(curriculum, cohort, "Facilitator guide", heading))
 
 
@@ -136,7 +146,7 @@ def visit_packet_html(curriculum: "Curriculum", cohort: "Cohort", visit: "Visit"
     heading = "Before your first group" if visit.kind == "orientation" else "After your last group"
     kind = "Orientation packet" if visit.kind == "orientation" else "Step-down sheet"
     return render("visit-packet.html.j2", visit=visit, heading=heading, numbered=_numbered_forms(visit),
-                  **_common(curriculum, cohort, kind, heading))
+                  handoff=_handoff(curriculum, cohort, visit), **_common(curriculum, cohort, kind, heading))
 
 
 def _numbered_forms(visit: "Visit") -> list[dict]:
