@@ -112,6 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     app.add_argument("--port", type=int, help="the port (default: 8866, or a free one)")
     app.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     app.set_defaults(func=cmd_app)
+
+    from .records.commands import add_commands  # `records ...` and `today`: opt-in encrypted clinic records
+
+    add_commands(sub)
     return p
 
 

@@ -289,11 +289,12 @@ def check_place(folder: Path) -> list[str]:
             reason = "a git checkout (its files are shared and backed up as a project)"
         elif (parent / "curriculum").is_dir():
             reason = "an iopkit program folder (it holds curriculum/)"
-        elif (parent / "iopkit-home.ipynb").is_file() or (parent == folder and (parent / "cohorts").is_dir()):
+        elif parent == folder and ((parent / "iopkit-home.ipynb").is_file() or (parent / "cohorts").is_dir()):
             reason = "a counselor's iopkit working folder (JupyterLab shows and shares its files)"
         if reason:
+            where = f"{folder} is" if parent == folder else f"{folder} is inside {parent}, which is"
             raise StorePlaceError(
-                f"{folder} is inside {parent}, which is {reason}. Keep the records store apart from project "
+                f"{where} {reason}. Keep the records store apart from project "
                 "files: choose a folder of its own in your home folder, for example ~/clinic-records.")
     try:
         data = paths.data_root().resolve()
@@ -314,6 +315,15 @@ def check_place(folder: Path) -> list[str]:
                 "folder that is not synced.")
             break
     return warnings
+
+
+def store_path(given: str | Path) -> Path:
+    """The store file ``init`` makes for PATH: PATH itself if it names a file (has a suffix and is not a
+    folder), else ``records.iopkit`` inside the folder PATH."""
+    path = Path(given).expanduser()
+    if path.is_dir() or (not path.exists() and not path.suffix):
+        return path / DEFAULT_NAME
+    return path
 
 
 def find_store(given: str | Path | None = None) -> Path:
@@ -360,9 +370,7 @@ class Vault:
         """
         from . import audit
 
-        path = Path(path).expanduser()
-        if path.is_dir():
-            path = path / DEFAULT_NAME
+        path = store_path(path)
         warnings = check_place(path.parent)
         if path.exists():
             raise StorePlaceError(f"{path} already exists. iopkit never replaces a records store; choose another "
