@@ -1,0 +1,53 @@
+"""Helpers for the records tests: fast test-only scrypt, canaries, and a search for them on disk."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import ROOT
+
+PASSPHRASE = "violet harbor seventeen lanterns"
+#: Names nobody else would ever write: if one turns up in a file outside the store, a path leaks.
+CANARY_FIRST = "Quokkaberry"
+CANARY_ALIAS = f"{CANARY_FIRST} V."
+CANARY_FIRST_2 = "Zephyrnoodle"
+CANARY_ALIAS_2 = f"{CANARY_FIRST_2} W."
+CANARIES = (CANARY_FIRST, CANARY_FIRST_2)
+
+
+def fast_env(store: Path | None = None, **extra) -> dict:
+    """Environment for a CLI subprocess: the test-only fast scrypt knob, the store and its passphrase."""
+    env = {"IOPKIT_RECORDS_TEST_KDF": "fast", "IOPKIT_RECORDS_PASSPHRASE": PASSPHRASE}
+    if store is not None:
+        env["IOPKIT_RECORDS"] = str(store)
+    env.update(extra)
+    return env
+
+
+def files_with_canary(roots: list[Path], *, allowed: set[Path] = frozenset(), canaries=CANARIES) -> list[str]:
+    """Every file under ``roots`` (except ``allowed`` ones) that holds a canary, in any letter case."""
+    needles = [c.lower().encode() for c in canaries] + [c.encode("utf-16-le") for c in canaries]
+    allowed = {Path(p).resolve() for p in allowed}
+    found = []
+    for root in roots:
+        root = Path(root)
+        if not root.exists():
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d != ".git"]
+            for name in files:
+                path = Path(folder) / name
+                if path.resolve() in allowed or path.is_symlink():
+                    continue
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    continue
+                lower = data.lower()
+                if any(n in lower or n in data for n in needles):
+                    found.append(str(path))
+    return found
+
+
+def working_tree() -> Path:
+    return ROOT
