@@ -2,15 +2,24 @@
 from __future__ import annotations
 
 import os
+import secrets
+import string
 from pathlib import Path
 
 from conftest import ROOT
 
 PASSPHRASE = "violet harbor seventeen lanterns"
+
+
+def _canary(first: str) -> str:
+    """A made-up first name, new for each test run, so no source or cache file can hold it by chance."""
+    return first + "".join(secrets.choice(string.ascii_lowercase) for _ in range(9))
+
+
 #: Names nobody else would ever write: if one turns up in a file outside the store, a path leaks.
-CANARY_FIRST = "Quokkaberry"
+CANARY_FIRST = _canary("Q")
 CANARY_ALIAS = f"{CANARY_FIRST} V."
-CANARY_FIRST_2 = "Zephyrnoodle"
+CANARY_FIRST_2 = _canary("Z")
 CANARY_ALIAS_2 = f"{CANARY_FIRST_2} W."
 CANARIES = (CANARY_FIRST, CANARY_FIRST_2)
 

@@ -130,6 +130,8 @@ def cmd_add(args) -> int:
 
     if not args.cohort.is_file():
         raise RecordInputError(f"--cohort: there is no cohort file at {args.cohort}")
+    people.check_alias(args.alias)  # before the passphrase is asked for
+    people.check_date(args.admitted, "--admitted")
     vault = open_vault(args)
     with vault.transaction() as conn:
         person = people.add_participant(conn, cohort=args.cohort, admitted=args.admitted, alias=args.alias)
@@ -142,6 +144,9 @@ def cmd_add(args) -> int:
 def cmd_attend(args) -> int:
     from . import people
 
+    people.check_date(args.date, "DATE")  # before the passphrase is asked for
+    people.check_pseudonym(args.pseudonym)
+    people.check_status(args.status)
     vault = open_vault(args)
     private = None if args.private is None else args.private == "yes"
     with vault.transaction() as conn:
