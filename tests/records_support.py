@@ -42,7 +42,8 @@ def files_with_canary(roots: list[Path], *, allowed: set[Path] = frozenset(), ca
         root = Path(root)
         if not root.exists():
             continue
-        for folder, dirs, files in os.walk(root):
+        walk = [(str(root.parent), [], [root.name])] if root.is_file() else os.walk(root)
+        for folder, dirs, files in walk:
             dirs[:] = [d for d in dirs if d != ".git"]
             for name in files:
                 path = Path(folder) / name
