@@ -28,7 +28,9 @@ def add_commands(sub) -> None:
     i.set_defaults(func=cmd_init)
 
     a = rs.add_parser("add", parents=[vault], help="add a participant; prints their pseudonym (like P-7K2Q)")
-    a.add_argument("--alias", help='optional: first name and last initial, like "Sam R." (facilitator screens only)')
+    a.add_argument("--alias", help='optional: first name and last initial, like "Sam R." (facilitator screens only; '
+                   "note that a shell keeps the command line in its history file: --ask-alias avoids that)")
+    a.add_argument("--ask-alias", action="store_true", help="type the alias at a prompt instead (kept out of shell history)")
     a.add_argument("--admitted", required=True, help="admission date, like 2027-01-04")
     a.add_argument("--cohort", required=True, type=Path, help="the cohort file the person attends")
     a.set_defaults(func=cmd_add)
@@ -130,6 +132,10 @@ def cmd_add(args) -> int:
 
     if not args.cohort.is_file():
         raise RecordInputError(f"--cohort: there is no cohort file at {args.cohort}")
+    if args.ask_alias:
+        if not sys.stdin.isatty():
+            raise RecordInputError("--ask-alias: there is no terminal to ask on; give --alias instead")
+        args.alias = input("Alias (first name and last initial, or Enter for none): ")
     people.check_alias(args.alias)  # before the passphrase is asked for
     people.check_date(args.admitted, "--admitted")
     vault = open_vault(args)
