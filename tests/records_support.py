@@ -33,8 +33,10 @@ def fast_env(store: Path | None = None, **extra) -> dict:
     return env
 
 
-def files_with_canary(roots: list[Path], *, allowed: set[Path] = frozenset(), canaries=CANARIES) -> list[str]:
-    """Every file under ``roots`` (except ``allowed`` ones) that holds a canary, in any letter case."""
+def files_with_canary(roots: list[Path], *, allowed: set[Path] = frozenset(), canaries=CANARIES,
+                      since: float | None = None) -> list[str]:
+    """Every file under ``roots`` (except ``allowed`` ones) that holds a canary, in any letter case;
+    with ``since`` (a time.time()), only files changed since then (for big shared folders like /tmp)."""
     needles = [c.lower().encode() for c in canaries] + [c.encode("utf-16-le") for c in canaries]
     allowed = {Path(p).resolve() for p in allowed}
     found = []
@@ -47,11 +49,13 @@ def files_with_canary(roots: list[Path], *, allowed: set[Path] = frozenset(), ca
             dirs[:] = [d for d in dirs if d != ".git"]
             for name in files:
                 path = Path(folder) / name
-                if path.resolve() in allowed or path.is_symlink():
-                    continue
                 try:
+                    if path.is_symlink() or not path.is_file() or path.resolve() in allowed:
+                        continue
+                    if since is not None and path.stat().st_mtime < since:
+                        continue
                     data = path.read_bytes()
-                except OSError:
+                except (OSError, RuntimeError):  # gone meanwhile, unreadable, or a symlink loop
                     continue
                 lower = data.lower()
                 if any(n in lower or n in data for n in needles):

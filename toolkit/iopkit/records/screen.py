@@ -36,6 +36,15 @@ IDLE_SECONDS = 300
 STATUS_OPTIONS = (("Present", "present"), ("Late", "late"), ("Left early", "left-early"), ("Absent", "absent"))
 
 
+#: The chosen status stands out (the Workbench's button style would otherwise hide it).
+_CSS = """<style>
+.iopkit-roll .widget-toggle-button { font-size: 15px; padding: 0 .3em; margin-right: .3em; }
+.iopkit-roll .widget-toggle-button.mod-active { background: var(--wb-accent, #2f6b7e); color: #ffffff;
+  border-color: var(--wb-accent, #2f6b7e); font-weight: 650; }
+.iopkit-roll .widget-label { font-weight: 600; }
+</style>"""
+
+
 @dataclass
 class RollEntry:
     pseudonym: str
@@ -112,7 +121,7 @@ class RollScreen:
         self.unlock_box = w.VBox([self.store_path, w.HBox([self.password, self.unlock_button])])
         self.roll_box = w.VBox([w.HBox([self.day_picker, self.take_button, self.lock_button]), self.rows_box,
                                 self.save_button])
-        self.widget = w.VBox([self.intro, self.unlock_box, self.roll_box, self.message],
+        self.widget = w.VBox([w.HTML(_CSS), self.intro, self.unlock_box, self.roll_box, self.message],
                              layout=w.Layout(width="100%"))
         self.widget.add_class("iopkit-roll")
 
@@ -216,10 +225,11 @@ class RollScreen:
         self.cohort, self.day = cohort, day
         w = self._w
         for entry in entries:
-            label = w.Label(value=entry.label, layout=w.Layout(width="14em"))
-            status = w.ToggleButtons(options=STATUS_OPTIONS, value=entry.status, style={"button_width": "7em"})
-            minutes = w.BoundedIntText(value=entry.minutes, min=0, max=24 * 60, description="minutes",
-                                       layout=w.Layout(width="12em"), style={"description_width": "4em"})
+            label = w.Label(value=entry.label, layout=w.Layout(width="16em"))
+            status = w.ToggleButtons(options=STATUS_OPTIONS, value=entry.status, style={"button_width": "6.2em"},
+                                     layout=w.Layout(width="auto", flex="0 0 auto"))
+            minutes = w.BoundedIntText(value=entry.minutes, min=0, max=24 * 60, description="min",
+                                       layout=w.Layout(width="8.5em"), style={"description_width": "2.5em"})
             private = (w.Checkbox(value=bool(entry.telehealth_private), description="private place confirmed",
                                   indent=False) if getattr(cohort, "telehealth", False) else None)
 
@@ -233,7 +243,8 @@ class RollScreen:
             status.observe(on_status, names="value")
             minutes.observe(lambda _: self.touch(), names="value")
             self._rows.append((entry, label, status, minutes, private))
-        self.rows_box.children = [w.HBox([label, status, minutes] + ([private] if private else []))
+        self.rows_box.children = [w.HBox([label, status, minutes] + ([private] if private else []),
+                                         layout=w.Layout(align_items="center", flex_flow="row nowrap"))
                                   for _, label, status, minutes, private in self._rows]
         count = len(entries)
         self._say(f"{count} member{'s' if count != 1 else ''} on the roll for {day:%a %b} {day.day}. "
