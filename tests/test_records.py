@@ -11,7 +11,7 @@ import struct
 import pytest
 
 from conftest import ROOT
-from records_support import CANARY_ALIAS, CANARY_FIRST, PASSPHRASE
+from records_support import CANARY_ALIAS, CANARY_FIRST, PASSPHRASE, files_with_canary
 
 from iopkit.errors import (AuditChainError, RecordInputError, StoreDamagedError, StorePlaceError, StoreUnlockError)
 from iopkit.records import audit, people
@@ -312,12 +312,12 @@ def test_todays_brief_names_new_leaving_missed_and_short(vault, cohort):
     assert any(steady.pseudonym in line and "2 groups left" in line for line in late.last_three)
 
 
-def test_prefill_gives_each_member_in_the_room_and_their_minutes(vault, cohort):
+def test_prefill_gives_each_member_in_the_room_and_their_minutes(vault, cohort, isolated_home):
     from iopkit.records.drafts import prefill
 
     cohort, _ = cohort
     with vault.transaction() as conn:
-        a = people.add_participant(conn, cohort=cohort, admitted=MON, alias="Ann B.")
+        a = people.add_participant(conn, cohort=cohort, admitted=MON, alias=CANARY_ALIAS)
         b = people.add_participant(conn, cohort=cohort, admitted=MON)
         c = people.add_participant(conn, cohort=cohort, admitted=MON)
         other = people.add_participant(conn, cohort="another-group", admitted=MON)
@@ -326,9 +326,10 @@ def test_prefill_gives_each_member_in_the_room_and_their_minutes(vault, cohort):
         people.record_attendance(conn, MON, c.pseudonym, "absent")
         people.record_attendance(conn, MON, other.pseudonym, "present", 165)
     rows = prefill(vault, cohort, MON)
+    assert files_with_canary([isolated_home, vault.path.parent.parent], allowed={vault.path}) == []
     assert {r["pseudonym"]: (r["status"], r["minutes"]) for r in rows} == {
         a.pseudonym: ("present", 165), b.pseudonym: ("late", 140)}
-    assert next(r for r in rows if r["pseudonym"] == a.pseudonym)["alias"] == "Ann B."
+    assert next(r for r in rows if r["pseudonym"] == a.pseudonym)["alias"] == CANARY_ALIAS
     assert next(r for r in rows if r["pseudonym"] == b.pseudonym)["telehealth_private_location"] is True
     with vault.snapshot() as conn:
         assert audit.verify(conn)[-1].action == "view"

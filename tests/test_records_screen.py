@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -148,3 +150,13 @@ screen.message.value
     assert files_with_canary([saved, ROOT, isolated_home, temp]) == []
     with Vault.unlock(setting["store"], PASSPHRASE).snapshot() as conn:
         assert sorted(a.status for a in people.attendance(conn) if a.date == WED) == ["absent", "present"]
+
+
+def test_iopkit_lab_keeps_widget_state_out_of_saved_notebooks(tmp_path):
+    """JupyterLab as ``iopkit lab`` starts it never writes widget values into a notebook it saves."""
+    from iopkit import launch
+
+    server = launch.lab_server(tmp_path, port=8899, open_browser=False, token="tok", settings_parent=tmp_path / "s")
+    first = Path(server.env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0])
+    overrides = json.loads((first / "labconfig" / "default_setting_overrides.json").read_text())
+    assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": False}
