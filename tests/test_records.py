@@ -348,3 +348,13 @@ def test_the_clone_check_flags_notes_more_than_80_percent_alike():
     })
     assert [(p.first, p.second) for p in pairs] == [("P-2AAA", "P-3CCC")]
     assert pairs[0].ratio > 0.8 and "alike" in pairs[0].message()
+
+
+def test_a_header_asking_for_absurd_scrypt_settings_is_damaged_not_obeyed(vault):
+    raw = vault.path.read_bytes()
+    prefix = struct.calcsize(">8sHI")
+    length = struct.unpack_from(">I", raw, 10)[0]
+    header = raw[prefix:prefix + length].replace(f'"n":{TEST_KDF.n}'.encode(), f'"n":{2**30}'.encode())
+    vault.path.write_bytes(struct.pack(">8sHI", MAGIC, 1, len(header)) + header + raw[prefix + length:])
+    with pytest.raises(StoreDamagedError, match="its header cannot be read"):
+        Vault.unlock(vault.path, PASSPHRASE)

@@ -103,6 +103,10 @@ class RollScreen:
             f"is open; the screen locks itself after {int(idle_seconds // 60) or 1} idle minutes.</p>",
             layout=w.Layout(width="100%"))
         default = str(store) if store else os.environ.get(STORE_VARIABLE, "")
+        if not default:
+            self.intro.value += ("<p>Records are off on this computer until the clinic turns them on (see "
+                                 "docs/records-security.md: <code>iopkit records init</code>). If they are on, "
+                                 "give the store's file below.</p>")
         self.store_path = w.Text(value=default, description="Store", placeholder="the records store file",
                                  layout=w.Layout(width="min(100%, 40em)"), style={"description_width": "7em"})
         self.password = w.Password(description="Passphrase", layout=w.Layout(width="min(100%, 30em)"),

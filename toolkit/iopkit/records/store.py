@@ -562,6 +562,8 @@ def _unwrap_any(path: Path, header: dict, secret: str) -> bytes:
             raise StoreDamagedError(f"The records store {path} asks for a key method this iopkit does not know. "
                                     "Update iopkit.")
         params = KdfParams(int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
+        if not _sane(params):
+            raise ValueError("scrypt settings out of range")  # a damaged (or hostile) header: never run it
         kdf_salt = _unb64(kdf["salt"])
         attempts.append(("passphrase", lambda: _scrypt(secret, kdf_salt, params)))
         for slot, kek in attempts:
@@ -574,6 +576,13 @@ def _unwrap_any(path: Path, header: dict, secret: str) -> bytes:
                                 "backup copy of this file.") from None
     raise StoreUnlockError(f"That passphrase does not open the records store {path}. Check it and try again; the "
                            "recovery key written down at init also opens it.")
+
+
+def _sane(params: KdfParams) -> bool:
+    """scrypt settings a real store can have: N a power of two from 2^10 to 2^22, r 1-32, p 1-16
+    (at most 4 GB of memory; a header asking for more is treated as damaged, not obeyed)."""
+    n, r, p = params.n, params.r, params.p
+    return 2**10 <= n <= 2**22 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16 and 128 * n * r <= 2**32
 
 
 def _weak_warning(path: Path) -> str:
