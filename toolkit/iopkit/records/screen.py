@@ -103,10 +103,10 @@ class RollScreen:
             f"is open; the screen locks itself after {int(idle_seconds // 60) or 1} idle minutes.</p>",
             layout=w.Layout(width="100%"))
         default = str(store) if store else os.environ.get(STORE_VARIABLE, "")
-        if not default:
-            self.intro.value += ("<p>Records are off on this computer until the clinic turns them on (see "
-                                 "docs/records-security.md: <code>iopkit records init</code>). If they are on, "
-                                 "give the store's file below.</p>")
+        self.off_note = w.HTML(
+            "" if default else "<p>Records are off on this computer until the clinic turns them on (see "
+            "docs/records-security.md: <code>iopkit records init</code>). If they are on, give the store's file "
+            "below.</p>", layout=w.Layout(width="100%"))
         self.store_path = w.Text(value=default, description="Store", placeholder="the records store file",
                                  layout=w.Layout(width="min(100%, 40em)"), style={"description_width": "7em"})
         self.password = w.Password(description="Passphrase", layout=w.Layout(width="min(100%, 30em)"),
@@ -122,7 +122,7 @@ class RollScreen:
         self.save_button.add_class("wb-primary")
         self.rows_box = w.VBox(layout=w.Layout(width="100%"))
         self.message = w.HTML(layout=w.Layout(width="100%"))
-        self.unlock_box = w.VBox([self.store_path, w.HBox([self.password, self.unlock_button])])
+        self.unlock_box = w.VBox([self.off_note, self.store_path, w.HBox([self.password, self.unlock_button])])
         self.roll_box = w.VBox([w.HBox([self.day_picker, self.take_button, self.lock_button]), self.rows_box,
                                 self.save_button])
         self.widget = w.VBox([w.HTML(_CSS), self.intro, self.unlock_box, self.roll_box, self.message],
