@@ -160,3 +160,21 @@ def test_iopkit_lab_keeps_widget_state_out_of_saved_notebooks(tmp_path):
     first = Path(server.env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0])
     overrides = json.loads((first / "labconfig" / "default_setting_overrides.json").read_text())
     assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": False}
+
+
+def test_running_the_workbench_again_locks_the_old_attendance_screen(setting, monkeypatch):
+    import iopkit.workbench as workbench
+    from iopkit.workbench import Workbench
+
+    monkeypatch.setattr("IPython.display.display", lambda *a, **k: None)
+    old = Workbench(folder=setting["tmp"] / "work")
+    old.show()
+    old.roll.store_path.value = str(setting["store"])
+    old.roll.password.value = PASSPHRASE
+    old.roll.unlock_button.click()
+    old.roll.take_button.click()
+    assert old.roll.unlocked and old.roll._rows
+    Workbench(folder=setting["tmp"] / "work").show()
+    assert not old.roll.unlocked and old.roll._rows == []
+    assert not any(c in live_widget_state() for c in CANARIES)
+    workbench._SHOWN = None

@@ -422,6 +422,7 @@ class Workbench:
         # ticking in the browser unseen, so it stops.
         if _SHOWN is not None and _SHOWN is not self:
             _SHOWN._stop_timer()
+            _SHOWN.roll.lock()  # and the old attendance screen forgets its key and closes any names
         _SHOWN = self
         display(self.widget)
 

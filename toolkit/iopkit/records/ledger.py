@@ -110,7 +110,7 @@ def _status(person: people.Participant, monday: dt.date, sunday: dt.date) -> str
 def render_text(frame) -> str:
     """The ledger on a terminal, one block per week."""
     if frame.empty:
-        return "No participants in the records store for that week."
+        return "No participants in the records store (for the weeks asked about)."
     out = []
     for monday, group in frame.groupby("week", sort=True):
         floor = int(group["floor_minutes"].iloc[0])
