@@ -411,7 +411,11 @@ class Vault:
     def unlock(cls, path: str | Path, secret: str, *, lock_timeout: float = LOCK_TIMEOUT) -> "Vault":
         """Open the store with its passphrase or its recovery key; a plain message if neither fits."""
         path = Path(path)
-        parsed = _parse(path, _read(path))
+        if not path.is_file():
+            _read(path)  # the plain message for a missing file or a folder
+        with _file_lock(path, lock_timeout):
+            raw = _read(path)
+        parsed = _parse(path, raw)
         key = _unwrap_any(path, parsed.header, secret)
         vault = cls(path, key, lock_timeout=lock_timeout)
         if int(parsed.header["kdf"].get("n", 0)) < MINIMUM_KDF_N:
@@ -506,27 +510,33 @@ class Vault:
                                     "iopkit, then try again.")
         return conn
 
-    @contextmanager
     def _locked(self):
-        from filelock import FileLock, Timeout
-
-        lock = FileLock(str(self.path.with_name(self.path.name + ".lock")), timeout=self.lock_timeout)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise StoreBusyError(
-                f"Another iopkit window or command is using the records store {self.path}, and it did not finish "
-                f"within {self.lock_timeout:g} seconds. Finish or close the other one (for example the Workbench's "
-                "attendance screen), then try again.") from None
-        try:
-            yield
-        finally:
-            lock.release()
+        return _file_lock(self.path, self.lock_timeout)
 
     def _clean_temporaries(self) -> None:
         """Remove leftovers of a write that was cut off (they hold only ciphertext; we hold the lock)."""
         for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
             leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def _file_lock(path: Path, timeout: float):
+    """The store's lock (``<store>.lock``, empty): one reader or writer at a time, across programs.
+    Reads take it too: on Windows a file open for reading cannot be replaced."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path.with_name(path.name + ".lock")), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StoreBusyError(
+            f"Another iopkit window or command is using the records store {path}, and it did not finish "
+            f"within {timeout:g} seconds. Finish or close the other one (for example the Workbench's "
+            "attendance screen), then try again.") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _read(path: Path) -> bytes:
