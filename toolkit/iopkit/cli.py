@@ -123,6 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     from .measures.cli import add_commands as add_measures_commands
 
     add_measures_commands(sub)
+    from .records.commands import add_commands  # `records ...` and `today`: opt-in encrypted clinic records
+
+    add_commands(sub)
     return p
 
 

@@ -113,3 +113,40 @@ def describe(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return f"a list of {len(value)}"
     return repr(value)
+
+
+# ---------------------------------------------------------------- the records store (iopkit.records)
+
+
+class RecordsError(IopkitError):
+    """Something about the encrypted records store a counselor can fix; never shows a record."""
+
+    exit_code = 2
+
+
+class StoreNotFoundError(RecordsError):
+    """No records store was named, or the file named is not there."""
+
+
+class StoreUnlockError(RecordsError):
+    """The passphrase (or recovery key) does not open the store."""
+
+
+class StoreDamagedError(RecordsError):
+    """The store file is not a records store, or it is damaged or cut short."""
+
+
+class StoreBusyError(RecordsError):
+    """Another program kept the store's lock for longer than we wait."""
+
+
+class StorePlaceError(RecordsError):
+    """The folder chosen for a new store is not a safe place for it."""
+
+
+class RecordInputError(RecordsError):
+    """A value given for a record (alias, date, status, minutes, pseudonym) cannot be used."""
+
+
+class AuditChainError(RecordsError):
+    """The audit trail inside the store has been changed, removed or reordered."""

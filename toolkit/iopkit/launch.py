@@ -33,6 +33,8 @@ APP_PORT = 8866
 #: JupyterLab settings: no pop-up asking about news, no update check (nothing is fetched).
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    # Widget values are never written into a saved notebook (the attendance screen shows names).
+    "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": False},
 }
 #: The files Voilà may serve beside the notebook: images, and the PDFs the workbench links to.
 APP_FILES = r".*\.(png|jpg|jpeg|gif|svg|pdf)"

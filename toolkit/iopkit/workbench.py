@@ -389,8 +389,13 @@ class Workbench:
         self.exercise_box = w.VBox(layout=w.Layout(width="100%"))
         exercise_tab = w.VBox([self.exercise_intro, self.open_exercise, self.exercise_box])
 
-        self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab], layout=w.Layout(width="100%"))
-        self.tabs.titles = ("Today's session", "Guide and handout", "Exercise")
+        # Attendance: opt-in clinic records (iopkit.records.screen); locked until the store's passphrase is typed.
+        from .records.screen import attendance_tab
+
+        self.roll = attendance_tab(self)
+        self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, self.roll.widget],
+                          layout=w.Layout(width="100%"))
+        self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "Attendance")
         self.widget = w.VBox([w.HTML(_CSS), self.head, w.HBox([self.cohort, self.reload]), self.session,
                               self.message, self.tabs])
         self.widget.add_class("iopkit-wb")
@@ -417,6 +422,7 @@ class Workbench:
         # ticking in the browser unseen, so it stops.
         if _SHOWN is not None and _SHOWN is not self:
             _SHOWN._stop_timer()
+            _SHOWN.roll.lock()  # and the old attendance screen forgets its key and closes any names
         _SHOWN = self
         display(self.widget)
 
