@@ -177,8 +177,10 @@ def cmd_validate(args) -> int:
     complete = len(curriculum.complete())
     total = len(curriculum.sessions)
     extra = f" and {len(cohorts)} cohort file{'s' if len(cohorts) != 1 else ''}" if cohorts else ""
-    print(f"OK: the curriculum ({total} sessions, {complete} written in full, {total - complete} outlines){extra} "
-          "passed every check.")
+    tracks = "".join(f", {len(group)} {name}" for name, group in
+                     (("electives", curriculum.electives), ("aftercare sessions", curriculum.aftercare)) if group)
+    print(f"OK: the curriculum ({total} sessions, {complete} written in full, {total - complete} outlines"
+          f"{tracks}){extra} passed every check.")
     return 0
 
 
