@@ -102,7 +102,8 @@ def _digest(*parts: bytes | str) -> str:
 
 
 #: Modules that never shape a session's documents: editing them does not rebuild anything.
-NOT_IN_DOCUMENTS = {"cli.py", "launch.py", "workbench.py", "newcohort.py", "coverage.py"}
+NOT_IN_DOCUMENTS = {"cli.py", "launch.py", "workbench.py", "newcohort.py", "coverage.py", "hours.py", "notes.py",
+                    "reminders.py", "catchup.py"}
 
 
 def _tree_bytes(folder: Path, pattern: str, skip: set[str] = frozenset()) -> list[bytes]:
@@ -351,6 +352,10 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
                                  str(cohort.path), custom_root, str(out_dir), fingerprint))
 
     result = BuildResult(cohort.cohort.name, out_dir, [])
+    from .hours import hours_report  # warnings only: the build goes on
+
+    report = hours_report(plan)
+    result.notes += report.lines() + report.warnings()
     packet = _Packet(plan, out_dir, _digest(shared, json.dumps(fingerprints, sort_keys=True)), fingerprints, force)
     with _Workers(jobs, len(tasks)) as workers:
         packet.start(workers)  # the calendar needs no session: it is made beside them

@@ -150,11 +150,12 @@ def cmd_validate(args) -> int:
         curriculum = _curriculum(args)
     except ValidationError as exc:
         problems += exc.problems
+    loaded = []
     for path in cohorts:
         try:
             from .cohort import load_cohort
 
-            load_cohort(path, curriculum=curriculum)
+            loaded.append(load_cohort(path, curriculum=curriculum))
         except ValidationError as exc:
             problems += exc.problems
     if problems:
@@ -164,6 +165,12 @@ def cmd_validate(args) -> int:
     extra = f" and {len(cohorts)} cohort file{'s' if len(cohorts) != 1 else ''}" if cohorts else ""
     print(f"OK: the curriculum ({total} sessions, {complete} written in full, {total - complete} outlines){extra} "
           "passed every check.")
+    for cohort in loaded:  # the hours check: warnings only, the files are valid
+        from .hours import hours_report
+        from .plan import plan_cohort
+
+        report = hours_report(plan_cohort(cohort, curriculum))
+        print("\n".join([f"{cohort.path.name}:"] + report.lines() + report.warnings()))
     return 0
 
 
