@@ -101,6 +101,35 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--platform", default="", help="the video platform, for telehealth")
     n.add_argument("--force", action="store_true", help="replace the file if it exists")
     n.set_defaults(func=cmd_new_cohort)
+    nt = sub.add_parser("notes", help="after the group: the group section of the progress notes, a member "
+                                      "template and sign-in sheets (no participant data)")
+    nt.add_argument("cohort", type=Path, help="the cohort file")
+    when = nt.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", help="the day of the group, like 2027-01-13")
+    when.add_argument("--session", type=int, metavar="N", help="the session's number in this cohort's plan")
+    nt.add_argument("--format", default="dap", help="the note's shape: dap, birp, soap or girp (default dap)")
+    nt.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: build/<cohort>/notes/<date>)")
+    nt.add_argument("--roster", type=Path, metavar="FILE",
+                    help="print these first names and last initials (one a line) on the sign-in sheets; "
+                         "the file is read for this run only and its names are kept nowhere else")
+    nt.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
+    nt.set_defaults(func=cmd_notes)
+
+    cu = sub.add_parser("catchup", help="a catch-up kit for someone who missed a group: the handout and a "
+                                        "one-page summary")
+    cu.add_argument("cohort", type=Path, help="the cohort file")
+    cu.add_argument("--session", type=int, required=True, metavar="N", help="the missed session's number")
+    cu.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: build/<cohort>/catchup)")
+    cu.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
+    cu.set_defaults(func=cmd_catchup)
+
+    rm = sub.add_parser("reminders", help="print reminder texts (English and Spanish) to send from your own "
+                                          "messaging system; iopkit sends nothing")
+    rm.add_argument("cohort", type=Path, help="the cohort file")
+    rm.add_argument("--date", help="the group the texts are about, like 2027-01-13 (default: the next one)")
+    rm.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
+    rm.set_defaults(func=cmd_reminders)
+
     lab = sub.add_parser("lab", help="open JupyterLab on the counselor's home notebook (this computer only)")
     lab.add_argument("folder", nargs="?", type=Path, default=Path("."), help="the folder to work in (default: here)")
     lab.add_argument("--port", type=int, help="the port (default: 8888, or a free one)")
@@ -257,6 +286,30 @@ def cmd_new_cohort(args) -> int:
         answers = ask(answers)
     path = write_cohort(args.path, answers, force=args.force)
     print(f"Wrote {path}. Check it with: iopkit validate {path}   Build with: iopkit build {path}")
+    return 0
+
+
+def cmd_notes(args) -> int:
+    from .notes import write_notes_kit
+
+    kit = write_notes_kit(args.cohort, date=args.date, session=args.session, fmt=args.format, out=args.out,
+                          roster=args.roster, curriculum_dir=args.curriculum)
+    print(kit.summary())
+    return 0
+
+
+def cmd_catchup(args) -> int:
+    from .catchup import write_catchup_kit
+
+    kit = write_catchup_kit(args.cohort, args.session, out=args.out, curriculum_dir=args.curriculum)
+    print(kit.summary())
+    return 0
+
+
+def cmd_reminders(args) -> int:
+    from .reminders import print_reminders
+
+    print(print_reminders(args.cohort, args.date, curriculum_dir=args.curriculum))
     return 0
 
 

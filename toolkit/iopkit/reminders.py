@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import IopkitError, Problem, describe, display_path
+from .errors import Problem, ReminderError, describe, display_path
 
 LANGUAGES = ("en", "es")
 FILL_INS = ("sender", "day", "date", "time", "phone", "program")
@@ -46,12 +46,6 @@ _DAYS = {"en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturda
          "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sabado", "domingo")}
 _MONTHS_ES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
               "noviembre", "diciembre")
-
-
-class ReminderError(IopkitError):
-    """A reminder text that is too long, unknown, or says what the group is."""
-
-    exit_code = 2
 
 
 def _plain(text: str) -> str:
@@ -139,7 +133,7 @@ def values_for(cohort, lang: str, when: dt.datetime | None = None) -> dict[str, 
         day = _DAYS[lang][when.weekday()]
         date = f"{when:%B} {when.day}" if lang == "en" else f"{when.day} de {_MONTHS_ES[when.month - 1]}"
         clock = when
-    time = _time(clock) if lang == "en" else clock.strftime("%H:%M")
+    time = _time(clock) if lang == "en" else f"{clock.hour}:{clock.minute:02d}"
     return {"sender": sender, "day": day, "date": date, "time": time, "phone": phone,
             "program": cohort.program.name}
 
@@ -192,13 +186,7 @@ class Reminder:
 def reminders_for(plan, when: dt.date | None = None, curriculum_root: Path | None = None) -> list[Reminder]:
     """Every reminder text, filled in for the session on ``when`` (or the plan's next session)."""
     cohort = plan.cohort
-    if when is None:
-        today = dt.date.today()
-        item = next((i for i in plan.sessions if i.date >= today), plan.sessions[-1])
-    else:
-        from .notes import session_on
-
-        item = session_on(plan, when)
+    item = _item_for(plan, when)
     texts = load_texts(cohort, curriculum_root)
     out = []
     for lang in LANGUAGES:
@@ -210,3 +198,40 @@ def reminders_for(plan, when: dt.date | None = None, curriculum_root: Path | Non
                 raise ReminderError(f"{where}: got {got}, expected {expected}")
             out.append(Reminder(name, lang, text.format(**values)))
     return out
+
+
+def print_reminders(cohort_file, date: str | None = None, curriculum_dir: Path | None = None) -> str:
+    """The texts for one group, ready to copy, with a line saying which group they are about."""
+    from .cohort import load_cohort
+    from .curriculum import load_curriculum
+    from .errors import NotesError
+    from .plan import plan_cohort
+
+    when = None
+    if date:
+        try:
+            when = dt.date.fromisoformat(date)
+        except ValueError:
+            raise NotesError(f'--date: got "{date}", expected a date written like 2027-01-06') from None
+    curriculum = load_curriculum(curriculum_dir)
+    plan = plan_cohort(load_cohort(cohort_file, curriculum=curriculum), curriculum)
+    texts = reminders_for(plan, when, curriculum.root)
+    item = _item_for(plan, when)
+    names = {"en": "English", "es": "Spanish"}
+    lines = [f"Reminder texts for the group on {item.date:%A}, {item.date:%B} {item.date.day}, {item.date.year} "
+             f"(session {item.position}). Copy them into your messaging system; iopkit sends nothing.", ""]
+    for r in texts:
+        length, most = sms_length(r.text)
+        lines.append(f"[{names[r.lang]}, {r.name.replace('_', ' ')}, {length}/{most} characters]")
+        lines.append(r.text)
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def _item_for(plan, when: dt.date | None):
+    if when is None:
+        today = dt.date.today()
+        return next((i for i in plan.sessions if i.date >= today), plan.sessions[-1])
+    from .notes import session_on
+
+    return session_on(plan, when)
