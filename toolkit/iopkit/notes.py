@@ -175,7 +175,9 @@ def intervention_text(block, session: Session, techniques: list[tuple[str, str]]
     if kind == BlockKind.brk:
         return None
     if kind == BlockKind.check_in:
-        return f"Facilitated check-in with craving and mood ratings and any use since the last session (“{title}”)"
+        if "craving" in block.do.lower():
+            return f"Facilitated check-in with craving and mood ratings and any use since the last session (“{title}”)"
+        return f"Facilitated check-in (“{title}”)"
     if kind == BlockKind.bridge:
         return f"Linked today's topic to earlier sessions and oriented any new member (“{title}”)"
     if kind == BlockKind.teaching:

@@ -161,6 +161,8 @@ def check_reminders(cohort, source, collector, curriculum=None) -> None:
                       "a name that does not say what the group is (anyone can see a text on a locked phone)")
     for lang in LANGUAGES:
         values = values_for(cohort, lang)
+        if sender_words:  # said once, above: the texts are checked as if signed by the default
+            values["sender"] = DEFAULT_SENDER[lang]
         for name, (text, where) in texts[lang].items():
             for got, expected in lint_text(text, values):
                 if where.startswith(display_path(cohort.path) if cohort.path else "\0"):
