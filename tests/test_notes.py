@@ -407,3 +407,84 @@ def test_catchup_command_writes_the_handout_and_the_summary(tmp_path):
     assert "We missed you at group on Wednesday, January 13" in summary and "988" in summary
     assert "Try it at home" in summary and "Once a day, surf one urge" in summary
     assert "My Urge Surfing Log" in pdf_text(out / "handout.pdf")
+
+
+# ---------------------------------------------------------------- the Workbench's "After the group" tab
+
+
+def _after_tab(wb):
+    return wb.tabs.children[list(wb.tabs.titles).index("After the group")]
+
+
+def _all_widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_widgets(child)
+
+
+def test_after_the_group_tab_writes_the_kit_and_shows_the_text_to_paste(tmp_path):
+    import datetime as dt
+
+    from iopkit.workbench import Workbench
+
+    wb = Workbench(tmp_path, today=dt.date(2027, 1, 13))
+    assert wb.session.value == 5 and "Wednesday, January 13" in wb.after_intro.value
+    assert "Riverbend" in wb.reminders_html.value and "iopkit sends nothing" in wb.reminders_html.value
+    wb.note_format.value = "soap"
+    wb.write_notes_kit()
+    out = tmp_path / "build" / "example" / "notes" / "2027-01-13"
+    assert (out / "group-section-soap.txt").read_text() == wb.notes_text.value
+    assert wb.notes_text.value.startswith("GROUP SECTION (SOAP): Session 5 of 36")
+    links = wb.notes_links.outputs[0]["data"]["text/html"]
+    assert 'href="build/example/notes/2027-01-13/group-section-soap.pdf"' in links and "Sign-in slips (PDF)" in links
+    # Another session or format clears what was shown, so nothing stale is pasted.
+    wb.select(6)
+    assert wb.notes_text.value == "" and wb.notes_links.outputs == ()
+
+
+def test_the_after_the_group_tab_has_nowhere_to_type_a_name(tmp_path):
+    """Widget values are saved in the notebook: this tab takes no free text and no file."""
+    import ipywidgets as w
+
+    from iopkit.workbench import Workbench
+
+    wb = Workbench(tmp_path)
+    kinds = {type(x) for x in _all_widgets(_after_tab(wb))}
+    assert not kinds & {w.Text, w.FileUpload, w.Combobox, w.Password}
+    assert w.Textarea in kinds  # only ever holds the group section, which has no names
+    assert "iopkit notes COHORT --roster FILE" in wb.after_intro.value
+
+
+def test_the_catch_up_button_uses_the_library_and_links_both_pdfs(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from iopkit import catchup
+    from iopkit.workbench import Workbench
+
+    calls = []
+
+    def fake(cohort_file, position, out=None, curriculum_dir=None, build_dir=None):
+        calls.append((position, out, build_dir))
+        out.mkdir(parents=True)
+        files = [out / "catch-up-summary.pdf", out / "handout.pdf"]
+        for f in files:
+            f.write_bytes(b"%PDF-1.7")
+        return catchup.CatchupKit(out, files, 4.2)
+
+    monkeypatch.setattr(catchup, "write_catchup_kit", fake)
+    wb = Workbench(tmp_path, today=dt.date(2027, 1, 13))
+    wb.make_catchup_kit()
+    wb._build_thread.join(10)
+    assert calls == [(5, tmp_path / "build" / "example" / "catchup" / "session-05", tmp_path / "build" / "example")]
+    assert "reading grade 4.2" in wb.notes_status.value
+    links = wb.notes_links.outputs[0]["data"]["text/html"]
+    assert "Catch-up summary (PDF)" in links and "Handout (PDF)" in links
+    assert not wb.catchup.disabled
+
+
+def test_kit_links_work_under_voila(tmp_path):
+    from iopkit.workbench import kit_links_html
+
+    files = [tmp_path / "build" / "x" / "notes" / "d" / "sign-in-slips.pdf", tmp_path / "build" / "x" / "a.md"]
+    html = kit_links_html(files, tmp_path, {"SERVER_SOFTWARE": "voila/0.5", "SCRIPT_NAME": "/"})
+    assert 'href="/voila/files/build/x/notes/d/sign-in-slips.pdf"' in html and "a.md" not in html

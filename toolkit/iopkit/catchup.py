@@ -98,11 +98,11 @@ class CatchupKit:
                          + [f"  {p.name}" for p in self.files])
 
 
-def write_catchup_kit(cohort_file, position: int, out: Path | None = None,
-                      curriculum_dir: Path | None = None) -> CatchupKit:
+def write_catchup_kit(cohort_file, position: int, out: Path | None = None, curriculum_dir: Path | None = None,
+                      build_dir: Path | None = None) -> CatchupKit:
     """Write the missed session's handout and its one-page summary to ``out``
     (default ``build/<cohort>/catchup/session-NN``). The handout comes from the cohort's build
-    folder, built first if it is not there or not current."""
+    folder (``build_dir``, default ``build/<cohort>``), built first if it is not there or not current."""
     from .build import build_cohort, write_atomic
     from .cohort import load_cohort
     from .curriculum import load_curriculum
@@ -120,7 +120,7 @@ def write_catchup_kit(cohort_file, position: int, out: Path | None = None,
     summary = catchup_summary(plan, item, curriculum)
     grade = summary_grade(summary)
     pdf = html_to_pdf(render_summary(summary))
-    build_dir = Path("build") / cohort.slug
+    build_dir = Path(build_dir) if build_dir else Path("build") / cohort.slug
     result = build_cohort(cohort.path, sessions=str(item.position), out=build_dir, jobs=1,
                           curriculum_dir=curriculum_dir)
     handout = build_dir.resolve() / f"session-{item.position:02d}" / "handout.pdf"
