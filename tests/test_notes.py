@@ -488,3 +488,16 @@ def test_kit_links_work_under_voila(tmp_path):
     files = [tmp_path / "build" / "x" / "notes" / "d" / "sign-in-slips.pdf", tmp_path / "build" / "x" / "a.md"]
     html = kit_links_html(files, tmp_path, {"SERVER_SOFTWARE": "voila/0.5", "SCRIPT_NAME": "/"})
     assert 'href="/voila/files/build/x/notes/d/sign-in-slips.pdf"' in html and "a.md" not in html
+
+
+def test_the_documentation_names_what_the_kit_writes_and_the_defaults_it_checks():
+    from iopkit.hours import DEFAULT_WEEKLY_MINUTES
+
+    doc = (ROOT / "docs" / "documentation.md").read_text()
+    for name in ("group-section-<format>", "member-template-<format>", "sign-in-roster.pdf", "sign-in-slips.pdf",
+                 "catch-up-summary.pdf", "CLINICIAN ONLY", "medical", "cloned", "42 CFR Part 2"):
+        assert name in doc, name
+    assert f"adult 2.1 {DEFAULT_WEEKLY_MINUTES[('2.1', 'adult')]}" in doc
+    assert f"adolescent 2.1 {DEFAULT_WEEKLY_MINUTES[('2.1', 'adolescent')]}" in doc
+    readme = (ROOT / "README.md").read_text()
+    assert "### After the group" in readme and "docs/documentation.md" in readme
