@@ -501,3 +501,18 @@ def test_the_documentation_names_what_the_kit_writes_and_the_defaults_it_checks(
     assert f"adolescent 2.1 {DEFAULT_WEEKLY_MINUTES[('2.1', 'adolescent')]}" in doc
     readme = (ROOT / "README.md").read_text()
     assert "### After the group" in readme and "docs/documentation.md" in readme
+
+
+@pytest.mark.parametrize("yaml_text, expected", [
+    ('schema: 1\nen:\n  day_before: "Your recovery group meets {day}."\nes:\n  day_before: "Su grupo es el {day}."\n',
+     'reminders.yaml: en, day_before: got "recovery" in the text, expected wording that does not say what the group is'),
+    ('schema: 1\nen:\n  day_before: "See you {day}."\nes:\n  - "Hola"\n',
+     'reminders.yaml:4: es: got a list of 1, expected texts by name'),
+    ('schema: 1\nen:\n  day_before: "See you {day}."\n  missed: "We missed you."\nes:\n  day_before: "Hasta el {day}."\n',
+     'reminders.yaml: en, missed: got "missed", expected the same text under es: as well'),
+])
+def test_validate_checks_the_curriculums_own_reminder_texts(curriculum_copy, yaml_text, expected):
+    (curriculum_copy / "reminders.yaml").write_text(yaml_text)
+    result = run_cli("validate", "--curriculum", str(curriculum_copy))
+    assert result.returncode == 2 and expected in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

@@ -179,6 +179,10 @@ def cmd_validate(args) -> int:
         curriculum = _curriculum(args)
     except ValidationError as exc:
         problems += exc.problems
+    else:
+        from .reminders import check_curriculum_texts
+
+        problems += check_curriculum_texts(curriculum)
     loaded = []
     for path in cohorts:
         try:
@@ -188,7 +192,7 @@ def cmd_validate(args) -> int:
         except ValidationError as exc:
             problems += exc.problems
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(list(dict.fromkeys(problems)))  # a curriculum text is named once
     complete = len(curriculum.complete())
     total = len(curriculum.sessions)
     extra = f" and {len(cohorts)} cohort file{'s' if len(cohorts) != 1 else ''}" if cohorts else ""

@@ -105,10 +105,28 @@ def load_texts(cohort, curriculum_root: Path | None = None) -> dict[str, dict[st
     path = root / "reminders.yaml"
     texts: dict[str, dict[str, tuple[str, str]]] = {lang: {} for lang in LANGUAGES}
     if path.is_file():
-        data = read_yaml(path).data or {}
+        source = read_yaml(path)
+        data = source.data or {}
+        problems = []
+        if not isinstance(data, dict):
+            problems.append(Problem(display_path(path), None, "file", describe(data), "a table with en: and es: texts"))
+            data = {}
         for lang in LANGUAGES:
-            for name, text in (data.get(lang) or {}).items():
-                texts[lang][str(name)] = (str(text), f"{display_path(path)}: {lang}, {name}")
+            table = data.get(lang) or {}
+            if not isinstance(table, dict):
+                problems.append(Problem(display_path(path), source.line_of((lang,)), lang, describe(table),
+                                        "texts by name, like  day_before: \"Hi, ...\""))
+                continue
+            for name, text in table.items():
+                if not isinstance(text, str) or not text.strip():
+                    problems.append(Problem(display_path(path), source.line_of((lang, name)), f"{lang}, {name}",
+                                            describe(text), "the text of a message, in quotes"))
+                    continue
+                texts[lang][str(name)] = (text, f"{display_path(path)}: {lang}, {name}")
+        if problems:
+            from .errors import ValidationError
+
+            raise ValidationError(problems)
     for lang in LANGUAGES:
         for name, text in getattr(cohort.reminders, lang).items():
             where = display_path(cohort.path) if cohort.path else "the cohort file"
@@ -176,6 +194,38 @@ def check_reminders(cohort, source, collector, curriculum=None) -> None:
                 collector.add(source, ("reminders", lang, name), name,
                               f"the same text in {'Spanish' if other == 'es' else 'English'} as well: "
                               f"add {name} under [reminders.{other}]")
+
+
+def check_curriculum_texts(curriculum) -> list[Problem]:
+    """The curriculum's own texts, checked without a cohort (the default sender, a long day and date)."""
+    from types import SimpleNamespace
+
+    from .cohort import Reminders
+
+    stand_in = SimpleNamespace(
+        reminders=Reminders(), path=None, resources=SimpleNamespace(clinic_phone="(555) 555-0100"),
+        program=SimpleNamespace(name="Clinic"),
+        schedule=SimpleNamespace(meeting_days=["Wednesday"], start_time=dt.time(12, 30)))
+    try:
+        texts = load_texts(stand_in, getattr(curriculum, "root", None))
+    except Exception as exc:
+        problems = getattr(exc, "problems", None)
+        if problems:
+            return list(problems)
+        raise
+    out = []
+    for lang in LANGUAGES:
+        values = values_for(stand_in, lang)
+        for name, (text, where) in texts[lang].items():
+            file, field = where.split(": ", 1)
+            out += [Problem(file, None, field, got, expected) for got, expected in lint_text(text, values)]
+        other = "es" if lang == "en" else "en"
+        for name in texts[lang]:
+            if name not in texts[other]:
+                file = texts[lang][name][1].split(": ", 1)[0]
+                out.append(Problem(file, None, f"{lang}, {name}", describe(name),
+                                   f"the same text under {other}: as well (every text in English and Spanish)"))
+    return out
 
 
 @dataclass(frozen=True)
