@@ -516,3 +516,10 @@ def test_validate_checks_the_curriculums_own_reminder_texts(curriculum_copy, yam
     result = run_cli("validate", "--curriculum", str(curriculum_copy))
     assert result.returncode == 2 and expected in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_member_note_is_the_records_stores_entry_point(example_plan, curriculum):
+    text = notes.member_note(example_plan, 5, curriculum, {"attendance": "present for the whole session",
+                                                           "minutes_attended": "165"}, fmt="girp", kind="txt")
+    assert text.startswith("MEMBER NOTE (GIRP): Session 5 of 36")
+    assert "[x] present for the whole session" in text and "Minutes attended: 165 of 165 countable" in text

@@ -388,6 +388,17 @@ def render_member_template(facts: GroupFacts, fmt: str = "dap", kind: str = "md"
                    runhead=_runhead(facts, "Member template")), kind)
 
 
+def member_note(plan, position: int, curriculum, prefill: dict | None = None, fmt: str = "dap",
+                kind: str = "md") -> str:
+    """One member's template for the session at ``position`` of ``plan``, with ``prefill`` filled in.
+
+    For the records store: it passes attendance, times, minutes and pick-list choices from a
+    person's record (and, if it must, ``member``: then the result holds a name and belongs in
+    the encrypted store, under the Part 2 notice the template carries).
+    """
+    return render_member_template(group_facts(plan, plan.at(position), curriculum), fmt, kind, prefill)
+
+
 def render_sign_in(facts: GroupFacts, layout: str = "roster", names: list[str] | None = None,
                    group_size: int = 10) -> str:
     """A sign-in sheet (HTML) with the Part 2 notice: a roster, or slips with one person each."""
