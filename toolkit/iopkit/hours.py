@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from .cohort import WEEKDAYS, Cohort
 
+#: The longest session a cohort file allows (cohort.Schedule.session_minutes).
+MAX_SESSION_MINUTES = 300
 #: (ASAM level, population) -> weekly minimum in minutes, when the cohort does not set one.
 DEFAULT_WEEKLY_MINUTES = {("2.1", "adult"): 540, ("2.1", "adolescent"): 360}
 
@@ -132,8 +134,9 @@ class HoursReport:
             if full >= minimum or not weeks:
                 continue
             step = math.ceil((minimum - full) / n / 5) * 5
-            ways = [f"lengthen each session by {step} minutes (session_minutes = {s.session_minutes + step})",
-                    f"add an individual session of {minimum - full} minutes each week"]
+            ways = [f"add an individual session of {minimum - full} minutes each week"]
+            if s.session_minutes + step <= MAX_SESSION_MINUTES:
+                ways.insert(0, f"lengthen each session by {step} minutes (session_minutes = {s.session_minutes + step})")
             if counts_breaks and (n * (self.per_session + s.break_minutes)) >= minimum:
                 ways.append(counts_breaks)
             count = f"{len(weeks)} week{'s' if len(weeks) != 1 else ''}"
@@ -163,9 +166,10 @@ class HoursReport:
         daily = loc.daily_minimum_minutes
         if daily and self.per_session < daily:
             step = math.ceil((daily - self.per_session) / 5) * 5
+            fixes = counts_breaks and self.per_session + s.break_minutes >= daily
             out.append(f"{head} daily_minimum_minutes: each session has {each} = {self.per_session} min < {daily}: "
                        f"lengthen each session by {step} minutes (session_minutes = {s.session_minutes + step})"
-                       + (f", or {counts_breaks}" if counts_breaks else "") + ".")
+                       + (f", or {counts_breaks}" if fixes else "") + ".")
         return out
 
 
