@@ -523,3 +523,9 @@ def test_member_note_is_the_records_stores_entry_point(example_plan, curriculum)
                                                            "minutes_attended": "165"}, fmt="girp", kind="txt")
     assert text.startswith("MEMBER NOTE (GIRP): Session 5 of 36")
     assert "[x] present for the whole session" in text and "Minutes attended: 165 of 165 countable" in text
+
+
+def test_a_telehealth_roster_is_filled_in_by_the_facilitator(curriculum):
+    plan = plan_cohort(load_cohort(EVENING, curriculum=curriculum), curriculum)
+    page = notes.render_sign_in(notes.group_facts(plan, plan.at(2), curriculum), "roster")
+    assert "the facilitator fills this in during check-in" in page and "Please write your first name" not in page
