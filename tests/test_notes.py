@@ -529,3 +529,11 @@ def test_a_telehealth_roster_is_filled_in_by_the_facilitator(curriculum):
     plan = plan_cohort(load_cohort(EVENING, curriculum=curriculum), curriculum)
     page = notes.render_sign_in(notes.group_facts(plan, plan.at(2), curriculum), "roster")
     assert "the facilitator fills this in during check-in" in page and "Please write your first name" not in page
+
+
+def test_a_curriculum_copy_without_reminder_texts_uses_the_shipped_ones(curriculum_copy):
+    (curriculum_copy / "reminders.yaml").unlink()
+    result = run_cli("reminders", "cohorts/example.toml", "--date", "2027-01-13", "--curriculum", str(curriculum_copy),
+                     cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "Hi, this is Riverbend. A reminder: your group meets Wednesday, January 13" in result.stdout

@@ -103,6 +103,8 @@ def load_texts(cohort, curriculum_root: Path | None = None) -> dict[str, dict[st
 
     root = Path(curriculum_root) if curriculum_root else paths.curriculum_dir()
     path = root / "reminders.yaml"
+    if not path.is_file():  # a program's own copy of the curriculum from before reminders existed
+        path = paths.shipped_curriculum() / "reminders.yaml"
     texts: dict[str, dict[str, tuple[str, str]]] = {lang: {} for lang in LANGUAGES}
     if path.is_file():
         source = read_yaml(path)
