@@ -341,6 +341,9 @@ _CSS = f"""
 .iopkit-wb table.wb-run td {{ padding: .45em .6em; border-bottom: 1px solid var(--wb-line); vertical-align: top; }}
 .iopkit-wb table.wb-run td.time {{ white-space: nowrap; font-variant-numeric: tabular-nums; font-weight: 600; }}
 .iopkit-wb table.wb-run td.min {{ white-space: nowrap; color: var(--wb-muted); }}
+.iopkit-wb table.wb-texts {{ border-collapse: collapse; width: 100%; margin-top: .3em; }}
+.iopkit-wb table.wb-texts td {{ padding: .45em .6em; border-bottom: 1px solid var(--wb-line); vertical-align: top; }}
+.iopkit-wb table.wb-texts td.min {{ white-space: nowrap; color: var(--wb-muted); }}
 .iopkit-wb table.wb-run tr.kind-break td {{ background: #f6f8f9; }}
 .iopkit-wb table.wb-run tr.past td {{ color: #8a959c; }}
 .iopkit-wb table.wb-run tr.now td {{ background: #e3eff3; }}
@@ -807,7 +810,7 @@ class Workbench:
         rows = "".join(f"<tr><td class=\"min\">{'English' if r.lang == 'en' else 'Spanish'}, "
                        f"{_esc(r.name.replace('_', ' '))}</td><td>{_esc(r.text)}</td></tr>" for r in texts)
         return ("<h3>Reminder texts for this group</h3><p class=\"muted\">Copy them into your own messaging system; "
-                f'iopkit sends nothing.</p><table class="wb-run"><tbody>{rows}</tbody></table>')
+                f'iopkit sends nothing.</p><table class="wb-texts"><tbody>{rows}</tbody></table>')
 
     # ------------------------------------------------------------ the exercise
 
