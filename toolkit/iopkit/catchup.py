@@ -8,7 +8,6 @@ written for facilitators (they score around grade 8), so they are not on this pa
 """
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,8 +44,8 @@ def intro(s: CatchupSummary) -> str:
             "The handout has more.")
 
 
-def worksheet_line(s: CatchupSummary) -> str:
-    return f"Fill in the worksheet in the handout. Bring it to your next group."
+def worksheet_line(s: CatchupSummary) -> str:  # noqa: ARG001 - the same shape as intro()
+    return "Fill in the worksheet in the handout. Bring it to your next group."
 
 
 def catchup_summary(plan, item, curriculum) -> CatchupSummary:
@@ -77,10 +76,10 @@ def summary_grade(summary: CatchupSummary) -> float:
 
 
 def render_summary(summary: CatchupSummary) -> str:
+    from markupsafe import Markup
+
     from .notes import _css, _environment
     from .views import runhead
-
-    from markupsafe import Markup
 
     return _environment().get_template("catchup.html.j2").render(
         s=summary, f=summary, intro=intro(summary), worksheet_line=worksheet_line(summary), css=_css(),
