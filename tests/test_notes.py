@@ -390,8 +390,11 @@ def test_every_catch_up_summary_reads_at_grade_6_or_below_on_one_page(curriculum
         for item in plan.sessions:
             summary = catchup_summary(plan, item, curriculum)
             assert summary_grade(summary) <= MAX_GRADE, (path.name, item.position)
-            # The list items are scored too: every key point is in the scored text.
+            # The list items are scored too: every key point is in the text, and every word of it is scored.
+            from iopkit.language import readability
+
             assert all(p.rstrip(".") in summary.text() for p in summary.key_points)
+            assert readability(summary.text()).words == len(summary.text().split())
             if path == EXAMPLE and item.position in (1, 20, 36):
                 assert len(render(render_summary(summary)).pages) == 1
 
