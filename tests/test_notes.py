@@ -540,3 +540,19 @@ def test_a_curriculum_copy_without_reminder_texts_uses_the_shipped_ones(curricul
                      cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "Hi, this is Riverbend. A reminder: your group meets Wednesday, January 13" in result.stdout
+
+
+def test_editing_the_notes_templates_rebuilds_no_session(tmp_path, monkeypatch):
+    """The kit's templates and CSS are not part of any session's documents, so the build's fingerprint ignores them."""
+    from iopkit import build, paths
+
+    handouts = tmp_path / "handouts"
+    shutil.copytree(paths.handouts_dir(), handouts)
+    monkeypatch.setattr(paths, "handouts_dir", lambda: handouts)
+    root = paths.curriculum_dir()
+    before = build.shared_fingerprint(root, EXAMPLE, None)
+    (handouts / "notes.css").write_text("/* changed */")
+    (handouts / "templates" / "iopkit" / "notes" / "group.md.j2").write_text("changed")
+    assert build.shared_fingerprint(root, EXAMPLE, None) == before
+    (handouts / "print.css").write_text("/* changed */")
+    assert build.shared_fingerprint(root, EXAMPLE, None) != before

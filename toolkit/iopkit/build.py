@@ -106,6 +106,10 @@ NOT_IN_DOCUMENTS = {"cli.py", "launch.py", "workbench.py", "newcohort.py", "cove
                     "reminders.py", "catchup.py"}
 
 
+#: Print templates of the after-group kit (iopkit.notes): no session document uses them.
+HANDOUTS_NOT_IN_DOCUMENTS = (b"notes.css", b"templates/iopkit/notes/")
+
+
 def _tree_bytes(folder: Path, pattern: str, skip: set[str] = frozenset()) -> list[bytes]:
     return [p.relative_to(folder).as_posix().encode() + p.read_bytes() for p in sorted(folder.rglob(pattern))
             if p.is_file() and "__pycache__" not in p.parts and p.name not in skip]
@@ -117,7 +121,7 @@ def shared_fingerprint(curriculum_root: Path, cohort_path: Path, logo: Path | No
     parts = [__version__.encode()]
     parts += _tree_bytes(package, "*.py", NOT_IN_DOCUMENTS)
     parts.append((paths.notebooks_dir() / TEMPLATE).read_bytes())
-    parts += _tree_bytes(paths.handouts_dir(), "*")
+    parts += [b for b in _tree_bytes(paths.handouts_dir(), "*") if not b.startswith(HANDOUTS_NOT_IN_DOCUMENTS)]
     for name in ("program.yaml", "references.yaml", "techniques.yaml"):
         parts.append((curriculum_root / name).read_bytes())
     parts.append(cohort_path.read_bytes())
