@@ -54,3 +54,11 @@ def test_pip_install_dot_builds_a_session_outside_the_checkout(tmp_path):
     folder = work / "build" / "example" / "session-01"
     assert (folder / "facilitator-guide.pdf").stat().st_size > 10_000
     assert (folder / "handout.pdf").stat().st_size > 5_000
+    # The after-group kit's templates, print CSS and reminder texts ship in the wheel too.
+    result = subprocess.run([str(env_dir / "bin" / "iopkit"), "notes", "example.toml", "--session", "1"], cwd=work,
+                            capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (work / "build" / "example" / "notes" / "2027-01-04" / "sign-in-slips.pdf").stat().st_size > 5_000
+    result = subprocess.run([str(env_dir / "bin" / "iopkit"), "reminders", "example.toml", "--date", "2027-01-04"],
+                            cwd=work, capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0 and "Hi, this is Riverbend." in result.stdout, result.stderr

@@ -102,7 +102,12 @@ def _digest(*parts: bytes | str) -> str:
 
 
 #: Modules that never shape a session's documents: editing them does not rebuild anything.
-NOT_IN_DOCUMENTS = {"cli.py", "launch.py", "workbench.py", "newcohort.py", "coverage.py"}
+NOT_IN_DOCUMENTS = {"cli.py", "launch.py", "workbench.py", "newcohort.py", "coverage.py", "hours.py", "notes.py",
+                    "reminders.py", "catchup.py"}
+
+
+#: Print templates of the after-group kit (iopkit.notes): no session document uses them.
+HANDOUTS_NOT_IN_DOCUMENTS = (b"notes.css", b"templates/iopkit/notes/")
 
 
 def _tree_bytes(folder: Path, pattern: str, skip: set[str] = frozenset()) -> list[bytes]:
@@ -116,7 +121,7 @@ def shared_fingerprint(curriculum_root: Path, cohort_path: Path, logo: Path | No
     parts = [__version__.encode()]
     parts += _tree_bytes(package, "*.py", NOT_IN_DOCUMENTS)
     parts.append((paths.notebooks_dir() / TEMPLATE).read_bytes())
-    parts += _tree_bytes(paths.handouts_dir(), "*")
+    parts += [b for b in _tree_bytes(paths.handouts_dir(), "*") if not b.startswith(HANDOUTS_NOT_IN_DOCUMENTS)]
     for name in ("program.yaml", "references.yaml", "techniques.yaml"):
         parts.append((curriculum_root / name).read_bytes())
     # Every guide prints the finishing-today block and the telehealth routine from these files.
@@ -367,6 +372,10 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
                                  str(cohort.path), custom_root, str(out_dir), fingerprint))
 
     result = BuildResult(cohort.cohort.name, out_dir, [])
+    from .hours import hours_report  # warnings only: the build goes on
+
+    report = hours_report(plan)
+    result.notes += report.lines() + report.warnings()
     packet = _Packet(plan, out_dir, _digest(shared, json.dumps(fingerprints, sort_keys=True)), fingerprints, force)
     with _Workers(jobs, len(tasks)) as workers:
         packet.start(workers)  # the calendar needs no session: it is made beside them

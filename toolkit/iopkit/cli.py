@@ -108,6 +108,35 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--platform", default="", help="the video platform, for telehealth")
     n.add_argument("--force", action="store_true", help="replace the file if it exists")
     n.set_defaults(func=cmd_new_cohort)
+    nt = sub.add_parser("notes", help="after the group: the group section of the progress notes, a member "
+                                      "template and sign-in sheets (no participant data)")
+    nt.add_argument("cohort", type=Path, help="the cohort file")
+    when = nt.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", help="the day of the group, like 2027-01-13")
+    when.add_argument("--session", type=int, metavar="N", help="the session's number in this cohort's plan")
+    nt.add_argument("--format", default="dap", help="the note's shape: dap, birp, soap or girp (default dap)")
+    nt.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: build/<cohort>/notes/<date>)")
+    nt.add_argument("--roster", type=Path, metavar="FILE",
+                    help="print these first names and last initials (one a line) on the sign-in sheets; "
+                         "the file is read for this run only and its names are kept nowhere else")
+    nt.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
+    nt.set_defaults(func=cmd_notes)
+
+    cu = sub.add_parser("catchup", help="a catch-up kit for someone who missed a group: the handout and a "
+                                        "one-page summary")
+    cu.add_argument("cohort", type=Path, help="the cohort file")
+    cu.add_argument("--session", type=int, required=True, metavar="N", help="the missed session's number")
+    cu.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: build/<cohort>/catchup)")
+    cu.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
+    cu.set_defaults(func=cmd_catchup)
+
+    rm = sub.add_parser("reminders", help="print reminder texts (English and Spanish) to send from your own "
+                                          "messaging system; iopkit sends nothing")
+    rm.add_argument("cohort", type=Path, help="the cohort file")
+    rm.add_argument("--date", help="the group the texts are about, like 2027-01-13 (default: the next one)")
+    rm.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
+    rm.set_defaults(func=cmd_reminders)
+
     lab = sub.add_parser("lab", help="open JupyterLab on the counselor's home notebook (this computer only)")
     lab.add_argument("folder", nargs="?", type=Path, default=Path("."), help="the folder to work in (default: here)")
     lab.add_argument("--port", type=int, help="the port (default: 8888, or a free one)")
@@ -164,16 +193,21 @@ def cmd_validate(args) -> int:
         curriculum = _curriculum(args)
     except ValidationError as exc:
         problems += exc.problems
+    else:
+        from .reminders import check_curriculum_texts
+
+        problems += check_curriculum_texts(curriculum)
     problems += _measure_problems(args)
+    loaded = []
     for path in cohorts:
         try:
             from .cohort import load_cohort
 
-            load_cohort(path, curriculum=curriculum)
+            loaded.append(load_cohort(path, curriculum=curriculum))
         except ValidationError as exc:
             problems += exc.problems
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(list(dict.fromkeys(problems)))  # a curriculum text is named once
     complete = len(curriculum.complete())
     total = len(curriculum.sessions)
     extra = f" and {len(cohorts)} cohort file{'s' if len(cohorts) != 1 else ''}" if cohorts else ""
@@ -181,6 +215,12 @@ def cmd_validate(args) -> int:
                      (("electives", curriculum.electives), ("aftercare sessions", curriculum.aftercare)) if group)
     print(f"OK: the curriculum ({total} sessions, {complete} written in full, {total - complete} outlines"
           f"{tracks}){extra} passed every check.")
+    for cohort in loaded:  # the hours check: warnings only, the files are valid
+        from .hours import hours_report
+        from .plan import plan_cohort
+
+        report = hours_report(plan_cohort(cohort, curriculum))
+        print("\n".join([f"{cohort.path.name}:"] + report.lines() + report.warnings()))
     return 0
 
 
@@ -338,6 +378,30 @@ def cmd_new_cohort(args) -> int:
         answers = ask(answers)
     path = write_cohort(args.path, answers, force=args.force)
     print(f"Wrote {path}. Check it with: iopkit validate {path}   Build with: iopkit build {path}")
+    return 0
+
+
+def cmd_notes(args) -> int:
+    from .notes import write_notes_kit
+
+    kit = write_notes_kit(args.cohort, date=args.date, session=args.session, fmt=args.format, out=args.out,
+                          roster=args.roster, curriculum_dir=args.curriculum)
+    print(kit.summary())
+    return 0
+
+
+def cmd_catchup(args) -> int:
+    from .catchup import write_catchup_kit
+
+    kit = write_catchup_kit(args.cohort, args.session, out=args.out, curriculum_dir=args.curriculum)
+    print(kit.summary())
+    return 0
+
+
+def cmd_reminders(args) -> int:
+    from .reminders import print_reminders
+
+    print(print_reminders(args.cohort, args.date, curriculum_dir=args.curriculum))
     return 0
 
 

@@ -147,6 +147,43 @@ class Changes(Model):
     add: list[Add] = []
 
 
+#: ASAM levels a cohort may name. Only adult and adolescent 2.1 have a weekly minimum built in
+#: (ASAM Criteria, 3rd ed., 2013: 9 hours a week for adults, 6 for adolescents); for the others
+#: the program writes its own ``weekly_minimum_minutes`` (see iopkit.hours).
+ASAM_LEVELS = ("1.0", "2.1", "2.5")
+
+
+class LevelOfCare(Model):
+    """The level of care the group is billed at, and what the payer counts (see iopkit.hours)."""
+
+    asam_level: str = Field(default="2.1", description="The ASAM level, like 2.1")
+    population: Literal["adult", "adolescent"] = "adult"
+    count_breaks: bool = Field(default=False, description="Whether the payer counts the break as service time")
+    weekly_minimum_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    daily_minimum_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    # Billing: free text the program supplies, printed in note headers and never inferred.
+    hcpcs: str = ""
+    revenue_code: str = ""
+    per_diem: str = ""
+
+    @field_validator("asam_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> str:
+        text = str(value).strip() if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+        text = "1.0" if text == "1" else text
+        if text not in ASAM_LEVELS:
+            raise ValueError("an ASAM level written like \"2.1\" (one of " + ", ".join(ASAM_LEVELS) + ")")
+        return text
+
+
+class Reminders(Model):
+    """The cohort's own reminder texts (see iopkit.reminders); each replaces the curriculum's of that name."""
+
+    sender: str = Field(default="", description="The name texts are signed with; it must not say what the group is")
+    en: dict[str, Text] = {}
+    es: dict[str, Text] = {}
+
+
 class Cohort(Model):
     """A validated cohort file."""
 
@@ -157,6 +194,8 @@ class Cohort(Model):
     location: Location = Location()
     resources: Resources = Resources()
     curriculum: Changes = Changes()
+    level_of_care: LevelOfCare = LevelOfCare()
+    reminders: Reminders = Reminders()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -255,6 +294,10 @@ def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
         collector.add(source, ("location", "address"), None, "the address where the group meets (in person)")
     if cohort.program.logo:
         check_logo(cohort, source, collector)
+    from . import hours, reminders  # the level-of-care and reminder-text rules live with their features
+
+    hours.check_level_of_care(cohort, source, collector)
+    reminders.check_reminders(cohort, source, collector, curriculum)
     if curriculum is not None and not collector.problems:
         from .plan import check_changes
 

@@ -61,6 +61,19 @@ class UnknownSessionError(IopkitError):
     exit_code = 2
 
 
+class NotesError(IopkitError):
+    """A request for the after-group kit that cannot be met: a date with no group, an unknown note
+    format, a roster line that is not a first name and last initial, a field only a clinician writes."""
+
+    exit_code = 2
+
+
+class ReminderError(IopkitError):
+    """A reminder text that is too long, uses an unknown fill-in, or says what the group is."""
+
+    exit_code = 2
+
+
 class TemplateMissingError(IopkitError):
     """A notebook or print template that the build needs is not where it should be."""
 

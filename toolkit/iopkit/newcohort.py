@@ -96,6 +96,23 @@ meetings = []                         # nearby mutual-help meetings, one text ea
 [curriculum]                          # changes to the 36 sessions (all optional)
 # skip = ["work-job-skills"]
 # swap = [{{ replace = "practical-stressors", with = "custom/our-session.yaml" }}]
+
+# The level of care: the weekly hours check and the progress-note headers. Without this section
+# iopkit checks adult ASAM 2.1: at least 540 minutes (9 hours) a week, the break not counted.
+# [level_of_care]
+# asam_level = "2.1"
+# population = "adult"                # adult or adolescent (at least 6 hours a week)
+# count_breaks = false                # true only if your payer counts the break as service time
+# weekly_minimum_minutes = 540
+# daily_minimum_minutes = 180         # only if your payer sets a daily minimum
+# hcpcs = "H0015"                     # billing fields, printed on progress notes, never guessed
+# revenue_code = ""
+# per_diem = ""
+
+# Reminder texts (`iopkit reminders THIS-FILE`): how they are signed. Never a name that says what
+# the group is, since anyone can see a text on a locked phone.
+# [reminders]
+# sender = "Front desk"
 """
 
 

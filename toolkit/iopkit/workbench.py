@@ -249,6 +249,50 @@ def build_status_html(position: int, result) -> str:
             f'<div class="wb-summary">{_esc(result.summary())}</div></div>')
 
 
+# ---------------------------------------------------------------- after the group
+
+
+def after_group_intro_html(item, cohort) -> str:
+    """What the "After the group" tab makes, for the chosen session."""
+    if not is_complete(item):
+        return '<div class="wb-note">This session is an outline: there is nothing to document yet.</div>'
+    from .notes import default_out
+
+    folder = default_out(cohort, item.date).as_posix()
+    return (f"<p>For the group of <strong>{_esc(f'{item.date:%A, %B} {item.date.day}')}</strong>, write the "
+            "<strong>group section</strong> of tonight's progress notes (what the session taught, for how long, by "
+            "whom: the same for every member), a <strong>member template</strong> for each person's own part, and "
+            f"<strong>sign-in sheets</strong>. Saved in <code>{_esc(folder)}</code>.</p>"
+            '<p class="muted">No names go in here, and none are kept. To print names on the sign-in slips, use '
+            "<code>iopkit notes COHORT --roster FILE</code> on the command line.</p>")
+
+
+def _kit_label(stem: str) -> str:
+    """``group-section-birp`` -> ``Group section (BIRP)``; ``sign-in-slips`` -> ``Sign-in slips``."""
+    from .notes import FORMATS
+
+    for key, label in FORMATS.items():
+        if stem.endswith("-" + key):
+            return _kit_label(stem[: -len(key) - 1]) + f" ({label})"
+    return stem.replace("sign-in-", "sign-in ").replace("catch-up-", "catch-up ").replace("-", " ").capitalize() \
+        .replace("Sign in", "Sign-in").replace("Catch up", "Catch-up")
+
+
+def kit_links_html(files: Sequence[Path], folder: Path, environ: dict | None = None) -> str:
+    """Links to the PDFs of a kit (the kinds both JupyterLab and Voilà open), and where all files are."""
+    links = []
+    for path in files:
+        if path.suffix != ".pdf":
+            continue
+        label = _kit_label(path.stem) + " (PDF)"
+        href = file_href(path, folder, environ)
+        links.append(f'<a href="{_esc(href)}" target="_blank" rel="noopener">{_esc(label)}</a>' if href
+                     else f"<span>{_esc(label)}: {_esc(path)}</span>")
+    where = files[0].parent if files else folder
+    shown = os.path.relpath(where, folder) if Path(where).resolve().is_relative_to(Path(folder).resolve()) else where
+    return f'<div class="wb-links">{"".join(links)}</div><p class="muted">Saved in {_esc(shown)}.</p>'
+
+
 # ---------------------------------------------------------------- the widgets
 
 _CSS = f"""
@@ -297,6 +341,9 @@ _CSS = f"""
 .iopkit-wb table.wb-run td {{ padding: .45em .6em; border-bottom: 1px solid var(--wb-line); vertical-align: top; }}
 .iopkit-wb table.wb-run td.time {{ white-space: nowrap; font-variant-numeric: tabular-nums; font-weight: 600; }}
 .iopkit-wb table.wb-run td.min {{ white-space: nowrap; color: var(--wb-muted); }}
+.iopkit-wb table.wb-texts {{ border-collapse: collapse; width: 100%; margin-top: .3em; }}
+.iopkit-wb table.wb-texts td {{ padding: .45em .6em; border-bottom: 1px solid var(--wb-line); vertical-align: top; }}
+.iopkit-wb table.wb-texts td.min {{ white-space: nowrap; color: var(--wb-muted); }}
 .iopkit-wb table.wb-run tr.kind-break td {{ background: #f6f8f9; }}
 .iopkit-wb table.wb-run tr.past td {{ color: #8a959c; }}
 .iopkit-wb table.wb-run tr.now td {{ background: #e3eff3; }}
@@ -389,13 +436,32 @@ class Workbench:
         self.exercise_box = w.VBox(layout=w.Layout(width="100%"))
         exercise_tab = w.VBox([self.exercise_intro, self.open_exercise, self.exercise_box])
 
+        # After the group: notes kit, catch-up kit, reminder texts. Nothing here takes a name.
+        self.after_intro = w.HTML(layout=w.Layout(width="100%"))
+        from .notes import FORMATS
+
+        self.note_format = w.Dropdown(description="Format", options=[(label, key) for key, label in FORMATS.items()],
+                                      value="dap", layout=w.Layout(width="14em"), style={"description_width": "5em"})
+        self.write_notes = w.Button(description="Write the notes kit", layout=w.Layout(width="auto"),
+                                    tooltip="Group section, member template and sign-in sheets for this session")
+        self.write_notes.add_class("wb-primary")
+        self.catchup = w.Button(description="Catch-up kit", layout=w.Layout(width="auto"),
+                                tooltip="This session's handout and a one-page summary, for someone who missed it")
+        self.notes_status = w.HTML(layout=w.Layout(width="100%"))
+        self.notes_links = w.Output(layout=w.Layout(width="100%"))
+        self.notes_text = w.Textarea(layout=w.Layout(width="100%", height="18em", display="none"))
+        self.reminders_html = w.HTML(layout=w.Layout(width="100%"))
+        after_tab = w.VBox([self.after_intro, w.HBox([self.note_format, self.write_notes, self.catchup]),
+                            self.notes_status, self.notes_links, self.notes_text, self.reminders_html])
+
         # Attendance: opt-in clinic records (iopkit.records.screen); locked until the store's passphrase is typed.
         from .records.screen import attendance_tab
 
         self.roll = attendance_tab(self)
-        self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, self.roll.widget],
+        self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, after_tab, self.roll.widget],
                           layout=w.Layout(width="100%"))
-        self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "Attendance")
+        self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "After the group",
+                            "Attendance")
         self.widget = w.VBox([w.HTML(_CSS), self.head, w.HBox([self.cohort, self.reload]), self.session,
                               self.message, self.tabs])
         self.widget.add_class("iopkit-wb")
@@ -410,6 +476,9 @@ class Workbench:
         self.play.observe(lambda _: self._guard(self._tick), names="value")
         self.build.on_click(lambda _: self._guard(self.build_session))
         self.open_exercise.on_click(lambda _: self._guard(self.show_exercise))
+        self.write_notes.on_click(lambda _: self._guard(self.write_notes_kit))
+        self.catchup.on_click(lambda _: self._guard(self.make_catchup_kit))
+        self.note_format.observe(lambda _: self._guard(self._reset_after_group), names="value")
         self.refresh_cohorts()
 
     # ------------------------------------------------------------ showing it
@@ -524,6 +593,7 @@ class Workbench:
         self.exercise_intro.value, has_widget = self._exercise_intro_html()
         self.open_exercise.disabled = not has_widget
         self.open_exercise.layout.display = None if has_widget else "none"
+        self._reset_after_group()
 
     # ------------------------------------------------------------ the timer
 
@@ -663,6 +733,91 @@ class Workbench:
         return ('<h3>Preview of the handout</h3>'
                 f'<iframe class="wb-preview" title="Preview of the participant handout" sandbox="" '
                 f'srcdoc="{_esc(page)}"></iframe>')
+
+    # ------------------------------------------------------------ after the group
+
+    def _reset_after_group(self) -> None:
+        if self.item is None:
+            return
+        complete = is_complete(self.item)
+        self.after_intro.value = after_group_intro_html(self.item, self.plan.cohort)
+        self.write_notes.disabled = not complete
+        self.catchup.disabled = not complete or self._building
+        self.notes_status.value = ""
+        self.notes_links.outputs = ()
+        self.notes_text.value = ""
+        self.notes_text.layout.display = "none"
+        self.reminders_html.value = self._reminders_html() if complete else ""
+
+    def write_notes_kit(self) -> None:
+        """Write this session's notes kit (a second or two: no notebook runs) and show its links."""
+        from .notes import write_notes_kit
+
+        if self.item is None or not is_complete(self.item):
+            return
+        cohort = self.plan.cohort
+        out = self.folder / "build" / cohort.slug / "notes" / self.item.date.isoformat()
+        kit = write_notes_kit(cohort.path, session=self.item.position, fmt=self.note_format.value, out=out,
+                              curriculum_dir=Path(self.curriculum_dir) if self.curriculum_dir else None)
+        self.notes_status.value = (f'<div class="wb-note"><strong>The notes kit for session {self.item.position} is '
+                                   "written.</strong> Copy the group section below into each member's note, then "
+                                   "write that member's own part.</div>")
+        self._show_links(self.notes_links, kit.files)
+        text = next(p for p in kit.files if p.name.startswith("group-section") and p.suffix == ".txt")
+        self.notes_text.value = text.read_text(encoding="utf-8")
+        self.notes_text.layout.display = None
+
+    def make_catchup_kit(self) -> None:
+        """The catch-up kit for this session (in the background: the handout may need building)."""
+        if self.item is None or not is_complete(self.item) or self._building:
+            return
+        self._building = True
+        self.catchup.disabled = self.build.disabled = True
+        self.notes_status.value = ('<div class="wb-note">Making the catch-up kit: the handout is built first if it '
+                                   "is not ready. This takes up to 20 seconds.</div>")
+        thread = threading.Thread(target=self._catchup_in_background, args=(self.item,), daemon=True,
+                                  name="iopkit-workbench-catchup")
+        self._build_thread = thread
+        thread.start()
+
+    def _catchup_in_background(self, item) -> None:
+        from .catchup import write_catchup_kit
+
+        cohort = self.plan.cohort
+        try:
+            out = self.folder / "build" / cohort.slug / "catchup" / f"session-{item.position:02d}"
+            kit = write_catchup_kit(cohort.path, item.position, out=out, build_dir=self.folder / "build" / cohort.slug,
+                                    curriculum_dir=Path(self.curriculum_dir) if self.curriculum_dir else None)
+            if self.item is item:
+                self.notes_status.value = (f'<div class="wb-note"><strong>The catch-up kit for session '
+                                           f"{item.position} is ready:</strong> the handout and a one-page summary "
+                                           f"(reading grade {kit.grade:.1f}). Give or send both to the person."
+                                           "</div>")
+                self._show_links(self.notes_links, kit.files)
+        except Exception as exc:  # noqa: BLE001 - shown as a plain message
+            self.notes_status.value = f'<div class="wb-message">{_esc(plain_error(exc))}</div>'
+        finally:
+            self._building = False
+            complete = self.item is not None and is_complete(self.item)
+            self.catchup.disabled = self.build.disabled = not complete
+
+    def _show_links(self, output, files) -> None:
+        from IPython.display import HTML
+
+        output.outputs = ()
+        output.append_display_data(HTML(kit_links_html(files, self.folder)))
+
+    def _reminders_html(self) -> str:
+        from .reminders import reminders_for
+
+        try:
+            texts = reminders_for(self.plan, self.item.date)
+        except Exception as exc:  # noqa: BLE001 - a bad custom text is named plainly
+            return f'<div class="wb-message">{_esc(plain_error(exc))}</div>'
+        rows = "".join(f"<tr><td class=\"min\">{'English' if r.lang == 'en' else 'Spanish'}, "
+                       f"{_esc(r.name.replace('_', ' '))}</td><td>{_esc(r.text)}</td></tr>" for r in texts)
+        return ("<h3>Reminder texts for this group</h3><p class=\"muted\">Copy them into your own messaging system; "
+                f'iopkit sends nothing.</p><table class="wb-texts"><tbody>{rows}</tbody></table>')
 
     # ------------------------------------------------------------ the exercise
 
