@@ -346,10 +346,11 @@ def test_links_are_relative_in_jupyterlab_and_under_voila_files_in_voila(tmp_pat
     assert file_href(pdf, tmp_path, environ=tree) == "/voila/files/work/build/my%20group/handout.pdf"
     prefixed = {**voila, "VOILA_SERVER_URL": "/user/x/"}
     assert file_href(pdf, tmp_path, environ=prefixed) == "/user/x/voila/files/build/my%20group/handout.pdf"
-    # On JupyterHub, Voilà runs inside each counselor's Jupyter server: the page's own prefix counts.
+    # On JupyterHub, Voilà runs inside each counselor's Jupyter server: links go to the server's own
+    # files/, which only its signed-in owner may open (Voilà's voila/files/ checks nobody).
     hub = {"SERVER_SOFTWARE": "voila/0.5.13", "SCRIPT_NAME": "/user/sam/voila/render/iopkit-home.ipynb",
-           "VOILA_SERVER_URL": "/", "VOILA_BASE_URL": "/user/sam/"}
-    assert file_href(pdf, tmp_path, environ=hub) == "/user/sam/voila/files/build/my%20group/handout.pdf"
+           "VOILA_SERVER_URL": "/", "VOILA_BASE_URL": "/user/sam/", "JUPYTERHUB_SERVICE_PREFIX": "/user/sam/"}
+    assert file_href(pdf, tmp_path, environ=hub) == "/user/sam/files/build/my%20group/handout.pdf"
 
 
 def test_on_jupyterhub_the_workbench_links_to_jupyterlab_and_nowhere_else():

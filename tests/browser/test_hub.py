@@ -50,6 +50,7 @@ PROXY = ROOT / ".hub-node" / "node_modules" / ".bin" / "configurable-http-proxy"
 SHIPPED_CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 WB = ".iopkit-wb"
 EDIT = "Keeping Each Other Safe"
+HANDOUT = "build/example/session-01/handout.pdf"
 
 TEST_CONFIG = """\
 # The test's own settings, over the configuration a clinic uses.
@@ -244,6 +245,15 @@ def hub():
         shutil.rmtree(base, ignore_errors=True)
 
 
+def fetch_anonymously(url: str) -> tuple[int, bytes]:
+    """What someone who has not signed in gets (redirects followed, as a browser would)."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read(5)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(5)
+
+
 def sign_in_and_build(page, hub: Hub, user: str) -> dict:
     """Sign in as ``user``, land on the Workbench, build session 1; return what the page showed."""
     from iopkit.workbench import load_plan, session_label
@@ -286,11 +296,15 @@ def test_two_counselors_sign_in_build_session_1_and_keep_to_their_own_files(brow
         for user in hub.counselors:
             pages[user] = new_page(browser, offline)
             seen[user] = sign_in_and_build(pages[user], hub, user)
-        # Both servers run now: each counselor asks for the other's handout through the hub.
+        # Both servers run now: each counselor asks for the other's handout through the hub, both ways
+        # a page could link to it; and so does someone who has not signed in at all.
         for user, page in pages.items():
             other = next(u for u in hub.counselors if u != user)
-            theirs = page.request.get(f"{hub.url}/user/{other}/voila/files/build/example/session-01/handout.pdf")
-            seen[user]["theirs"] = (theirs.status, theirs.body()[:5])
+            seen[user]["theirs"] = [
+                (r.status, r.body()[:5]) for r in (page.request.get(f"{hub.url}/user/{other}/{way}/{HANDOUT}")
+                                                   for way in ("files", "voila/files"))]
+            seen[user]["anyone"] = [fetch_anonymously(f"{hub.url}/user/{user}/{way}/{HANDOUT}")
+                                    for way in ("files", "voila/files")]
     except Exception:
         print(hub.log_tail())
         raise
@@ -301,15 +315,17 @@ def test_two_counselors_sign_in_build_session_1_and_keep_to_their_own_files(brow
 
     for user, got in seen.items():
         assert got["landed"].startswith(f"{hub.url}/user/{user}/voila/render/iopkit-home.ipynb"), got["landed"]
-        assert got["hrefs"] == [f"/user/{user}/voila/files/build/example/session-01/facilitator-guide.pdf",
-                                f"/user/{user}/voila/files/build/example/session-01/handout.pdf"]
+        assert got["hrefs"] == [f"/user/{user}/files/build/example/session-01/facilitator-guide.pdf",
+                                f"/user/{user}/files/{HANDOUT}"]
         for href, (status, body) in got["pdfs"].items():
             assert status == 200 and body[:5] == b"%PDF-", href
             text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(BytesIO(body)).pages).split())
             assert EDIT in text, f"{href} does not show the program folder's session 1"
         status, page = got["lab"]
         assert status == 200 and "JupyterLab" in page  # JupyterLab, one click away
-        assert got["theirs"][1] != b"%PDF-" and got["theirs"][0] == 403, got["theirs"]  # the hub refuses
+        # The hub refuses the other counselor; nobody gets a PDF without signing in as its owner.
+        assert [status for status, _ in got["theirs"]] == [403, 403], got["theirs"]
+        assert all(start != b"%PDF-" for _, start in got["theirs"] + got["anyone"]), got
 
     a, b = hub.counselors
     for me, other in ((a, b), (b, a)):

@@ -13,8 +13,9 @@ which, as the counselor (never as root), before handing over to ``jupyterhub-sin
   mode 0700, for the encrypted records store;
 - copies the home notebook (the Workbench) into the home when it is not there yet;
 - writes the Voilà settings the Workbench needs: the ``iopkit`` template and Voilà's own
-  MathJax (nothing fetched from the internet), and the kinds of file Voilà may serve (the
-  PDFs the Workbench links to).
+  MathJax (nothing fetched from the internet), and no file served through ``voila/files/``
+  (Voilà serves those to anyone who asks, signed in or not; the Workbench links to the
+  Jupyter server's ``files/`` instead, which only the signed-in owner may open).
 
 The program folder (the clinic's curriculum) is named by ``$IOPKIT_PROGRAM``, which the
 hub's configuration sets; it is shared, readable by counselors and writable by the
@@ -61,16 +62,18 @@ def voila_settings(config_dir: Path, data_dir: Path) -> None:
     Jupyter config path and finds templates on the Jupyter data path. Both are written at
     every start, so a new iopkit brings its own.
     """
-    from .launch import APP_FILES, APP_TEMPLATE, APP_TEMPLATE_CONF, APP_TEMPLATE_INDEX
+    from .launch import APP_TEMPLATE, APP_TEMPLATE_CONF, APP_TEMPLATE_INDEX
 
     template = data_dir / "voila" / "templates" / APP_TEMPLATE
     template.mkdir(parents=True, exist_ok=True)
     (template / "conf.json").write_text(json.dumps(APP_TEMPLATE_CONF))
     (template / "index.html.j2").write_text(APP_TEMPLATE_INDEX)
     config_dir.mkdir(parents=True, exist_ok=True)
+    # Voilà's voila/files/ serves files without asking who is there: on a hub, nothing goes through
+    # it (the Workbench links to the server's own files/, which only the signed-in owner may open).
     (config_dir / "voila.json").write_text(json.dumps({"VoilaConfiguration": {
         "template": APP_TEMPLATE, "theme": "light", "strip_sources": True, "show_tracebacks": False,
-        "file_allowlist": [APP_FILES],
+        "file_allowlist": [],
     }}, indent=1))
     # Inside a Jupyter server, Voilà points its pages at MathJax on a CDN unless the server's
     # settings name none; named as none, the page uses the MathJax it bundles (as `iopkit app` does).

@@ -223,8 +223,11 @@ def file_href(path: Path, cwd: Path | None = None, environ: dict | None = None) 
     """A link to a file in the notebook's folder, as the page showing the notebook can open it.
 
     JupyterLab resolves a relative link against the notebook (and opens the file in a tab);
-    Voilà serves files under ``voila/files/`` (only the kinds ``iopkit app`` allows). ``None``
-    when the file is outside the notebook's folder, where no page can reach it.
+    Voilà serves files under ``voila/files/`` (only the kinds ``iopkit app`` allows). On
+    JupyterHub, where Voilà runs inside the counselor's Jupyter server, the link goes to the
+    server's own ``files/``, which only the signed-in owner may open (Voilà's ``voila/files/``
+    asks nobody, so iopkit.hub allows nothing through it). ``None`` when the file is outside
+    the notebook's folder, where no page can reach it.
     """
     environ = os.environ if environ is None else environ
     cwd = (Path(cwd) if cwd else Path.cwd()).resolve()
@@ -238,9 +241,9 @@ def file_href(path: Path, cwd: Path | None = None, environ: dict | None = None) 
     script = environ.get("SCRIPT_NAME", "")
     folder = posixpath.dirname(script.split("/voila/render/", 1)[1]) if "/voila/render/" in script else ""
     base = environ.get("VOILA_SERVER_URL") or environ.get("VOILA_BASE_URL") or "/"
-    if "/voila/render/" in script:
-        # Voilà inside a Jupyter server (as on JupyterHub, under /user/<name>/): the page's own prefix.
-        base = script.split("/voila/render/", 1)[0] or "/"
+    hub = environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
+    if hub and "/voila/render/" in script:
+        return quote("/" + hub.strip("/") + "/files/" + (folder + "/" if folder else "") + rel)
     base = "/" + base.strip("/") + "/" if base.strip("/") else "/"
     return quote(base + "voila/files/" + (folder + "/" if folder else "") + rel)
 
