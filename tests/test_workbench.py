@@ -361,6 +361,16 @@ def test_on_jupyterhub_the_workbench_links_to_jupyterlab_and_nowhere_else():
     assert 'href="/user/sam/lab/tree/iopkit-home.ipynb"' in link and ">Open JupyterLab</a>" in link
 
 
+def test_the_workbench_says_which_curriculum_it_builds_from(tmp_path, monkeypatch):
+    from iopkit import program
+
+    monkeypatch.delenv("IOPKIT_CURRICULUM", raising=False)
+    folder = program.init_program(tmp_path / "clinic")
+    monkeypatch.setenv("IOPKIT_PROGRAM", str(folder))
+    bench = Workbench(tmp_path)
+    assert f"Using the curriculum in {folder.resolve() / 'curriculum'} (program folder)." in bench.head.value
+
+
 def test_cohort_choices_add_the_program_folders_cohorts_before_the_shipped_example(tmp_path, monkeypatch):
     program = tmp_path / "program"
     (program / "cohorts").mkdir(parents=True)

@@ -267,6 +267,9 @@ def sign_in_and_build(page, hub: Hub, user: str) -> str:
     landed = page.url
     shot(page, f"hub-01-workbench-{user[-1]}")
     assert "Workbench().show()" not in page.content()
+    # The Workbench says which curriculum it builds from: the clinic's program folder.
+    source = page.locator(f"{WB} .wb-source").first.inner_text()
+    assert source == f"Using the curriculum in {hub.program / 'curriculum'} (program folder).", source
 
     plan = load_plan(hub.program / "cohorts" / "example.toml", hub.program / "curriculum")
     page.locator(f"{WB} .widget-dropdown select").nth(0).select_option(label="Program folder: cohorts/example.toml")
@@ -362,4 +365,4 @@ def test_two_counselors_sign_in_build_session_1_and_keep_to_their_own_files(brow
     assert as_user(hub.director, "touch", str(hub.program / "cohorts" / "evening-2027.toml")).returncode == 0
 
     # Idle servers are stopped by the culler the configuration starts with the hub.
-    assert "jupyterhub-idle-culler-service" in hub.log.read_text()
+    assert "Starting managed service jupyterhub-idle-culler-service" in hub.log.read_text()

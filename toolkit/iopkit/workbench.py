@@ -299,6 +299,7 @@ _CSS = f"""
 .iopkit-wb .wb-head {{ border-bottom: 3px solid var(--wb-accent); padding-bottom: .35em; margin-bottom: .6em; }}
 .iopkit-wb .wb-kicker {{ color: var(--wb-muted); letter-spacing: .04em; text-transform: uppercase; font-size: .8em; }}
 .iopkit-wb .wb-lab-link {{ float: right; font-size: .85em; color: var(--wb-accent); }}
+.iopkit-wb .wb-source {{ font-size: .8em; margin: .2em 0 0; }}
 .iopkit-wb h1 {{ font-size: 1.7em; margin: .1em 0 0; color: var(--wb-accent); font-weight: 650; line-height: 1.2; }}
 .iopkit-wb h2 {{ font-size: 1.35em; margin: .3em 0 .2em; color: var(--wb-ink); line-height: 1.25; }}
 .iopkit-wb h3 {{ font-size: 1.1em; margin: .8em 0 .3em; color: var(--wb-accent); }}
@@ -709,8 +710,12 @@ class Workbench:
     def _head_html(self, cohort) -> str:
         name = _esc(cohort.program.name) if cohort else "Session workbench"
         group = f'<p class="muted">{_esc(cohort.cohort.name)}</p>' if cohort else ""
+        try:  # which curriculum the guides are built from (the program folder's, on a hub)
+            source = paths.describe_curriculum(self.curriculum_dir, cwd=self.folder).splitlines()[0]
+        except Exception as exc:  # noqa: BLE001 - a wrong IOPKIT_PROGRAM: its own plain message
+            source = plain_error(exc)
         return (f'<div class="wb-head"><span class="wb-kicker">iopkit · session workbench</span>{lab_link_html()}'
-                f"<h1>{name}</h1>{group}</div>")
+                f'<h1>{name}</h1>{group}<p class="muted wb-source">{_esc(source)}</p></div>')
 
     def _card_html(self) -> str:
         from .views import clock, long_date
