@@ -57,6 +57,15 @@ def test_init_copies_the_curriculum_cohorts_and_home_notebook_and_writes_the_mar
     assert not [p for p in program.parent.iterdir() if p.name.startswith(".clinic")], "a staging folder was left"
 
 
+def test_init_with_no_folder_makes_the_empty_current_folder_the_program_folder(tmp_path):
+    here = tmp_path / "clinic"
+    here.mkdir()
+    result = cli("init", cwd=here)
+    assert result.returncode == 0, result.stderr
+    assert (here / "iopkit-program.toml").is_file() and (here / "curriculum" / "program.yaml").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clinic"], "a staging folder was left"
+
+
 def test_init_never_writes_into_a_folder_that_has_files(tmp_path):
     (tmp_path / "clinic").mkdir()
     (tmp_path / "clinic" / "notes.txt").write_text("mine")

@@ -78,7 +78,7 @@ def marker_text(version: str, made: str, fingerprints: dict[str, str]) -> str:
 
 def init_program(folder: Path | str) -> Path:
     """Make a program folder at ``folder`` (new, or empty): nothing is overwritten, nothing is half-made."""
-    folder = Path(folder).expanduser()
+    folder = Path(folder).expanduser().resolve()
     if folder.exists() and not folder.is_dir():
         raise ProgramError(f"{folder} is a file. Choose a folder name for the program, like: iopkit init clinic")
     if folder.is_dir() and any(folder.iterdir()):
@@ -101,17 +101,32 @@ def init_program(folder: Path | str) -> Path:
         fingerprints = {name: _digest(path) for name, path in _files(staging / SHIPPED).items()}
         made = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         (staging / paths.PROGRAM_MARKER).write_text(marker_text(__version__, made, fingerprints))
-        # mkdtemp makes a private folder; a program folder is shared like any folder the person makes.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(staging, 0o777 & ~umask)
         if folder.is_dir():
-            folder.rmdir()  # empty (checked above): the finished folder takes its place
-        os.rename(staging, folder)
+            _move_into(staging, folder)  # an empty folder (checked above) someone may be working in
+        else:
+            # mkdtemp makes a private folder; a program folder is shared like any folder the person makes.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(staging, 0o777 & ~umask)
+            os.rename(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return folder
+
+
+def _move_into(staging: Path, folder: Path) -> None:
+    """Move everything from ``staging`` into the empty ``folder``; on failure, take it all out again."""
+    moved = []
+    try:
+        for entry in sorted(staging.iterdir()):
+            os.rename(entry, folder / entry.name)
+            moved.append(folder / entry.name)
+    except BaseException:
+        for path in moved:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        raise
+    staging.rmdir()
 
 
 # ------------------------------------------------------------------ update
