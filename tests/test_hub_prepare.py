@@ -5,7 +5,6 @@ promise on a folder of our own, in a fraction of a second.
 """
 from __future__ import annotations
 
-import ast
 import json
 import os
 import stat
@@ -58,19 +57,28 @@ def test_the_server_never_starts_as_root():
     assert result.returncode != 0 and "never as root" in result.stderr
 
 
-def test_the_shipped_hub_configurations_send_counselors_to_the_workbench():
+def test_the_shipped_hub_configurations_send_counselors_to_the_workbench(monkeypatch):
     """The three configurations agree with iopkit.hub on the command and the landing page."""
+    for name in ("IOPKIT_PROGRAM", "IOPKIT_USER_PYTHON", "IOPKIT_HUB_URL", "IOPKIT_HUB_STATE", "IOPKIT_IDLE_MINUTES"):
+        monkeypatch.delenv(name, raising=False)
     import yaml
 
     from iopkit.hub import WORKBENCH_URL
 
+    from traitlets.config.loader import PyFileConfigLoader
+
     for name in ("jupyterhub_config.py", "tljh/iopkit.py"):
-        source = (ROOT / "deploy" / "jupyterhub" / name).read_text()
-        ast.parse(source)
-        assert f'c.Spawner.default_url = "{WORKBENCH_URL}"' in source, name
-        assert '"-m", "iopkit.hub", "singleuser"]' in source, name
-        code = [line for line in source.splitlines() if not line.lstrip().startswith("#")]
+        path = ROOT / "deploy" / "jupyterhub" / name
+        config = PyFileConfigLoader(path.name, path=str(path.parent)).load_config()  # as JupyterHub loads it
+        assert config.Spawner.default_url == WORKBENCH_URL, name
+        assert config.Spawner.cmd[1:] == ["-m", "iopkit.hub", "singleuser"], name
+        assert config.Spawner.environment["IOPKIT_PROGRAM"] == "/srv/iopkit/program", name
+        code = [line for line in path.read_text().splitlines() if not line.lstrip().startswith("#")]
         assert not [line for line in code if "password" in line.lower()], f"{name} sets a password"
+    plain = PyFileConfigLoader("jupyterhub_config.py", path=str(ROOT / "deploy" / "jupyterhub")).load_config()
+    assert plain.JupyterHub.bind_url.startswith("http://127.0.0.1:")  # HTTPS goes in front of it
+    assert plain.JupyterHub.services[0]["command"][1:3] == ["-m", "jupyterhub_idle_culler"]
+    assert plain.Authenticator.admin_users == set()
     values = yaml.safe_load((ROOT / "deploy" / "jupyterhub" / "k8s" / "values.yaml").read_text())
     assert values["singleuser"]["defaultUrl"] == WORKBENCH_URL
     assert values["singleuser"]["cmd"] == ["python", "-m", "iopkit.hub", "singleuser"]
