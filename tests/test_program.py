@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import pdf_text, run_cli
+from conftest import pdf_text
 
 USING = re.compile(r"^Using the curriculum in (.+) \(program folder\)\.$", re.M)
 
