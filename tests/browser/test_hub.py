@@ -104,8 +104,19 @@ def reachable_by_all(path: Path) -> bool:
     return all(os.stat(p).st_mode & stat.S_IXOTH for p in [path, *path.parents])
 
 
+def open_the_way(paths: list[Path], changed: list[tuple[Path, int]]) -> None:
+    """Let other users pass through (not list) every folder down to ``paths``; ``changed`` gets what to restore."""
+    for path in paths:
+        for folder in reversed([path, *path.parents]):
+            mode = stat.S_IMODE(os.stat(folder).st_mode)
+            if not mode & stat.S_IXOTH and folder not in [f for f, _ in changed]:
+                os.chmod(folder, mode | stat.S_IXOTH)
+                changed.append((folder, mode))
+
+
 def counselors_interpreter(base: Path) -> tuple[str, str]:
-    """A Python the counselors' accounts can run, the same build as the test's: ``(python, library folder)``.
+    """A Python the counselors' accounts can run, the same build as the test's: ``(python, library folder)``
+    (the borrowed packages may need a newer Python than the system's: soupsieve 4 wants 3.11.5).
 
     When the test's interpreter sits where other users cannot reach (pyenv under /root), its
     standard library and shared library are copied under ``base`` (without site-packages and
@@ -152,6 +163,7 @@ def hub():
     base = Path(tempfile.mkdtemp(prefix="iopkit-hub-"))
     os.chmod(base, 0o755)
     made_users: list[str] = []
+    opened: list[tuple[Path, int]] = []
     process = handle = None
     try:
         (base / "home").mkdir(mode=0o755)
@@ -182,8 +194,11 @@ def hub():
                       "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip()
         import iopkit
 
-        Path(purelib, "iopkit-under-test.pth").write_text(
-            f"{Path(iopkit.__file__).resolve().parent.parent}\n{sysconfig.get_paths()['purelib']}\n")
+        borrowed = [Path(iopkit.__file__).resolve().parent.parent, Path(sysconfig.get_paths()["purelib"]),
+                    Path(sys.prefix) / "share" / "jupyter", Path(sys.prefix) / "etc" / "jupyter"]
+        # A checkout under a closed folder (root's home, say): let the counselors through, for this test only.
+        open_the_way([p for p in borrowed if p.exists()], opened)
+        Path(purelib, "iopkit-under-test.pth").write_text("".join(f"{p}\n" for p in borrowed[:2]))
         run("chmod", "-R", "a+rX", str(venv))
 
         state = base / "state"
@@ -243,6 +258,8 @@ def hub():
             run("userdel", "--remove", user, check=False)
         run("groupdel", directors, check=False)
         shutil.rmtree(base, ignore_errors=True)
+        for folder, mode in reversed(opened):
+            os.chmod(folder, mode)
 
 
 def fetch_anonymously(url: str) -> tuple[int, bytes]:
