@@ -25,6 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    if args.program_folder is not None:
+        # In the environment, so the build's kernels and workers find the same program folder.
+        from .paths import PROGRAM_VARIABLE
+
+        os.environ[PROGRAM_VARIABLE] = str(args.program_folder.expanduser().resolve())
     try:
         return args.func(args) or 0
     except BrokenPipeError:  # `iopkit list | head`
@@ -49,7 +54,21 @@ def _parser() -> argparse.ArgumentParser:
         prog="iopkit",
         description="Build facilitator guides, exercises and handouts for an Intensive Outpatient Program.",
     )
+    p.add_argument("--program", type=Path, metavar="FOLDER", dest="program_folder",
+                   help="the program folder to use (default: the one this folder is in; or $IOPKIT_PROGRAM)")
     sub = p.add_subparsers(title="commands", metavar="COMMAND")
+
+    init = sub.add_parser("init", help="make the clinic's own program folder: curriculum, cohorts, home notebook")
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."),
+                      help="a new or empty folder, for example clinic (default: here)")
+    init.set_defaults(func=cmd_init)
+
+    up = sub.add_parser("update", help="show what changed in iopkit's curriculum since the program folder was made")
+    up.add_argument("--diff", nargs="?", const="", metavar="FILE",
+                    help="show the changes line by line (all files, or one, like sessions/05-urge-surfing.yaml)")
+    up.add_argument("--apply", metavar="FILE",
+                    help="take iopkit's new version of one file you have not edited")
+    up.set_defaults(func=cmd_update)
 
     v = sub.add_parser("validate", help="check the curriculum and cohort files and list every problem")
     v.add_argument("files", nargs="*", type=Path,
@@ -170,10 +189,42 @@ def cmd_app(args) -> int:
     return app(args.folder, port=args.port, open_browser=not args.no_browser)
 
 
+def _announce(args) -> None:
+    """Say which curriculum the command uses, on stderr (the output itself stays clean)."""
+    from .paths import describe_curriculum
+
+    print(describe_curriculum(getattr(args, "curriculum", None)), file=sys.stderr)
+
+
 def _curriculum(args):
     from .curriculum import load_curriculum
 
+    _announce(args)
     return load_curriculum(getattr(args, "curriculum", None))
+
+
+def cmd_init(args) -> int:
+    from .program import init_program
+
+    folder = init_program(args.folder)
+    print(f"Made the program folder {folder}: your own copy of the curriculum (curriculum/), example cohorts "
+          f"(cohorts/) and the home notebook. Every iopkit command run in it uses this curriculum. Next: "
+          f"cd {folder} && iopkit build cohorts/example.toml --sessions 1")
+    return 0
+
+
+def cmd_update(args) -> int:
+    from . import program
+
+    if args.apply:
+        written = program.apply(args.apply)
+        print(f"Took iopkit's new version of {written}. Check it with: iopkit validate")
+        return 0
+    if args.diff is not None:
+        print(program.diff(name=args.diff or None), end="")
+        return 0
+    print(program.compare().summary())
+    return 0
 
 
 def cmd_validate(args) -> int:
@@ -186,6 +237,7 @@ def cmd_validate(args) -> int:
     cohorts = [p for p in args.files if p.suffix == ".toml"]
     if sessions and not cohorts:
         # Checking session files one by one (a writer at work): only those files.
+        _announce(args)
         validate_files(sessions, getattr(args, "curriculum", None))
         print(f"OK: {len(sessions)} file{'s' if len(sessions) != 1 else ''} passed every check.")
         return 0
@@ -408,6 +460,7 @@ def cmd_reminders(args) -> int:
 def cmd_build(args) -> int:
     from .build import build_cohort
 
+    _announce(args)
     result = build_cohort(
         args.cohort, sessions=args.sessions, out=args.out, jobs=args.jobs, force=args.force,
         curriculum_dir=args.curriculum,

@@ -97,6 +97,12 @@ class BuildFailed(IopkitError):
     exit_code = 1
 
 
+class ProgramError(IopkitError):
+    """A program folder that cannot be made, found or updated as asked (the message says why and what to do)."""
+
+    exit_code = 2
+
+
 def problem(file: str | Path, field: str, got: object, expected: str, line: int | None = None) -> Problem:
     """Shorthand used by loaders: quote what we got the way a person would read it."""
     return Problem(display_path(file), line, field, describe(got), expected)

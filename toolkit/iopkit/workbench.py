@@ -49,6 +49,16 @@ def cohort_choices(folder: Path | str | None = None) -> list[tuple[str, Path]]:
         if path.is_file() and path.resolve() not in seen:
             seen.add(path.resolve())
             out.append((f"cohorts/{path.name}", path))
+    # The program folder's cohorts (on a hub: the clinic's shared examples), then iopkit's own example.
+    try:
+        program = paths.find_program(folder)
+    except Exception:  # noqa: BLE001 - a wrong $IOPKIT_PROGRAM shows when a cohort is loaded, not here
+        program = None
+    shared = sorted((program / "cohorts").glob("*.toml"), key=lambda p: p.name.lower()) if program else []
+    for path in shared:
+        if path.is_file() and path.resolve() not in seen:
+            seen.add(path.resolve())
+            out.append((f"Program folder: cohorts/{path.name}", path))
     example = paths.example_cohort()
     if example.resolve() not in seen:
         out.append(("The example cohort that ships with iopkit", example))
@@ -213,8 +223,11 @@ def file_href(path: Path, cwd: Path | None = None, environ: dict | None = None) 
     """A link to a file in the notebook's folder, as the page showing the notebook can open it.
 
     JupyterLab resolves a relative link against the notebook (and opens the file in a tab);
-    Voilà serves files under ``voila/files/`` (only the kinds ``iopkit app`` allows). ``None``
-    when the file is outside the notebook's folder, where no page can reach it.
+    Voilà serves files under ``voila/files/`` (only the kinds ``iopkit app`` allows). On
+    JupyterHub, where Voilà runs inside the counselor's Jupyter server, the link goes to the
+    server's own ``files/``, which only the signed-in owner may open (Voilà's ``voila/files/``
+    asks nobody, so iopkit.hub allows nothing through it). ``None`` when the file is outside
+    the notebook's folder, where no page can reach it.
     """
     environ = os.environ if environ is None else environ
     cwd = (Path(cwd) if cwd else Path.cwd()).resolve()
@@ -228,8 +241,26 @@ def file_href(path: Path, cwd: Path | None = None, environ: dict | None = None) 
     script = environ.get("SCRIPT_NAME", "")
     folder = posixpath.dirname(script.split("/voila/render/", 1)[1]) if "/voila/render/" in script else ""
     base = environ.get("VOILA_SERVER_URL") or environ.get("VOILA_BASE_URL") or "/"
+    hub = environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
+    if hub and "/voila/render/" in script:
+        return quote("/" + hub.strip("/") + "/files/" + (folder + "/" if folder else "") + rel)
     base = "/" + base.strip("/") + "/" if base.strip("/") else "/"
     return quote(base + "voila/files/" + (folder + "/" if folder else "") + rel)
+
+
+def lab_link_html(environ: dict | None = None) -> str:
+    """On JupyterHub, a link from the Workbench to JupyterLab on the same home notebook (one click away).
+
+    The hub gives each server its URL prefix (``/user/<name>/``) in ``JUPYTERHUB_SERVICE_PREFIX``;
+    on a counselor's own computer there is no hub and no link (``iopkit lab`` opens JupyterLab).
+    """
+    environ = os.environ if environ is None else environ
+    prefix = environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
+    if not prefix:
+        return ""
+    href = "/" + prefix.strip("/") + "/lab/tree/" + quote(HOME_NOTEBOOK)
+    return (f'<a class="wb-lab-link" href="{_esc(href)}" target="_top" '
+            'title="The same notebook in JupyterLab, with your files and a terminal">Open JupyterLab</a>')
 
 
 def build_status_html(position: int, result) -> str:
@@ -311,6 +342,8 @@ _CSS = f"""
 .iopkit-wb .widget-html-content {{ line-height: 1.45; }}
 .iopkit-wb .wb-head {{ border-bottom: 3px solid var(--wb-accent); padding-bottom: .35em; margin-bottom: .6em; }}
 .iopkit-wb .wb-kicker {{ color: var(--wb-muted); letter-spacing: .04em; text-transform: uppercase; font-size: .8em; }}
+.iopkit-wb .wb-lab-link {{ float: right; font-size: .85em; color: var(--wb-accent); }}
+.iopkit-wb .wb-source {{ font-size: .8em; margin: .2em 0 0; }}
 .iopkit-wb h1 {{ font-size: 1.7em; margin: .1em 0 0; color: var(--wb-accent); font-weight: 650; line-height: 1.2; }}
 .iopkit-wb h2 {{ font-size: 1.35em; margin: .3em 0 .2em; color: var(--wb-ink); line-height: 1.25; }}
 .iopkit-wb h3 {{ font-size: 1.1em; margin: .8em 0 .3em; color: var(--wb-accent); }}
@@ -838,8 +871,12 @@ class Workbench:
     def _head_html(self, cohort) -> str:
         name = _esc(cohort.program.name) if cohort else "Session workbench"
         group = f'<p class="muted">{_esc(cohort.cohort.name)}</p>' if cohort else ""
-        return (f'<div class="wb-head"><span class="wb-kicker">iopkit · session workbench</span>'
-                f"<h1>{name}</h1>{group}</div>")
+        try:  # which curriculum the guides are built from (the program folder's, on a hub)
+            source = paths.describe_curriculum(self.curriculum_dir, cwd=self.folder).splitlines()[0]
+        except Exception as exc:  # noqa: BLE001 - a wrong IOPKIT_PROGRAM: its own plain message
+            source = plain_error(exc)
+        return (f'<div class="wb-head"><span class="wb-kicker">iopkit · session workbench</span>{lab_link_html()}'
+                f'<h1>{name}</h1>{group}<p class="muted wb-source">{_esc(source)}</p></div>')
 
     def _card_html(self) -> str:
         from .views import clock, long_date
