@@ -267,6 +267,10 @@ def build_session(task: SessionTask) -> SessionResult:
                              files=work["files"])
     except Exception as exc:  # one session's failure must not stop the others
         message = str(exc) if isinstance(exc, SessionBuildError) else f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, OSError):  # a full or read-only disk: say so, not the errno
+            from .fsguard import explain
+
+            message = str(explain(exc))
         if isinstance(exc, SessionBuildError):
             message = message.split(": ", 1)[-1]
         kept = _keep_failed_notebook(out_dir, task.position, staging / "session.ipynb")
@@ -320,7 +324,16 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     from .curriculum import load_curriculum
     from .plan import parse_selection, plan_cohort
 
+    from .errors import OptionError
+    from .fsguard import output_folder
+    from .limits import MAX_JOBS
+
     started = time.perf_counter()
+    if jobs is not None and not 1 <= jobs <= MAX_JOBS:
+        raise OptionError(f"--jobs: got {jobs}, expected a number of sessions to build at once from 1 to {MAX_JOBS} "
+                          "(leave it out to use one per processor core)")
+    if out is not None:
+        output_folder(out)
     curriculum = load_curriculum(curriculum_dir)
     cohort = load_cohort(cohort_file, curriculum=curriculum)
     plan = plan_cohort(cohort, curriculum)
@@ -328,8 +341,7 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     template = paths.notebooks_dir() / TEMPLATE
     if not template.is_file():
         raise TemplateMissingError(f"The notebook template is missing: {template}. Reinstall iopkit.")
-    out_dir = Path(out) if out else Path("build") / cohort.slug
-    out_dir = out_dir.resolve()
+    out_dir = Path(output_folder(Path(out) if out else Path("build") / cohort.slug)).resolve()
     logo = cohort.folder / cohort.program.logo if cohort.program.logo else None
     shared = shared_fingerprint(curriculum.root, cohort.path, logo)
 
@@ -534,7 +546,13 @@ class _Packet:
                 result.extras += workers.result(future, fn, self.plan, self.out_dir)
             except Exception as exc:  # the sessions are built; say what is missing and how to retry
                 failed = True
-                result.extra_failures.append(f"{label} could not be written ({type(exc).__name__}: {exc}); "
+                if isinstance(exc, OSError):
+                    from .fsguard import explain
+
+                    why = str(explain(exc))
+                else:
+                    why = f"{type(exc).__name__}: {exc}"
+                result.extra_failures.append(f"{label} could not be written ({why}); "
                                              "the session folders are complete")
         manifest = self.out_dir / PACKET_MANIFEST
         if failed:

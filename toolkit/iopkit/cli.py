@@ -31,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     except IopkitError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the file system as it is (a full disk, a read-only folder): plain words, exit 2
+        from .fsguard import explain
+
+        error = explain(exc)
+        print(str(error), file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("Stopped. Files that were already finished are kept; nothing is half-written.", file=sys.stderr)
         return 130
@@ -219,6 +225,10 @@ def cmd_join(args) -> int:
     except ValueError:
         raise IopkitError(f'--date: got "{args.date}", expected a date written like 2027-02-10') from None
     curriculum = _curriculum(args)
+    if args.pdf:  # before any work: a folder or an unwritable place here is said at once
+        from .fsguard import output_file
+
+        output_file(args.pdf, "schedule PDF")
     cohort = load_cohort(args.cohort, curriculum=curriculum)
     join = plan_join(cohort, curriculum, joined)
     print(f"Joining {cohort.cohort.name} on {joined:%A, %B} {joined.day}, {joined.year}: "
@@ -228,9 +238,10 @@ def cmd_join(args) -> int:
         print(f"{n:>2}  {item.date:%a %b %d, %Y}  {item.start:%I:%M %p}  {item.session.title}")
     if args.pdf:
         from .build import write_atomic
+        from .fsguard import output_file
         from .packet import join_pdf
 
-        write_atomic(args.pdf, join_pdf(join))
+        write_atomic(output_file(args.pdf, "schedule PDF"), join_pdf(join))
         print(f"Wrote {args.pdf}")
     return 0
 

@@ -385,7 +385,9 @@ def session_files(root: Path) -> list[Path]:
 
 def load_curriculum(root: Path | None = None) -> Curriculum:
     """Load and validate the whole curriculum; raise one error listing every problem."""
-    root = Path(root) if root else paths.curriculum_dir()
+    from .fsguard import input_folder
+
+    root = input_folder(Path(root) if root else paths.curriculum_dir(), "curriculum folder")
     return _load_cached(root.resolve(), _fingerprint(root.resolve()))
 
 
@@ -429,7 +431,9 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
 
 def validate_files(files: list[Path], root: Path | None = None) -> list[OutlineSession]:
     """Check session files on their own against the curriculum's rules (for a writer at work)."""
-    root = Path(root) if root else paths.curriculum_dir()
+    from .fsguard import input_folder
+
+    root = input_folder(Path(root) if root else paths.curriculum_dir(), "curriculum folder")
     collector = Collector()
     program = load_program(root, collector)
     references = load_references(root, collector)
