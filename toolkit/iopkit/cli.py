@@ -223,7 +223,9 @@ def cmd_join(args) -> int:
     try:
         joined = dt.date.fromisoformat(args.date)
     except ValueError:
-        raise IopkitError(f'--date: got "{args.date}", expected a date written like 2027-02-10') from None
+        from .errors import OptionError
+
+        raise OptionError(f'--date: got "{args.date[:40]}", expected a date written like 2027-02-10') from None
     curriculum = _curriculum(args)
     if args.pdf:  # before any work: a folder or an unwritable place here is said at once
         from .fsguard import output_file

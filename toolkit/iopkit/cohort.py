@@ -63,7 +63,7 @@ class ProgramInfo(Model):
 
 class CohortInfo(Model):
     name: Text
-    facilitators: list[Text] = Field(min_length=1)
+    facilitators: list[Text] = Field(min_length=1, max_length=12)
     group_size: int = Field(default=10, ge=2, le=16)
     time_of_day: Literal["morning", "afternoon", "evening"] = "morning"
 
@@ -79,6 +79,13 @@ class StepDown(Model):
     weeks: int | None = Field(default=None, ge=1, le=52)
     days: list[Weekday] = Field(min_length=1, max_length=5)
 
+    @field_validator("days")
+    @classmethod
+    def _distinct(cls, days: list[str]) -> list[str]:
+        if len(set(days)) != len(days):
+            raise ValueError("each day once in a stretch")
+        return sorted(days, key=WEEKDAYS.index)
+
 
 class Schedule(Model):
     start_date: dt.date
@@ -88,8 +95,8 @@ class Schedule(Model):
     break_minutes: int = Field(default=15, ge=0)
     time_zone: Text = "America/New_York"
     holidays: Holidays | None = None
-    closures: list[dt.date] = []
-    step_down: list[StepDown] = []
+    closures: list[dt.date] = Field(default=[], max_length=400)
+    step_down: list[StepDown] = Field(default=[], max_length=12)
 
     @field_validator("meeting_days")
     @classmethod
@@ -114,8 +121,8 @@ class Resources(Model):
     clinic_phone: str = ""
     local_crisis_line: str = ""
     naloxone: str = Field(default="", description="Where to get naloxone nearby.")
-    meetings: list[Text] = []
-    other: list[LocalResource] = []
+    meetings: list[Text] = Field(default=[], max_length=20)
+    other: list[LocalResource] = Field(default=[], max_length=20)
 
 
 class Swap(Model):
@@ -126,9 +133,9 @@ class Swap(Model):
 
 
 class Changes(Model):
-    order: list[Text] = []
-    skip: list[Text] = []
-    swap: list[Swap] = []
+    order: list[Text] = Field(default=[], max_length=100)
+    skip: list[Text] = Field(default=[], max_length=100)
+    swap: list[Swap] = Field(default=[], max_length=100)
 
 
 class Cohort(Model):
@@ -170,6 +177,9 @@ def load_cohort(path: str | Path, curriculum=None) -> Cohort:
         raise CohortError([Problem(str(path), None, "file", describe(path.name), "a cohort file ending in .toml")])
     source = read_toml(path)
     collector = Collector()
+    check_values(source, collector)
+    if collector.problems:  # a line break or a million characters: say only that, nothing else is reliable
+        raise CohortError(collector.problems)
     data = dict(source.data)
     data.pop("path", None)
     try:
@@ -194,6 +204,37 @@ def load_cohort(path: str | Path, curriculum=None) -> Cohort:
     return cohort
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]")
+
+
+def check_values(source: Source, collector) -> None:
+    """Every text in a cohort file is one line, short, and every date within the years iopkit plans.
+
+    These land in the calendar file, running headers and table cells, where a line break can
+    start a new calendar entry and a million characters can fill a thousand pages.
+    """
+    from .limits import FIRST_YEAR, LAST_YEAR, MAX_LINE_CHARS
+
+    def walk(value, loc):
+        if isinstance(value, str):
+            if len(value) > MAX_LINE_CHARS:
+                collector.add(source, loc, f"{len(value):,} characters", f"at most {MAX_LINE_CHARS} characters "
+                              "(see docs/limits.md)", raw=True)
+            elif _CONTROL.search(value):
+                collector.add(source, loc, "text with a line break or a control character",
+                              "one line of text: write it on one line, with no \\n inside the quotes", raw=True)
+        elif isinstance(value, (dt.date, dt.datetime)) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            collector.add(source, loc, value, f"a date in the years {FIRST_YEAR} to {LAST_YEAR}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, loc + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, loc + (i,))
+
+    walk(source.data, ())
+
+
 def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
     """Rules that span fields: these need the whole file (and the curriculum) to check."""
     from . import plan  # the calendar rules live with the calendar
@@ -213,6 +254,7 @@ def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
                       "a date that falls on a meeting day (" + ", ".join(first_days) + ")", raw=True)
     plan.check_time_zone(cohort, source, collector)
     plan.check_holidays(cohort, source, collector)
+
     if s.step_down:
         if any(step.weeks is None for step in s.step_down[:-1]):
             collector.add(source, ("schedule", "step_down"), "a stretch with no weeks before the last",
@@ -227,6 +269,21 @@ def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
         check_changes(cohort, source, collector, curriculum)
         if not collector.problems:
             plan.check_calendar(cohort, source, collector, curriculum)
+    check_start_is_open(cohort, source, collector)
+
+
+def check_start_is_open(cohort: Cohort, source: Source, collector) -> None:
+    """The first session falls on a day the clinic is open (checked last: closures may say more)."""
+    from . import plan
+
+    s = cohort.schedule
+    if s.start_date in s.closures:
+        collector.add(source, ("schedule", "start_date"), f"{s.start_date.isoformat()}, listed in closures",
+                      "a first session on a day the clinic is open (choose the next meeting day)", raw=True)
+    elif s.holidays and not any(p.field.startswith("schedule, holidays") for p in collector.problems) \
+            and plan.is_holiday(cohort, s.start_date):
+        collector.add(source, ("schedule", "start_date"), f"{s.start_date.isoformat()}, a public holiday",
+                      "a first session on a day that is not a holiday (choose the next meeting day)", raw=True)
 
 
 def check_logo(cohort: Cohort, source: Source, collector) -> None:

@@ -93,6 +93,13 @@ def field_name(loc: Iterable) -> str:
     return ", ".join(parts) or "file"
 
 
+#: What each pattern in the schemas means, in words (a pattern error must speak of its own field).
+PATTERN_WORDS = {
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "lowercase words joined by hyphens, like urge-surfing",
+    r"^#[0-9a-fA-F]{6}$": "a colour written as # and six digits or letters a to f, like #2f6b7e",
+}
+
+
 def _expected(error: dict) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "missing":
@@ -124,7 +131,7 @@ def _expected(error: dict) -> str:
     if kind == "literal_error":
         return "one of: " + str(ctx.get("expected", "")).replace("'", "")
     if kind == "string_pattern_mismatch":
-        return "lowercase words joined by hyphens, like urge-surfing"
+        return PATTERN_WORDS.get(str(ctx.get("pattern")), "text written like the example in the documentation")
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind == "bool_parsing":

@@ -130,6 +130,14 @@ def describe(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return f"the time {value.strftime('%H:%M')}"
     if isinstance(value, dict):
         return "a table of fields"
     if isinstance(value, (list, tuple)):
