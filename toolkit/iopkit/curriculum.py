@@ -222,6 +222,8 @@ def load_session_file(
     if source is None:
         return None
     data = source.data if isinstance(source.data, dict) else {}
+    if not check_text_sizes(source, collector):
+        return None
     session = load_model(session_model(data.get("status")), source, collector)
     if session is None:
         return None
@@ -242,6 +244,42 @@ def load_session_file(
             if len(collector.problems) == before_language:
                 language.remember_passed(text)
     return session if len(collector.problems) == before else None
+
+
+#: Fields printed on one line (running headers, contents, calendar entries): no line breaks.
+ONE_LINE_FIELDS = {("title",), ("id",), ("handout", "title"), ("exercise", "title"),
+                   ("handout", "worksheet", "title")}
+
+
+def check_text_sizes(source: Source, collector: Collector) -> bool:
+    """Titles are one short line and no text is longer than a person would write (docs/limits.md)."""
+    from .limits import MAX_LINE_CHARS, MAX_SESSION_LINE_CHARS, MAX_SESSION_TEXT_CHARS
+
+    before = len(collector.problems)
+
+    def walk(value, loc):
+        if isinstance(value, str):
+            one_line = loc in ONE_LINE_FIELDS
+            limit = MAX_LINE_CHARS if one_line else MAX_SESSION_TEXT_CHARS
+            if len(value) > limit:
+                collector.add(source, loc, f"{len(value):,} characters", f"at most {limit:,} characters "
+                              "(see docs/limits.md)", raw=True)
+            elif one_line and "\n" in value.strip():
+                collector.add(source, loc, "a title on more than one line",
+                              "a title on one line (no | and no line break)", raw=True)
+            elif not one_line and "\n" not in value.strip() and len(value) > MAX_SESSION_LINE_CHARS \
+                    and loc[:1] in (("objectives",), ("key_points",)):
+                collector.add(source, loc, f"{len(value):,} characters", f"at most {MAX_SESSION_LINE_CHARS:,}",
+                              raw=True)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, loc + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, loc + (i,))
+
+    walk(source.data, ())
+    return len(collector.problems) == before
 
 
 def _check_file_name(path, session, source, collector, program) -> None:

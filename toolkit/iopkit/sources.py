@@ -86,6 +86,8 @@ def read_yaml(path: Path) -> Source:
     text = _read_text(path, MAX_SESSION_FILE_BYTES, "YAML file")
     loader = _Loader(text)
     try:
+        if "*" in text:
+            _refuse_aliases(path, text)
         node = loader.get_single_node()
         if node is not None:
             _check_nodes(path, node)
@@ -106,6 +108,19 @@ def read_yaml(path: Path) -> Source:
     if node is not None:
         _record_lines(node, (), lines)
     return Source(path, data, lines, text)
+
+
+def _refuse_aliases(path: Path, text: str) -> None:
+    """Each alias (``*name``), at its own line: the parser's events, before anything is built from them."""
+    from .errors import Problem, display_path
+
+    aliases = [event for event in yaml.parse(text, Loader=_Loader) if isinstance(event, yaml.AliasEvent)]
+    if aliases:
+        first = aliases[0]
+        more = f" (and {len(aliases) - 1} more)" if len(aliases) > 1 else ""
+        raise ValidationError([Problem(display_path(path), first.start_mark.line + 1, "YAML",
+                                       f"an alias (*{first.anchor}) that repeats another part of the file{more}",
+                                       "each text written out where it is used (no &anchors or *aliases)")])
 
 
 def _check_nodes(path: Path, root: yaml.Node) -> None:
