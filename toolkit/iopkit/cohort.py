@@ -287,18 +287,39 @@ def check_start_is_open(cohort: Cohort, source: Source, collector) -> None:
 
 
 def check_logo(cohort: Cohort, source: Source, collector) -> None:
-    path = cohort.folder / cohort.program.logo
-    if not path.is_file():
+    """The logo is an image file in the cohort's folder: no URL, no absolute path, no SVG that
+    refers to other files, and not too large (iopkit.reach, docs/limits.md)."""
+    from .limits import MAX_IMAGE_PIXELS
+    from .reach import check_image
+
+    why, path = check_image(cohort.program.logo, (cohort.folder,))
+    if path is None and why == "an image that is not in the curriculum's or the cohort's folder":
         collector.add(source, ("program", "logo"), cohort.program.logo,
-                      f"an image file next to the cohort file (looked for {path})")
+                      f"an image file next to the cohort file (looked for {cohort.folder / cohort.program.logo})")
+        return
+    if why:
+        collector.add(source, ("program", "logo"), f"{why} ({describe(cohort.program.logo)})",
+                      "an image file (PNG, JPEG or SVG) saved next to the cohort file, named like logo.png", raw=True)
+        return
+    if path.suffix.lower() == ".svg":
+        if b"<svg" not in path.read_bytes()[:4096]:
+            collector.add(source, ("program", "logo"), cohort.program.logo,
+                          "an image file (PNG, JPEG or SVG) that opens; this one does not")
         return
     try:
+        import warnings
+
         from PIL import Image
 
-        with Image.open(path) as image:
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a decompression bomb is an error, not a warning
+            with Image.open(path) as image:
+                if image.size[0] * image.size[1] > MAX_IMAGE_PIXELS:
+                    collector.add(source, ("program", "logo"), f"an image of {image.size[0]} by {image.size[1]} "
+                                  "pixels", f"at most {MAX_IMAGE_PIXELS // 1_000_000} million pixels "
+                                  "(save a smaller copy)", raw=True)
+                    return
+                image.verify()
     except Exception:
-        if path.suffix.lower() == ".svg" and b"<svg" in path.read_bytes()[:2048]:
-            return
         collector.add(source, ("program", "logo"), cohort.program.logo,
                       "an image file (PNG, JPEG or SVG) that opens; this one does not")

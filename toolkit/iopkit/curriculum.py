@@ -236,6 +236,7 @@ def load_session_file(
         _check_agenda(session, source, collector, program)
         _check_references(session, source, collector, references)
         _check_exercise(session, source, collector)
+        check_images(session, source, collector, (path.parent.parent,) if curriculum_file else (path.parent,))
         # The language checks are the slow part; a file that passed them unchanged is not checked again.
         text = source.text
         if not language.passed_before(text):
@@ -349,6 +350,17 @@ def _check_exercise(session: Session, source: Source, collector: Collector) -> N
     if words > MAX_EXPLANATION_WORDS:
         collector.add(source, ("handout", "explanation"), f"{words} words",
                       f"at most {MAX_EXPLANATION_WORDS} words, so the explanation fits on one page", raw=True)
+
+
+def check_images(session: Session, source: Source, collector: Collector, roots: tuple[Path, ...]) -> None:
+    """Images only from the session's own folders: no URL, no absolute path (iopkit.reach)."""
+    from .reach import EXPECTED, check_image, image_sources
+
+    for loc, text in {**participant_text(session), **facilitator_text(session)}.items():
+        for src in image_sources(text):
+            why, _ = check_image(src, roots)
+            if why:
+                collector.add(source, loc, f"{why} ({describe(src)})", EXPECTED, raw=True)
 
 
 def _check_references(session: Session, source: Source, collector: Collector, references) -> None:
