@@ -201,8 +201,46 @@ def step_execute(work: dict) -> dict:
             progress_bar=False, request_save_on_cell_execute=False, log_output=False,
         )
     except papermill.PapermillExecutionError as exc:
+        _scrub_and_save(staged, task)
         raise SessionBuildError(f"session {task.position}", _plain(exc), notebook=staged) from None
+    work["nb"] = _scrub_and_save(staged, task, work["nb"])
     return work
+
+
+def _scrub_and_save(staged: Path, task: "SessionTask", nb=None):
+    """No trace of the build machine in the saved notebook: the parameters papermill recorded
+    (in its metadata and the injected cell) become paths relative to the session folder, where
+    JupyterLab runs the notebook, and the template's and staging folder's paths become names."""
+    import nbformat
+    from papermill.translators import translate_parameters
+
+    if nb is None:
+        try:
+            nb = nbformat.read(str(staged), as_version=4)
+        except (OSError, ValueError):
+            return None
+    folder = Path(task.out_dir) / f"session-{task.position:02d}"
+    meta = nb.metadata.setdefault("papermill", {})
+    params = dict(meta.get("parameters") or {})
+    for name in ("cohort_file", "curriculum_dir"):
+        if params.get(name):
+            params[name] = _relative(params[name], folder)
+    meta["parameters"] = params
+    meta["input_path"] = TEMPLATE
+    meta["output_path"] = "session.ipynb"
+    meta["environment_variables"] = {}
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = translate_parameters(KERNEL, "python", params, "Parameters")
+    nbformat.write(nb, str(staged))
+    return nb
+
+
+def _relative(path: str, folder: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:  # another drive (Windows): the name alone
+        return Path(path).name
 
 
 def _plain(exc) -> str:
