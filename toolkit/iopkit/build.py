@@ -500,7 +500,9 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     clean_leftovers(out_dir)
     for position, session_result in results.items():  # unchanged: a failed notebook from before is stale
         _forget_failed_notebook(out_dir, position)
-    result = BuildResult(cohort.cohort.name, out_dir, [])
+    from .notices import cohort_notices
+
+    result = BuildResult(cohort.cohort.name, out_dir, [], notes=cohort_notices(cohort))
     packet = _Packet(plan, out_dir, _digest(shared, json.dumps(fingerprints, sort_keys=True)), fingerprints, force)
     with _stop_signals_interrupt(), _Workers(jobs, len(tasks)) as workers:
         packet.start(workers)  # the calendar needs no session: it is made beside them

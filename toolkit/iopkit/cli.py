@@ -156,15 +156,19 @@ def cmd_validate(args) -> int:
         curriculum = _curriculum(args)
     except ValidationError as exc:
         problems += exc.problems
+    notes = []
     for path in cohorts:
         try:
             from .cohort import load_cohort
+            from .notices import cohort_notices
 
-            load_cohort(path, curriculum=curriculum)
+            notes += cohort_notices(load_cohort(path, curriculum=curriculum))
         except ValidationError as exc:
             problems += exc.problems
     if problems:
         raise ValidationError(problems)
+    for note in notes:
+        print(note)
     complete = len(curriculum.complete())
     total = len(curriculum.sessions)
     extra = f" and {len(cohorts)} cohort file{'s' if len(cohorts) != 1 else ''}" if cohorts else ""
