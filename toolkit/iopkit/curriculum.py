@@ -139,6 +139,11 @@ def _expected(error: dict) -> str:
     return error["msg"][0].lower() + error["msg"][1:]
 
 
+#: What to do when a colon in text made YAML see a field (the most common mistake in session files).
+COLON_FIX = ("text: put the whole text in quotes (\"Ask: what happened?\"), or write | and put the text "
+             "on the next lines, indented")
+
+
 def pydantic_problems(source: Source, exc: pydantic.ValidationError, collector: Collector) -> None:
     for error in exc.errors():
         loc = tuple(error["loc"])
@@ -149,6 +154,11 @@ def pydantic_problems(source: Source, exc: pydantic.ValidationError, collector: 
             got = None
         if error["type"] == "extra_forbidden":
             collector.add(source, loc, f'a field named "{loc[-1]}"', _expected(error), raw=True)
+        elif error["type"] == "string_type" and isinstance(got, dict) and len(got) == 1:
+            # "- Ask: what happened?" -- YAML reads an unquoted colon and a space as a field name.
+            key, value = next(iter(got.items()))
+            collector.add(source, loc, f"text with a colon that YAML read as a field name "
+                          f"({describe(f'{key}: {value}')})", COLON_FIX, raw=True)
         else:
             collector.add(source, loc, got, _expected(error))
 
@@ -423,7 +433,13 @@ def check_language(session: Session, source: Source, collector: Collector) -> No
         for loc, text in texts.items():
             for marker in language.placeholders(text):
                 collector.add(source, loc, f'placeholder text "{marker}"', "finished writing", raw=True)
-            for term in dict.fromkeys(language.stigmatizing_terms(text, allow_quoted=not strict)):
+            for line in language.joined_list_items(text):
+                number = line.split()[0]
+                collector.add(source, loc, f"a list item joined to the one before it ({describe(line)})",
+                              f'every item of the list starting where the first one starts: remove the spaces '
+                              f'before "{number}" (indent only the lines that continue an item)', raw=True)
+            spoken = not strict and len(loc) == 3 and loc[0] == "agenda" and loc[2] == "say"
+            for term in dict.fromkeys(language.stigmatizing_terms(text, allow_quoted=not strict, spoken=spoken)):
                 collector.add(source, loc, f'the word "{term}"',
                               f'person-first language: say {language.STIGMATIZING_TERMS[term]}', raw=True)
     score = language.readability(session.handout.explanation + "\n\n" + session.homework)

@@ -81,6 +81,7 @@ def read_yaml(path: Path) -> Source:
     and a few lines of them can expand to gigabytes (an alias bomb). A key written twice in
     one group is an error naming both lines (YAML would silently keep the second).
     """
+    from .errors import Problem, display_path
     from .limits import MAX_SESSION_FILE_BYTES
 
     text = _read_text(path, MAX_SESSION_FILE_BYTES, "YAML file")
@@ -96,6 +97,11 @@ def read_yaml(path: Path) -> Source:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         what = getattr(exc, "problem", None) or "text YAML cannot read"
+        if "mapping values are not allowed" in what:  # "title: Check-in: craving" -- the second colon
+            raise ValidationError([Problem(display_path(path), line, "YAML",
+                                           f"a second colon on one line ({what}: YAML reads \"name: value\" as a "
+                                           "field)", "valid YAML: text with a colon in quotes (title: \"Check-in: "
+                                           "craving\"), or written after a | on the next lines, indented")]) from None
         raise ValidationError(
             [problem(path, "YAML", what, "valid YAML (check indentation, and put text with a colon in quotes)", line)]
         ) from None
