@@ -279,7 +279,7 @@ def check_text_sizes(source: Source, collector: Collector) -> bool:
                 collector.add(source, loc, "a title on more than one line",
                               "a title on one line (no | and no line break)", raw=True)
             elif not one_line and "\n" not in value.strip() and len(value) > MAX_SESSION_LINE_CHARS \
-                    and loc[:1] in (("objectives",), ("key_points",)):
+                    and (loc[:1] == ("objectives",) or loc[:2] == ("handout", "key_points")):
                 collector.add(source, loc, f"{len(value):,} characters", f"at most {MAX_SESSION_LINE_CHARS:,}",
                               raw=True)
         elif isinstance(value, dict):
