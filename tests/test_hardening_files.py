@@ -158,3 +158,16 @@ def test_every_os_error_reaching_the_command_is_plain(room, capsys, monkeypatch)
     assert code == 2
     assert err.strip() == ("build/example/calendar.pdf: a disk read or write error. "
                            "Check the disk (or copy the files to another one).")
+
+
+def test_new_cohort_into_a_folder_or_with_a_line_break(room, capsys):
+    """``new-cohort`` naming a folder, or given a line break in a flag: plain, exit 2, nothing written."""
+    (room / "evening.toml").mkdir()
+    flags = ["--program", "P", "--name", "Evening", "--facilitators", "A. Smith", "--start", "2027-01-04",
+             "--days", "Monday,Wednesday", "--time", "6:00 PM", "--time-zone", "America/Chicago", "--address", "1 Main"]
+    code, err = run(capsys, "new-cohort", "evening.toml", *flags)
+    assert code == 2 and "evening.toml: a folder, but a cohort file is to be written here" in err
+    flags[3] = "Evening\nBEGIN:VEVENT"
+    code, err = run(capsys, "new-cohort", "late.toml", *flags)
+    assert code == 2 and "late.toml: name: got text with a line break, expected one line of text" in err
+    assert not (room / "late.toml").exists()

@@ -1,7 +1,6 @@
 """docs/limits.md lists every limit in toolkit/iopkit/limits.py, with the same numbers."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 import yaml

@@ -48,7 +48,6 @@ def test_calendar_entries_after_2037_have_summer_and_winter_offsets(curriculum):
 def test_the_printed_calendar_names_the_zone_of_each_date(curriculum):
     """January sessions print CST, April ones CDT (the example cohort runs across the March change)."""
     from iopkit.packet import calendar_pdf
-    from conftest import pdf_text
     import io
     from pypdf import PdfReader
 
