@@ -107,3 +107,12 @@ def test_a_million_character_field_is_stopped_by_the_file_size(tmp_path, curricu
 def test_the_valid_cohort_still_passes(curriculum):
     """The new rules leave a sensible cohort alone."""
     load_cohort(FIXTURES / "cohorts" / "valid.toml", curriculum=curriculum)
+
+
+def test_a_setting_written_twice_names_both_lines(curriculum):
+    """TOML refuses a key set twice; the message names both lines in plain words."""
+    with pytest.raises(ValidationError) as caught:
+        load_cohort(HERE / "setting-written-twice.toml", curriculum=curriculum)
+    assert [str(p) for p in caught.value.problems][0].endswith(
+        "setting-written-twice.toml:15: name: got this setting a second time (first on line 12), "
+        "expected each setting once: delete one of the two, or merge them")

@@ -108,7 +108,8 @@ def _digest(*parts: bytes | str) -> str:
 
 
 #: Modules that never shape a session's documents: editing them does not rebuild anything.
-NOT_IN_DOCUMENTS = {"cli.py", "launch.py", "workbench.py", "newcohort.py", "coverage.py"}
+NOT_IN_DOCUMENTS = {"cli.py", "launch.py", "workbench.py", "newcohort.py", "coverage.py", "appserver.py",
+                    "notices.py"}
 
 
 def _tree_bytes(folder: Path, pattern: str, skip: set[str] = frozenset()) -> list[bytes]:

@@ -193,10 +193,36 @@ def read_toml(path: Path) -> Source:
         found = re.search(r"at line (\d+)", str(exc))
         line = int(found.group(1)) if found else None
         message = str(exc).split(" (at line")[0]
+        if line and message.startswith(("Cannot overwrite a value", "Cannot declare")):
+            first = _first_setting_line(text, line)
+            if first:
+                from .errors import Problem, display_path
+
+                key = _strip_comment(text.splitlines()[line - 1]).split("=", 1)[0].strip().strip("[]").strip()
+                raise ValidationError([Problem(display_path(path), line, key[:60] or "TOML",
+                                               f"this setting a second time (first on line {first})",
+                                               "each setting once: delete one of the two, or merge them")]) from None
         raise ValidationError(
             [problem(path, "TOML", message, "valid TOML (put text in quotes, one setting per line)", line)]
         ) from None
     return Source(path, data, _toml_lines(text), text)
+
+
+def _first_setting_line(text: str, line: int) -> int | None:
+    """The earlier line that sets (or opens) what ``line`` sets again, or None."""
+    lines = text.splitlines()
+    this = _strip_comment(lines[line - 1]).strip()
+    key = this.split("=", 1)[0].strip() if not this.startswith("[") else this
+    for number in range(line - 1, 0, -1):
+        other = _strip_comment(lines[number - 1]).strip()
+        if this.startswith("["):
+            if other == key:
+                return number
+        elif other.startswith("[") and not other.startswith("[["):
+            break  # the start of this table: a key is only repeated within one
+        elif "=" in other and other.split("=", 1)[0].strip() == key:
+            return number
+    return None
 
 
 def _strip_comment(line: str) -> str:
