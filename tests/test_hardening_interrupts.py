@@ -92,6 +92,18 @@ def test_ctrl_c_with_two_workers_prints_one_plain_line(room):
 
 
 @pytest.mark.slow
+def test_ctrl_c_while_building_in_this_process(room):
+    """With one job the notebook runs in the build's own kernel: Ctrl+C is the same one line."""
+    process = start_build(room, "--sessions", "1", "--jobs", "1")
+    wait_for_staging(room, process)
+    os.killpg(process.pid, signal.SIGINT)
+    code, out, err = finish(process)
+    assert code == 130, err
+    assert err.strip().splitlines() == [STOPPED_LINE]
+    assert leftovers(room) == []
+
+
+@pytest.mark.slow
 def test_a_stop_signal_is_handled_like_ctrl_c(room):
     """SIGTERM to the build alone (a timeout, a closed window) stops its workers too, with the same line."""
     process = start_build(room, "--sessions", "1-2", "--jobs", "2")
