@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # the file system as it is (a full disk, a read-only folder): plain words, exit 2
         from .fsguard import explain
 
+        if exc.errno is None:  # raised by iopkit with its own plain words (iopkit.paths)
+            print(str(exc), file=sys.stderr)
+            return 2
         error = explain(exc)
         print(str(error), file=sys.stderr)
         return error.exit_code
