@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from iopkit import build
+from iopkit import build, interrupts
 
 STOPPED_LINE = "Stopped. Files that were already finished are kept; nothing is half-written."
 
@@ -161,7 +161,7 @@ def test_leftovers_of_dead_processes_are_removed_and_live_ones_kept(tmp_path):
     stale = tmp_path / ".calendar.pdf.abc.tmp"
     stale.write_text("half")
     os.utime(stale, (time.time() - 3600, time.time() - 3600))
-    removed = build.clean_leftovers(tmp_path)
+    removed = interrupts.clean_leftovers(tmp_path)
     assert set(removed) == {gone, old, stale}
     assert running.is_dir()
 
@@ -177,3 +177,4 @@ def test_the_summary_names_sessions_lost_with_a_worker_once():
     assert [line for line in lines if "stopped" in line] == [
         f"  NOT BUILT sessions 1, 2: {build.WORKER_STOPPED}. Run the same command again to build them."]
     assert "ipykernel" not in result.summary()
+    assert interrupts.ENGINE == build.ENGINE  # a stopped worker shuts down the kernel the build uses

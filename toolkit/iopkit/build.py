@@ -19,7 +19,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, paths
+from . import __version__, interrupts, paths
+from .interrupts import STAGING_PREFIX, WORKER_STOPPED
 from .errors import SessionBuildError, TemplateMissingError
 
 TEMPLATE = "session.ipynb"
@@ -109,7 +110,7 @@ def _digest(*parts: bytes | str) -> str:
 
 #: Modules that never shape a session's documents: editing them does not rebuild anything.
 NOT_IN_DOCUMENTS = {"cli.py", "launch.py", "workbench.py", "newcohort.py", "coverage.py", "appserver.py",
-                    "notices.py"}
+                    "notices.py", "interrupts.py"}
 
 
 def _tree_bytes(folder: Path, pattern: str, skip: set[str] = frozenset()) -> list[bytes]:
@@ -303,14 +304,13 @@ def build_session(task: SessionTask) -> SessionResult:
     started = time.perf_counter()
     out_dir = Path(task.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    global _CURRENT_STAGING
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{task.position:02d}-{os.getpid()}-", dir=out_dir))
-    _CURRENT_STAGING = staging
+    interrupts.CURRENT_STAGING = staging
     work = {"task": task, "staging": staging, "exercise": task.exercise}
     try:
         for step in STEPS:
             work = step(work)
-        _forget_failed_notebook(out_dir, task.position)
+        interrupts.forget_failed_notebook(out_dir, task.position)
         return SessionResult(task.position, task.title, "built", seconds=time.perf_counter() - started,
                              files=work["files"])
     except Exception as exc:  # one session's failure must not stop the others
@@ -328,57 +328,7 @@ def build_session(task: SessionTask) -> SessionResult:
         return SessionResult(task.position, task.title, "failed", message, time.perf_counter() - started)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        _CURRENT_STAGING = None
-
-
-#: Each session is made in a hidden folder ``.staging-NN-<process id>-<random>`` beside the
-#: session folders, then moved into place; what an interrupted build leaves is removed by the next.
-STAGING_PREFIX = ".staging-"
-_CURRENT_STAGING: Path | None = None
-
-
-def clean_leftovers(out_dir: Path) -> list[Path]:
-    """Remove staging folders and half-written temporary files that a stopped build left.
-
-    A staging folder is left alone while the process that made it still runs (two builds
-    into one folder at once); one from a process that is gone, or in the older name
-    without a process id, is removed. Returns what was removed.
-    """
-    removed: list[Path] = []
-    if not out_dir.is_dir():
-        return removed
-    for path in out_dir.glob(f"{STAGING_PREFIX}*"):
-        parts = path.name[len(STAGING_PREFIX):].split("-")
-        pid = int(parts[1]) if len(parts) >= 3 and parts[1].isdigit() else None
-        if pid is not None and pid != os.getpid() and _alive(pid):
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(path)
-    for path in [*out_dir.glob(".*.tmp"), *out_dir.glob("*/.*.tmp")]:  # write_atomic's, from a killed writer
-        if time.time() - path.stat().st_mtime > 60:  # a running writer renames its file within seconds
-            path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: treat as running
-        return True
-    return True
-
-
-def _forget_failed_notebook(out_dir: Path, position: int) -> None:
-    """The session built: the failed notebook kept from an earlier try is out of date."""
-    failed = out_dir / "failed"
-    (failed / f"session-{position:02d}.ipynb").unlink(missing_ok=True)
-    try:
-        failed.rmdir()  # only when empty
-    except OSError:
-        pass
+        interrupts.CURRENT_STAGING = None
 
 
 def _keep_failed_notebook(out_dir: Path, position: int, staged: Path) -> Path | None:
@@ -426,29 +376,11 @@ def _pool_worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _worker_stopped)
+            signal.signal(getattr(signal, name), interrupts.worker_stopped)
     try:
         _worker_init()
     except Exception:
         pass
-
-
-def _worker_stopped(signum, frame) -> None:
-    """Leave nothing behind, quietly, and end this worker at once."""
-    if _CURRENT_STAGING is not None:
-        shutil.rmtree(_CURRENT_STAGING, ignore_errors=True)
-    try:
-        from papermill.engines import papermill_engines
-
-        kernel = papermill_engines.get_engine(ENGINE)._kernel
-        process = getattr(getattr(kernel.km, "provisioner", None), "process", None) if kernel else None
-        if process is not None:
-            process.kill()
-        if kernel is not None:
-            shutil.rmtree(kernel.sockets, ignore_errors=True)
-    except Exception:
-        pass
-    os._exit(128 + signum)
 
 
 # ------------------------------------------------------------------ the whole cohort
@@ -498,14 +430,14 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
                                  (exercise.widget, f"Session {position}: {exercise.title}") if exercise else (None, ""),
                                  str(cohort.path), custom_root, str(out_dir), fingerprint))
 
-    clean_leftovers(out_dir)
-    for position, session_result in results.items():  # unchanged: a failed notebook from before is stale
-        _forget_failed_notebook(out_dir, position)
+    interrupts.clean_leftovers(out_dir)
+    for position in results:  # unchanged: a failed notebook from an earlier try is stale
+        interrupts.forget_failed_notebook(out_dir, position)
     from .notices import cohort_notices
 
     result = BuildResult(cohort.cohort.name, out_dir, [], notes=cohort_notices(cohort))
     packet = _Packet(plan, out_dir, _digest(shared, json.dumps(fingerprints, sort_keys=True)), fingerprints, force)
-    with _stop_signals_interrupt(), _Workers(jobs, len(tasks)) as workers:
+    with interrupts.stop_signals_interrupt(), _Workers(jobs, len(tasks)) as workers:
         packet.start(workers)  # the calendar needs no session: it is made beside them
         for session_result in workers.build(tasks, progress):
             results[session_result.position] = session_result
@@ -516,34 +448,6 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
 
 
 # ------------------------------------------------------------------ where the work runs
-
-class _stop_signals_interrupt:
-    """While building, a closed terminal (SIGHUP) or a stop request (SIGTERM) is handled like
-    Ctrl+C: workers are stopped, staging folders removed, one plain line printed.
-    Only in the main thread (the workbench builds in a thread and keeps its own handlers)."""
-
-    def __enter__(self):
-        import signal
-        import threading
-
-        self.previous = {}
-        if threading.current_thread() is threading.main_thread():
-            for name in ("SIGTERM", "SIGHUP"):
-                sig = getattr(signal, name, None)
-                if sig is not None:
-                    self.previous[sig] = signal.signal(sig, _raise_interrupt)
-        return self
-
-    def __exit__(self, *exc_info):
-        import signal
-
-        for sig, handler in self.previous.items():
-            signal.signal(sig, handler)
-
-
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt
-
 
 def _inline(fn, *args) -> Future:
     future = Future()
@@ -738,11 +642,6 @@ class _Packet:
         if self.jobs or self.recorded != recorded:
             if self.out_dir.is_dir():
                 write_atomic(manifest, json.dumps(recorded))
-
-
-#: What a session reports when the process building it was killed; the summary says it once.
-WORKER_STOPPED = ("a build process stopped before it finished (it was ended from outside, or the computer ran "
-                  "short of memory)")
 
 
 def _not_started(task: SessionTask, exc: BaseException) -> SessionResult:
