@@ -95,3 +95,14 @@ def test_build_with_such_a_session_exits_2_and_writes_nothing(fixture, curriculu
     assert code == 2
     assert f"{NAME}:" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_too_many_fields_and_items(tmp_path):
+    """25,000 list items in a small file: refused by count, before pydantic builds anything."""
+    target = tmp_path / NAME
+    target.write_text("objectives:\n" + "- a\n" * 25_000)
+    with pytest.raises(ValidationError) as caught:
+        validate_files([target])
+    lines = [str(p) for p in caught.value.problems]
+    assert len(lines) == 1
+    assert ": file: got more than 20,000 fields and list items, expected a session file of normal size" in lines[0]
