@@ -254,7 +254,6 @@ def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
                       "a date that falls on a meeting day (" + ", ".join(first_days) + ")", raw=True)
     plan.check_time_zone(cohort, source, collector)
     plan.check_holidays(cohort, source, collector)
-
     if s.step_down:
         if any(step.weeks is None for step in s.step_down[:-1]):
             collector.add(source, ("schedule", "step_down"), "a stretch with no weeks before the last",
