@@ -482,8 +482,8 @@ def test_lab_server_turns_off_the_news_pop_up_without_touching_the_persons_setti
     assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
     assert server.url == "http://127.0.0.1:8899/lab/tree/iopkit-home.ipynb?token=tok"
     assert server.ready_url.startswith("http://127.0.0.1:8899/api/status")
-    app = launch.app_server(tmp_path, port=8898)
-    assert app.url == "http://127.0.0.1:8898/" and app.ready_url.startswith("http://127.0.0.1:8898/voila/")
+    app = launch.app_server(tmp_path, port=8898, token="apptok")
+    assert app.url == "http://127.0.0.1:8898/?token=apptok" and app.ready_url.startswith("http://127.0.0.1:8898/voila/")
 
 
 def test_the_home_notebook_is_copied_once_and_never_overwritten(tmp_path):

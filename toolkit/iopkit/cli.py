@@ -37,6 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     except IopkitError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the file system as it is (a full disk, a read-only folder): plain words, exit 2
+        from .fsguard import explain
+
+        if exc.errno is None:  # raised by iopkit with its own plain words (iopkit.paths)
+            print(str(exc), file=sys.stderr)
+            return 2
+        error = explain(exc)
+        print(str(error), file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("Stopped. Files that were already finished are kept; nothing is half-written.", file=sys.stderr)
         return 130
@@ -251,15 +260,21 @@ def cmd_validate(args) -> int:
         problems += check_curriculum_texts(curriculum)
     problems += _measure_problems(args)
     loaded = []
+    notes = []
     for path in cohorts:
         try:
             from .cohort import load_cohort
+            from .notices import cohort_notices
 
-            loaded.append(load_cohort(path, curriculum=curriculum))
+            cohort = load_cohort(path, curriculum=curriculum)
+            loaded.append(cohort)
+            notes += cohort_notices(cohort)
         except ValidationError as exc:
             problems += exc.problems
     if problems:
         raise ValidationError(list(dict.fromkeys(problems)))  # a curriculum text is named once
+    for note in notes:
+        print(note)
     complete = len(curriculum.complete())
     total = len(curriculum.sessions)
     extra = f" and {len(cohorts)} cohort file{'s' if len(cohorts) != 1 else ''}" if cohorts else ""
@@ -392,8 +407,14 @@ def cmd_join(args) -> int:
     try:
         joined = dt.date.fromisoformat(args.date)
     except ValueError:
-        raise IopkitError(f'--date: got "{args.date}", expected a date written like 2027-02-10') from None
+        from .errors import OptionError
+
+        raise OptionError(f'--date: got "{args.date[:40]}", expected a date written like 2027-02-10') from None
     curriculum = _curriculum(args)
+    if args.pdf:  # before any work: a folder or an unwritable place here is said at once
+        from .fsguard import output_file
+
+        output_file(args.pdf, "schedule PDF")
     cohort = load_cohort(args.cohort, curriculum=curriculum)
     join = plan_join(cohort, curriculum, joined)
     print(f"Joining {cohort.cohort.name} on {joined:%A, %B} {joined.day}, {joined.year}: "
@@ -408,9 +429,10 @@ def cmd_join(args) -> int:
             print(f"{n:>2}  {item.date:%a %b %d, %Y}  {item.start:%I:%M %p}  {item.session.title}")
     if args.pdf:
         from .build import write_atomic
+        from .fsguard import output_file
         from .packet import join_pdf
 
-        write_atomic(args.pdf, join_pdf(join, curriculum))
+        write_atomic(output_file(args.pdf, "schedule PDF"), join_pdf(join, curriculum))
         print(f"Wrote {args.pdf}")
     return 0
 

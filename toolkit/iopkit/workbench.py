@@ -200,8 +200,9 @@ def exercise_notebook(widget_id: str, title: str):
     intro = nbformat.v4.new_markdown_cell(
         f"# {title}\n\n"
         "An interactive exercise for the group or for one person. In JupyterLab, choose "
-        "*Run > Run All Cells* to start it. Answers you save stay on this computer, in the "
-        "`my-answers` folder next to this notebook; nothing is sent anywhere.",
+        "*Run > Run All Cells* to start it. Answers you save stay on this computer, in your own "
+        "`iopkit-answers` folder in your home folder (never in this packet, which others may open); "
+        "nothing is sent anywhere. The `my-answers` folder is used only when you work outside a packet.",
         metadata={"tags": ["workbench"]},
     )
     cell = nbformat.v4.new_code_cell(f"from iopkit.exercises import show\n\nshow({json.dumps(widget_id)})",
