@@ -87,6 +87,7 @@ def cohort_file(folder: Path, curriculum_section: str = "", extra_cohort: str = 
                 schedule: str | None = None) -> Path:
     shutil.copy(ROOT / "cohorts" / "riverbend-logo.png", folder / "riverbend-logo.png")
     text = (ROOT / "cohorts" / "example.toml").read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("aftercare = ")) + "\n"
     text = text.replace('time_of_day = "morning"                 # morning, afternoon or evening',
                         'time_of_day = "morning"\n' + extra_cohort)
     if schedule is not None:
@@ -341,7 +342,8 @@ def test_a_wrong_aftercare_file_is_named(tmp_path, curriculum, aftercare, expect
     if aftercare is None:
         (tmp_path / "aftercare.toml").unlink()
     else:
-        (tmp_path / "aftercare.toml").write_text((ROOT / "cohorts" / "example.toml").read_text())
+        iop = (ROOT / "cohorts" / "example.toml").read_text()
+        (tmp_path / "aftercare.toml").write_text(iop.replace('aftercare = "aftercare.toml"', "# no aftercare"))
     with pytest.raises(CohortError) as caught:
         load_cohort(path, curriculum=curriculum)
     assert "cohort, aftercare: got" in str(caught.value) and expected in str(caught.value)
@@ -397,3 +399,11 @@ def test_a_cohort_with_three_electives_builds_them(tmp_path):
         assert title in guide and f"Session {position} of 37" in guide
         assert "Elective session" in guide
         assert "988" in handout and "1-800-662-4357" in handout
+
+
+def test_an_aftercare_guide_names_the_group_week_and_the_cycle_session(tmp_path, tracks_curriculum):
+    from iopkit.views import SessionView
+
+    path = cohort_file(tmp_path, extra_cohort='track = "aftercare"\n', schedule=AFTERCARE_SCHEDULE)
+    view = SessionView.load(str(path), 14, str(tracks_curriculum))
+    assert "14 of this group · aftercare session 2 of 12" in str(view.cover())

@@ -182,7 +182,7 @@ class SessionView:
             ("Where", where),
             ("Group", esc(cohort.cohort.name)),
             ("Facilitators", esc(", ".join(cohort.cohort.facilitators))),
-            ("Week", f"{item.week} of {self.curriculum.program.weeks} · {esc(s.phase.value.replace('-', ' '))}"),
+            ("Week", self._week_fact()),
             ("Approaches", esc(", ".join(a.value for a in s.approaches))),
         ]
         if s.audience == "family":
@@ -205,6 +205,15 @@ class SessionView:
             "</section>"
         )
         return Html(body, self.meta("facilitator"))
+
+    def _week_fact(self) -> str:
+        """IOP: the program week of 12; aftercare: the group's own week and the cycle's session."""
+        s, item = self.session, self.item
+        phase = esc(s.phase.value.replace("-", " "))
+        if s.track == "aftercare" and self.curriculum.program.aftercare:
+            cycle = self.curriculum.program.aftercare.sessions
+            return f"{item.week} of this group · aftercare session {s.number} of {cycle} · {phase}"
+        return f"{item.week} of {self.curriculum.program.weeks} · {phase}"
 
     def _run_of_show_table(self) -> str:
         rows = []
