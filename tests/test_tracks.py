@@ -366,7 +366,7 @@ def test_the_step_down_visit_names_the_aftercare_group(tmp_path, tracks_curricul
 # ------------------------------------------------------------------ the shipped examples
 
 def test_the_shipped_example_cohorts_use_electives_and_aftercare():
-    """cohorts/with-electives.toml swaps in two electives and adds a third; example.toml hands off to
+    """cohorts/with-electives.toml swaps in two electives, adds a third, and hands off to
     cohorts/aftercare.toml, a weekly aftercare group."""
     curriculum = load_curriculum()
     plan = plan_cohort(load_cohort(ROOT / "cohorts" / "with-electives.toml", curriculum=curriculum), curriculum)
@@ -376,7 +376,7 @@ def test_the_shipped_example_cohorts_use_electives_and_aftercare():
     aftercare = load_cohort(ROOT / "cohorts" / "aftercare.toml", curriculum=curriculum)
     assert aftercare.track == "aftercare"
     assert len(plan_cohort(aftercare, curriculum).sessions) == 26
-    example = load_cohort(ROOT / "cohorts" / "example.toml", curriculum=curriculum)
+    example = load_cohort(ROOT / "cohorts" / "with-electives.toml", curriculum=curriculum)
     from iopkit.plan import aftercare_handoff
 
     handoff = aftercare_handoff(example, curriculum, plan_cohort(example, curriculum).finish)
@@ -387,7 +387,7 @@ def test_the_shipped_example_cohorts_use_electives_and_aftercare():
 def test_a_cohort_with_three_electives_builds_them(tmp_path):
     folder = tmp_path / "cohorts"
     folder.mkdir()
-    for name in ("with-electives.toml", "riverbend-logo.png"):
+    for name in ("with-electives.toml", "aftercare.toml", "riverbend-logo.png"):
         shutil.copy(ROOT / "cohorts" / name, folder / name)
     out = tmp_path / "out"
     result = run_cli("build", str(folder / "with-electives.toml"), "--sessions", "27,29,34", "--out", str(out))

@@ -324,6 +324,7 @@ def check_changes(cohort: Cohort, source, collector, curriculum) -> None:
 
     swapped: dict[str, int] = {}
     for i, swap in enumerate(changes.swap):
+        before = len(collector.problems)
         found = find(swap.replace)
         if found is None:
             collector.add(source, ("curriculum", "swap", i, "replace"), swap.replace, where)
@@ -335,7 +336,8 @@ def check_changes(cohort: Cohort, source, collector, curriculum) -> None:
                           f"a session this group keeps: {found.id} is also in skip (remove one of the two)")
         else:
             swapped[found.id] = i
-        bring(("curriculum", "swap", i, "with"), swap.with_)
+        if len(collector.problems) == before:  # one line for one mistake
+            bring(("curriculum", "swap", i, "with"), swap.with_)
     for i, add in enumerate(changes.add):
         found = find(add.after)
         if found is None:
