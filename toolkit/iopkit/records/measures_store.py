@@ -129,12 +129,14 @@ def record_administration(vault, pseudonym: str, instrument: str, date: dt.date 
     day = people.check_date(date, "--date")
     how = check_entered_by(entered_by)
     fresh = score_administration(instrument, answers, measures)
-    if score is None or score != fresh:
-        score = fresh
-        if score.safety:
+    shown = score is not None and score == fresh
+    score = fresh
+    try:
+        if score.safety and not shown:
             prompt(score, measures)
-    with vault.transaction() as conn:
-        insert_administration(conn, pseudonym, day, score, how)
+    finally:  # a prompt that could not be shown (a closed terminal) never stops the answers being kept
+        with vault.transaction() as conn:
+            insert_administration(conn, pseudonym, day, score, how)
     return score
 
 
