@@ -171,7 +171,7 @@ def administrations_in(conn: sqlite3.Connection, pseudonym: str | None = None, i
         where.append("instrument = ?")
         values.append((measures or load_measures()).get(instrument).id)
     query = ("SELECT * FROM measures" + (" WHERE " + " AND ".join(where) if where else "")
-             + " ORDER BY date, entered_at, id")
+             + " ORDER BY date, entered_at, rowid")  # same day and second: the order they were entered
     return [StoredAdministration(
         r["id"], r["pseudonym"], r["instrument"], dt.date.fromisoformat(r["date"]), tuple(json.loads(r["answers"])),
         score_from_json(r["score"]), r["entered_by"], dt.datetime.fromisoformat(r["entered_at"]))
