@@ -358,6 +358,10 @@ def test_the_library_refuses_the_same_and_stores_nothing(clinic):
     assert count_rows(vault) == 0
     unknown = cli(clinic, "measures", "record", "P-2222", "GAD-7", "--answers", "0,0,0,0,0,0,0")
     assert unknown.returncode == 2 and "P-2222 is not in this records store" in unknown.stderr
+    # A mistyped pseudonym with a safety answer: the prompt still comes first, then the plain message.
+    typo = cli(clinic, "measures", "record", "P-7K2O", "PHQ-9", "--answers", "0,0,0,0,0,0,0,0,2")
+    assert typo.returncode == 2 and typo.stderr.startswith(RULE) and 'pseudonym: got "P-7K2O"' in typo.stderr
+    assert count_rows(vault) == 0
 
 
 # ---------------------------------------------------------------- safety on every entry path
@@ -470,11 +474,12 @@ def test_the_tablet_shows_the_safety_banner_and_stores_the_answers(tablet_settin
     assert rows[0].answers == (1, 1, 1, 1, 1, 1, 1, 1, 2, 1) and rows[0].score.total == 10 and rows[0].score.safety
     tablet.acknowledge.click()
     assert screen.tablet is None and screen.tablet_box.children == () and tablet.root.comm is None
-    assert "The answers are stored" in screen.message.value
+    assert "Your answers are stored" in screen.message.value
     assert not any(c in live_widget_state() for c in CANARIES)
     assert all(b.value is None and b.comm is None for b in tablet.buttons)  # cleared, then closed
-    # The next person cannot answer under the last person's pseudonym: staff must choose again.
-    assert screen.staff_box.layout.display is None and screen.chooser is None
+    # The screen locks: the person holding the tablet cannot list the group, and the next person cannot
+    # answer under the last person's pseudonym. Staff unlock and choose again.
+    assert not screen.unlocked and screen.staff_box.layout.display == "none" and screen.unlock_box.layout.display is None
 
 
 def test_the_tablet_without_a_safety_answer_clears_and_goes_back_to_staff(tablet_setting):
@@ -486,8 +491,8 @@ def test_the_tablet_without_a_safety_answer_clears_and_goes_back_to_staff(tablet
     assert screen.tablet is None and tablet.banner.value == ""
     rows = administrations(Vault.unlock(tablet_setting["store"], PASSPHRASE), tablet_setting["b"])
     assert [(r.instrument, r.score.total, r.entered_by) for r in rows] == [("GAD-7", 14, "tablet")]
-    screen.lock()
-    assert not screen.unlocked and not any(c in live_widget_state() for c in CANARIES)
+    assert not screen.unlocked and screen.vault is None and "hand the tablet back" in screen.message.value
+    assert not any(c in live_widget_state() for c in CANARIES)
 
 
 def test_the_workbench_has_a_measures_tab(clinic):

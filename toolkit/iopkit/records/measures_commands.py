@@ -89,11 +89,11 @@ def cmd_record(args) -> int:
     from .measures_store import print_prompt, record_administration, score_administration
 
     ms = _measures(args)
-    pseudonym = people.check_pseudonym(args.pseudonym)
-    day = _day(args.date, "--date")
     score = score_administration(args.measure, args.answers, ms)  # bad answers: exit 2, nothing asked or stored
     if score.safety:
-        print_prompt(score, ms)  # first, before the passphrase is asked for or anything else is printed
+        print_prompt(score, ms)  # first: before the passphrase is asked for, before any other message
+    pseudonym = people.check_pseudonym(args.pseudonym)
+    day = _day(args.date, "--date")
     vault = open_vault(args)
     # The prompt was shown above for exactly this score; record_administration scores again and shows it
     # again only if the answers give a different score.

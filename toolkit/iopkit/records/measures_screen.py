@@ -4,9 +4,10 @@ straight into the encrypted store through ``measures_store.record_administration
 Staff unlock the store, choose the person and the measure, and press "Hand over the tablet". The
 chooser (the only widget that shows aliases) is closed at that moment, so the person holding the
 tablet sees only the measure. When the person presses "I'm done", ``TabletForm`` clears the screen
-first; the answers are scored, stored (entered by ``tablet``, audited) and the form is closed. If a
+first; the answers are scored, stored (entered by ``tablet``, audited), the form is closed and the
+screen **locks** (the person still holds the tablet; the staff screen would list the group). If a
 safety item was answered above 0 or left blank, the safety banner covers the screen until a staff
-member acknowledges it; the answers are stored all the same.
+member acknowledges it (then it locks); the answers are stored all the same.
 
 Nothing reaches the notebook: no cell output, no answer left in any widget (the form's widgets are
 closed after each person), no alias after hand-over, and the key is forgotten on Lock or after
@@ -247,14 +248,13 @@ class MeasuresScreen:
         record_administration(self.vault, pseudonym, score.measure, day, list(score.answers), "tablet",
                               measures=tablet.measures if tablet else None, prompt=show_banner)
         if not score.follow_up_needed:
-            self._finish(stored=True)
+            self._finish()
 
-    def _finish(self, stored: bool = True) -> None:
-        """Close the form (its widgets held the answers until cleared) and go back to staff."""
-        self._close_tablet()
-        self._show_state()
-        self._say("Thank you. The answers are stored and the screen is clear. Staff: choose the next person."
-                  if stored else "The screen is clear. Staff: choose the next person.")
+    def _finish(self) -> None:
+        """Close the form (its widgets held the answers until cleared) and lock: the person still holds the
+        tablet, and the staff screen would let them list the group's aliases."""
+        self.lock("Thank you. Your answers are stored and the screen is clear. Please hand the tablet back. "
+                  "Staff: unlock to give the next measure.")
 
     def _close_chooser(self) -> None:
         boxes = list(self.chooser_box.children)
