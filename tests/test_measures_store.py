@@ -585,3 +585,51 @@ def test_an_older_store_opens_and_is_upgraded_once(tmp_path, monkeypatch):
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
     with pytest.raises(StoreDamagedError, match="Update iopkit"):
         Vault.unlock(old.path, PASSPHRASE)
+
+
+def test_a_saved_notebook_holds_no_alias_and_no_answer_after_the_tablet(tablet_setting, isolated_home, tmp_path,
+                                                                          monkeypatch):
+    """Give a PHQ-9 on the tablet in a real kernel (with a safety answer), save the notebook with its widget
+    state, and search it and the disk: no alias, no selected answer, and the administration is in the store."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    temp = tmp_path / "kernel-tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    code = f"""
+import datetime as dt
+from iopkit.workbench import load_plan
+from iopkit.records.measures_screen import MeasuresScreen
+plan = load_plan({str(tablet_setting['cohort'].path)!r})
+screen = MeasuresScreen(lambda: (plan.cohort, dt.date(2027, 1, 18)), store={str(tablet_setting['store'])!r})
+screen.widget
+"""
+    steps = f"""
+screen.password.value = {PASSPHRASE!r}
+screen.unlock_button.click()
+screen.measure.value = "PHQ-9"
+screen.choose_button.click()
+screen.chooser.value = {tablet_setting['a']!r}
+screen.hand_over.click()
+tablet = screen.tablet
+for buttons, value in zip(tablet.buttons, [3, 2, 3, 2, 3, 2, 3, 2, 2, 3]):
+    buttons.value = value
+tablet.send.click()
+assert "iopkit-safety" in tablet.banner.value
+tablet.acknowledge.click()
+screen.message.value
+"""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell(steps)])
+    NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    saved = tmp_path / "tablet.ipynb"
+    nbformat.write(nb, saved)
+    text = saved.read_text()
+    assert "Your answers are stored" in text  # the notebook really ran and kept its outputs and widgets
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    toggles = [s["state"] for s in state.values() if s["model_name"] == "ToggleButtonsModel"]
+    assert all(t.get("index") is None for t in toggles)  # no answer left selected in any saved widget
+    assert files_with_canary([saved, ROOT, isolated_home, temp]) == []
+    rows = administrations(Vault.unlock(tablet_setting["store"], PASSPHRASE), tablet_setting["a"])
+    assert [(r.score.total, r.entered_by, r.answers[8]) for r in rows] == [(22, "tablet", 2)]
