@@ -359,6 +359,8 @@ def test_the_library_refuses_the_same_and_stores_nothing(clinic):
     unknown = cli(clinic, "measures", "record", "P-2222", "GAD-7", "--answers", "0,0,0,0,0,0,0")
     assert unknown.returncode == 2 and "P-2222 is not in this records store" in unknown.stderr
     # A mistyped pseudonym with a safety answer: the prompt still comes first, then the plain message.
+    no_answers = cli(clinic, "measures", "record", person, "GAD-7")
+    assert no_answers.returncode == 2 and "--answers: expected the answers" in no_answers.stderr
     typo = cli(clinic, "measures", "record", "P-7K2O", "PHQ-9", "--answers", "0,0,0,0,0,0,0,0,2")
     assert typo.returncode == 2 and typo.stderr.startswith(RULE) and 'pseudonym: got "P-7K2O"' in typo.stderr
     assert count_rows(vault) == 0

@@ -33,8 +33,9 @@ def add_commands(msub) -> None:
                         help="store one administration in the records store (counselor entry from paper)")
     r.add_argument("pseudonym", metavar="PSEUDONYM", help="the person's pseudonym, like P-7K2Q")
     r.add_argument("measure", metavar="INSTRUMENT", help="for example PHQ-9, GAD-7, PCL-5, PACS, BAM")
-    r.add_argument("--answers", required=True, metavar="LIST",
-                   help="the answers in item order, separated by commas; - for an item left blank")
+    r.add_argument("--answers", metavar="LIST",
+                   help="the answers in item order, separated by commas; - for an item left blank. Left out: "
+                   "iopkit asks for them, which keeps them out of the shell's history file")
     r.add_argument("--date", help="the day the measure was given, like 2027-02-10 (default: today)")
     r.add_argument("--entered-by", choices=("paper", "counselor"), default="paper",
                    help="paper: the person filled in a paper form (the default); counselor: asked aloud")
@@ -89,7 +90,16 @@ def cmd_record(args) -> int:
     from .measures_store import print_prompt, record_administration, score_administration
 
     ms = _measures(args)
-    score = score_administration(args.measure, args.answers, ms)  # bad answers: exit 2, nothing asked or stored
+    answers = args.answers
+    if answers is None:  # typed at a prompt: a command line with answers would stay in the shell's history
+        from ..errors import RecordInputError
+
+        measure = ms.get(args.measure)
+        if not sys.stdin.isatty():
+            raise RecordInputError("--answers: expected the answers (like 0,1,2,-,3); there is no terminal to ask on")
+        answers = input(f"{measure.id} answers, items {measure.items[0].number} to {measure.items[-1].number} in "
+                        "order, separated by commas (- for an item left blank): ")
+    score = score_administration(args.measure, answers, ms)  # bad answers: exit 2, nothing asked or stored
     if score.safety:
         print_prompt(score, ms)  # first: before the passphrase is asked for, before any other message
     pseudonym = people.check_pseudonym(args.pseudonym)
