@@ -635,3 +635,20 @@ screen.message.value
     assert files_with_canary([saved, ROOT, isolated_home, temp]) == []
     rows = administrations(Vault.unlock(tablet_setting["store"], PASSPHRASE), tablet_setting["a"])
     assert [(r.score.total, r.entered_by, r.answers[8]) for r in rows] == [(22, "tablet", 2)]
+
+
+def test_running_the_workbench_again_locks_the_old_measures_tab(tablet_setting, monkeypatch):
+    from iopkit.workbench import Workbench
+
+    monkeypatch.setattr("IPython.display.display", lambda *a, **k: None)
+    old = Workbench(folder=tablet_setting["work"])
+    old.show()
+    screen = old.measures_screen
+    screen.store_path.value = str(tablet_setting["store"])
+    screen.password.value = PASSPHRASE
+    screen.unlock_button.click()
+    screen.choose_button.click()
+    assert screen.unlocked and screen.chooser is not None and CANARY_FIRST in live_widget_state()
+    Workbench(folder=tablet_setting["work"]).show()
+    assert not screen.unlocked and screen.chooser is None
+    assert not any(c in live_widget_state() for c in CANARIES)

@@ -284,7 +284,6 @@ def cmd_caseload(args) -> int:
 def cmd_summary(args) -> int:
     from ..errors import RecordInputError
     from ..measures.summary import summary_pdf
-    from ..pdf import html_to_pdf  # noqa: F401 - fail before the passphrase if PDF printing is missing
     from . import audit, people
     from .commands import open_vault
     from .measures_store import administrations_in
