@@ -71,6 +71,14 @@ def test_canary_names_written_through_every_command_stay_in_the_store(clinic, is
     assert "42 CFR part 2" in text and "prohibit you from making any other use or disclosure" in text
     assert first in text and CANARY_ALIAS in text and "3 of 4 groups attended" in text and "495" in text
 
+    # The note drafts: each member in the room, pre-filled from the records, on the terminal only.
+    draft = cli(clinic, "notes", "cohorts/example.toml", "--date", "2027-01-06", "--draft")
+    assert draft.returncode == 0, draft.stderr
+    assert f"{first} ({CANARY_ALIAS})" in draft.stdout and f"{second} ({CANARY_ALIAS_2})" in draft.stdout
+    assert "arrived late" in draft.stdout and "100" in draft.stdout
+    assert "printed here only" in draft.stderr
+    assert not (work / "build" / "example" / "notes").exists()
+
     assert cli(clinic, "records", "dates", second, "--discharged", "2027-01-08").returncode == 0
     audit = cli(clinic, "records", "audit")
     assert audit.returncode == 0, audit.stderr
@@ -153,3 +161,17 @@ def test_bad_input_names_the_field_and_the_fix(clinic):
     assert bad_date.returncode == 2 and 'got "Jan 4", expected a date written like' in bad_date.stderr
     unknown = cli(clinic, "records", "attend", "2027-01-04", "P-2222", "--status", "present")
     assert unknown.returncode == 2 and "P-2222 is not in this records store" in unknown.stderr
+
+
+def test_check_notes_flags_two_notes_that_are_nearly_the_same(tmp_path):
+    """Copied notes are what auditors look for: two members' texts over 80% alike are named (by file only)."""
+    a, b, c = tmp_path / "p-a.txt", tmp_path / "p-b.txt", tmp_path / "p-c.txt"
+    same = "Member took an active part in the urge surfing practice and named two triggers for the week. "
+    a.write_text(same * 3)
+    b.write_text(same * 3 + "Plans to call her sponsor.")
+    c.write_text("Quiet today; said the weekend was hard and asked to meet the counselor one to one.")
+    result = run_cli("check-notes", str(a), str(b), str(c))
+    assert result.returncode == 1
+    assert "p-a.txt and p-b.txt" in result.stdout and "alike" in result.stdout
+    assert "urge surfing" not in result.stdout  # never echoes what the notes say
+    assert run_cli("check-notes", str(a), str(c)).returncode == 0

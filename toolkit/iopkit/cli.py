@@ -147,8 +147,17 @@ def _parser() -> argparse.ArgumentParser:
     nt.add_argument("--roster", type=Path, metavar="FILE",
                     help="print these first names and last initials (one a line) on the sign-in sheets; "
                          "the file is read for this run only and its names are kept nowhere else")
+    nt.add_argument("--draft", action="store_true",
+                    help="with clinic records on: print each member in the room that day with their member "
+                         "template pre-filled from the attendance (on this screen only: nothing is written)")
+    nt.add_argument("--vault", type=Path, metavar="PATH", help="the records store (default: $IOPKIT_RECORDS)")
     nt.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
     nt.set_defaults(func=cmd_notes)
+    cc = sub.add_parser("check-notes", help="warn when two members' notes are more than 80%% alike "
+                                            "(copied notes are what auditors look for)")
+    cc.add_argument("files", nargs="+", type=Path,
+                    help="one text file per member's individual note, as you wrote it (only file names are shown)")
+    cc.set_defaults(func=cmd_check_notes)
 
     cu = sub.add_parser("catchup", help="a catch-up kit for someone who missed a group: the handout and a "
                                         "one-page summary")
@@ -458,10 +467,57 @@ def cmd_new_cohort(args) -> int:
 def cmd_notes(args) -> int:
     from .notes import write_notes_kit
 
+    if args.draft:
+        return _print_note_drafts(args)
     kit = write_notes_kit(args.cohort, date=args.date, session=args.session, fmt=args.format, out=args.out,
                           roster=args.roster, curriculum_dir=args.curriculum)
     print(kit.summary())
     return 0
+
+
+def _print_note_drafts(args) -> int:
+    """Each member in the room, with the template pre-filled from the encrypted records. Printed on the
+    terminal only: a draft holds a person's attendance, so it is never written to a file here."""
+    from .cohort import load_cohort
+    from .curriculum import load_curriculum
+    from .notes import check_format, choose_session, draft_prefill, group_facts, render_member_template
+    from .plan import plan_cohort
+    from .records.commands import open_vault
+    from .records.drafts import prefill
+
+    fmt = check_format(args.format)
+    curriculum = load_curriculum(args.curriculum)
+    cohort = load_cohort(args.cohort, curriculum=curriculum)
+    plan = plan_cohort(cohort, curriculum)
+    item = choose_session(plan, args.date, args.session)
+    facts = group_facts(plan, item, curriculum)
+    members = prefill(open_vault(args), cohort, item.date)
+    if not members:
+        print(f"No one is marked in the room on {item.date.isoformat()} for {cohort.cohort.name}. Take the roll "
+              "first (iopkit records attend, or the Attendance tab).", file=sys.stderr)
+        return 0
+    for row in members:
+        print(render_member_template(facts, fmt, "txt", draft_prefill(row)))
+        print("-" * 72)
+    print(f"{len(members)} member template(s) pre-filled from the records for {item.date.isoformat()}. They were "
+          "printed here only; paste each into that member's note, then write the clinician's parts.",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_check_notes(args) -> int:
+    from .fsguard import input_file
+    from .records.drafts import clone_check
+
+    texts = {}
+    for path in args.files:
+        texts[path.name] = input_file(path, "note").read_text(encoding="utf-8", errors="replace")
+    pairs = clone_check(texts)
+    for pair in pairs:
+        print(pair.message())
+    if not pairs:
+        print(f"No two of the {len(texts)} notes are more than 80% alike.")
+    return 1 if pairs else 0
 
 
 def cmd_catchup(args) -> int:

@@ -388,6 +388,19 @@ def render_member_template(facts: GroupFacts, fmt: str = "dap", kind: str = "md"
                    runhead=_runhead(facts, "Member template")), kind)
 
 
+#: How the records store's attendance status reads in the member template's pick-list.
+ATTENDANCE_WORDS = {"present": "present for the whole session", "late": "arrived late", "left-early": "left early"}
+
+
+def draft_prefill(row: dict) -> dict:
+    """A member's pre-filled fields from a records row (``iopkit.records.drafts.prefill``)."""
+    filled = {"member": f"{row['pseudonym']}" + (f" ({row['alias']})" if row.get("alias") else ""),
+              "minutes_attended": row.get("minutes")}
+    if row.get("status") in ATTENDANCE_WORDS:
+        filled["attendance"] = ATTENDANCE_WORDS[row["status"]]
+    return filled
+
+
 def member_note(plan, position: int, curriculum, prefill: dict | None = None, fmt: str = "dap",
                 kind: str = "md") -> str:
     """One member's template for the session at ``position`` of ``plan``, with ``prefill`` filled in.
