@@ -204,23 +204,39 @@ class SessionOfDay:
     items: tuple[str, ...]
 
 
-def session_of_day(cohort, curriculum, day: dt.date) -> SessionOfDay:
-    """The session a cohort's plan puts on ``day``, with its fidelity items; a plain message if none."""
-    from ..plan import plan_cohort
+def group_calendar(cohort, curriculum, until: dt.date) -> list[tuple[dt.date, int, object]]:
+    """Every meeting of the cohort up to ``until``: (date, position in the curriculum, session).
 
-    plan = plan_cohort(cohort, curriculum)
-    for item in plan.sessions:
-        if item.date == day:
-            items = tuple(str(t) for t in (getattr(item.session, "fidelity", None) or ()))
+    The group runs the curriculum round and round (``plan.plan_join``), so after session 36 comes 1.
+    """
+    from ..plan import meeting_dates, sequence
+
+    items = sequence(cohort, curriculum)
+    count = len(items)
+    rounds = 1
+    while True:
+        dates = meeting_dates(cohort, count * rounds)
+        if not dates or dates[-1] > until or len(dates) < count * rounds or rounds > 60:
+            break
+        rounds += 1
+    return [(d, i % count + 1, items[i % count].session) for i, d in enumerate(dates) if d <= until]
+
+
+def session_of_day(cohort, curriculum, day: dt.date) -> SessionOfDay:
+    """The session the cohort's calendar puts on ``day``, with its fidelity items; a plain message if none."""
+    calendar = group_calendar(cohort, curriculum, day + dt.timedelta(days=21))
+    for date, position, session in calendar:
+        if date == day:
+            items = tuple(str(t) for t in (getattr(session, "fidelity", None) or ()))
             if not items:
-                raise RecordInputError(f"--date: {day.isoformat()} is session {item.position} "
-                                       f"({item.session.title}), which is an outline with no fidelity items yet")
+                raise RecordInputError(f"--date: {day.isoformat()} is session {position} ({session.title}), which is "
+                                       "an outline with no fidelity items yet")
             return SessionOfDay(cohort.slug, str(cohort.cohort.name), tuple(str(f) for f in cohort.cohort.facilitators),
-                                day, item.position, str(item.session.id), str(item.session.title), items)
-    near = [s.date for s in plan.sessions]
+                                day, position, str(session.id), str(session.title), items)
+    near = [d for d, _, _ in calendar]
     after = [d for d in near if d > day][:1]
     before = [d for d in near if d < day][-1:]
-    hint = ", ".join(d.isoformat() for d in before + after)
+    hint = " or ".join(d.isoformat() for d in before + after)
     raise RecordInputError(f"--date: {cohort.cohort.name} has no group on {day.isoformat()} by its calendar"
                            + (f" (the nearest: {hint})" if hint else ""))
 
