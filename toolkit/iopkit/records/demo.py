@@ -68,8 +68,13 @@ def _phq_answers(total: int) -> list[int]:
     return answers
 
 
-def make_demo(vault, cohorts, curriculum, *, seed: int = 1, weeks: int = DEFAULT_WEEKS, initial: int = 6) -> str:
-    """Fill a new store with a synthetic program; returns a one-line summary."""
+def make_demo(vault, cohorts, curriculum, *, seed: int = 1, weeks: int = DEFAULT_WEEKS, initial: int = 6,
+              weekly: tuple[int, ...] = (0, 1, 2)) -> str:
+    """Fill a new store with a synthetic program; returns a one-line summary.
+
+    ``weekly`` is the choice of later admissions a week (equally likely); ``(0,)`` admits only the first
+    ``initial`` people (the tests use small programs like that, worked out by hand).
+    """
     from .measures_store import insert_administration, score_administration
 
     rng = random.Random(seed)
@@ -95,7 +100,7 @@ def make_demo(vault, cohorts, curriculum, *, seed: int = 1, weeks: int = DEFAULT
         monday = week_start(group_days[0]) + dt.timedelta(weeks=1)
         while monday <= until:
             days = [d for d in group_days if monday <= d < monday + dt.timedelta(days=7)]
-            for _ in range(rng.choice((0, 1, 2)) if days else 0):
+            for _ in range(rng.choice(weekly) if days else 0):
                 admissions.append(rng.choice(days))
             monday += dt.timedelta(weeks=1)
         for admitted in admissions:
