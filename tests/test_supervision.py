@@ -391,3 +391,64 @@ def test_the_commands_from_a_terminal(clinic):
         conn.execute("UPDATE fidelity SET feedback = 'Changed.' WHERE id = ?", (int(number),))
     changed = run_cli("fidelity", "verify", cwd=work, env=env)
     assert changed.returncode == 1 and f"Form {number} " in changed.stdout and "CHANGED" in changed.stdout
+
+
+# ---------------------------------------------------------------- the Workbench's Supervision tab and the page
+
+
+def test_the_supervision_tab_saves_a_self_rating_for_the_chosen_session(tmp_path, monkeypatch):
+    """The Workbench's Supervision tab lays out the chosen session's form, refuses a half-filled one,
+    and saves a complete one in the store; the passphrase box is emptied at once."""
+    from iopkit.workbench import Workbench
+
+    work = tmp_path / "work"
+    (work / "cohorts").mkdir(parents=True)
+    for name in ("example.toml", "riverbend-logo.png"):
+        shutil.copy(ROOT / "cohorts" / name, work / "cohorts" / name)
+    made, _ = Vault.create(tmp_path / "private" / "records.iopkit", PASSPHRASE, kdf=TEST_KDF)
+    monkeypatch.setenv("IOPKIT_RECORDS", str(made.path))
+    monkeypatch.chdir(work)
+    bench = Workbench(work)
+    assert bench.tabs.titles[-1] == "Supervision"
+    bench.select(2)
+    screen = bench.supervision
+    screen.open_button.click()
+    assert "Automatic Pilot" in screen.title.value and len(screen._items) == 8
+    assert screen.facilitator.value == "Sam Chen, LCSW"  # session 2: the second facilitator in turn
+    screen.password.value = PASSPHRASE
+    screen.save_button.click()
+    assert "Items 1, 2, 3, 4, 5, 6, 7, 8: choose" in screen.message.value
+    for toggle in screen._items:
+        toggle.value = "done"
+    for toggle in screen._globals:
+        toggle.value = "4"
+    screen.different.value = "Start the body scan earlier."
+    screen.password.value = PASSPHRASE
+    screen.save_button.click()
+    assert screen.password.value == "" and "Saved fidelity form 1" in screen.message.value
+    with made.snapshot() as conn:
+        (form,) = fidelity.forms(conn)
+    assert (form.position, form.mode, form.facilitator, form.different) == (
+        2, "self", "Sam Chen, LCSW", "Start the body scan earlier.")
+    assert "iopkit-dashboard.ipynb" in screen.dashboard.value
+
+
+def test_the_dashboard_page_unlocks_shows_and_locks(long, tmp_path, monkeypatch):
+    from iopkit.dashboard_screen import DashboardScreen
+
+    made, _ = long
+    (tmp_path / "cohorts").mkdir()
+    for name in ("example.toml", "riverbend-logo.png"):
+        shutil.copy(ROOT / "cohorts" / name, tmp_path / "cohorts" / name)
+    (tmp_path / "cohorts" / "zz-broken.toml").write_text('schema = 1\n[program]\nname = "Clinic"\n')
+    monkeypatch.setenv("IOPKIT_RECORDS", str(made.path))
+    screen = DashboardScreen(tmp_path)
+    screen.password.value = PASSPHRASE
+    screen.show_button.click()
+    assert screen.password.value == "" and "35 of 39" in screen.page.value
+    assert "zz-broken.toml has problems" in screen.message.value
+    assert [label for label, _ in screen.me.options] == ["(nobody)", "Jordan Rivera, LADC", "Sam Chen, LCSW"]
+    screen.me.value = "Sam Chen, LCSW"
+    assert screen.page.value.index("Sam Chen, LCSW") < screen.page.value.index("Jordan Rivera, LADC")
+    screen.lock_button.click()
+    assert screen.page.value == "" and screen.view is None

@@ -32,8 +32,8 @@ RETENTION_DAYS = 30
 ATTENDED = ("present", "late", "left-early")
 
 
-def load_cohorts(folder: Path, curriculum) -> list:
-    """Every valid cohort file in ``folder`` (a broken one is skipped: ``iopkit validate`` explains it)."""
+def load_cohorts(folder: Path, curriculum, problems: list[str] | None = None) -> list:
+    """Every valid cohort file in ``folder``; each broken one is left out and named in ``problems``."""
     from .cohort import load_cohort
     from .errors import IopkitError
 
@@ -42,7 +42,11 @@ def load_cohorts(folder: Path, curriculum) -> list:
         try:
             out.append(load_cohort(path, curriculum=curriculum))
         except IopkitError:
-            continue
+            if problems is not None:
+                problems.append(f"{path.name} has problems, so its planned sessions and floor are not counted: "
+                                f"run iopkit validate {path} to see them.")
+    if problems is not None and not out:
+        problems.append(f"No cohort files were read from {folder}: planned sessions cannot be counted.")
     return out
 
 

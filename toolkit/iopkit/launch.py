@@ -26,6 +26,9 @@ from . import paths
 from .errors import IopkitError
 from .workbench import HOME_NOTEBOOK
 
+#: The program dashboard's notebook in a counselor's folder (from notebooks/dashboard.ipynb).
+DASHBOARD_NOTEBOOK = "iopkit-dashboard.ipynb"
+
 HOST = "127.0.0.1"
 #: The ports Jupyter and Voilà use by default; another free port is taken if they are busy.
 LAB_PORT = 8888
@@ -115,6 +118,9 @@ def ensure_home(folder: Path) -> Path:
     home = folder / HOME_NOTEBOOK
     if not home.exists():
         shutil.copyfile(paths.notebooks_dir() / "home.ipynb", home)
+    dashboard = folder / DASHBOARD_NOTEBOOK  # the program dashboard the Workbench's Supervision tab links to
+    if not dashboard.exists() and (paths.notebooks_dir() / "dashboard.ipynb").is_file():
+        shutil.copyfile(paths.notebooks_dir() / "dashboard.ipynb", dashboard)
     return home
 
 
@@ -158,14 +164,15 @@ def lab_command(folder: Path, port: int, token: str, open_browser: bool = True, 
     return cmd
 
 
-def app_command(folder: Path, port: int, open_browser: bool = False, template: str | None = APP_TEMPLATE) -> list[str]:
+def app_command(folder: Path, port: int, open_browser: bool = False, template: str | None = APP_TEMPLATE,
+                notebook: str = HOME_NOTEBOOK) -> list[str]:
     """Voilà on one notebook: code hidden, tracebacks kept in the terminal, only local files served.
 
     Voilà has no ``--allow-root`` (it does not refuse root), so none is passed. The ``iopkit``
     template needs ``app_template_dir`` on ``JUPYTER_PATH`` (``app_server`` sees to it).
     """
     folder = Path(folder).resolve()
-    return [sys.executable, "-m", "voila", str(folder / HOME_NOTEBOOK), f"--Voila.root_dir={folder}",
+    return [sys.executable, "-m", "voila", str(folder / notebook), f"--Voila.root_dir={folder}",
             f"--Voila.ip={HOST}", f"--port={port}", f"--Voila.open_browser={open_browser}",
             "--strip_sources=True", "--show_tracebacks=False", "--theme=light",
             *([f"--template={template}"] if template else []),
@@ -187,7 +194,7 @@ def lab_server(folder: Path, port: int | None = None, open_browser: bool = True,
 
 
 def app_server(folder: Path, port: int | None = None, open_browser: bool = False,
-               settings_parent: Path | None = None) -> Server:
+               settings_parent: Path | None = None, notebook: str = HOME_NOTEBOOK) -> Server:
     """Voilà on the home notebook; with ``settings_parent``, on the ``iopkit`` template written there."""
     folder = Path(folder).resolve()
     port = port or free_port(APP_PORT)
@@ -198,7 +205,7 @@ def app_server(folder: Path, port: int | None = None, open_browser: bool = False
     template = APP_TEMPLATE if settings_parent is not None else None
     # A static path: asking for "/" would start a kernel and run the notebook.
     ready = f"{base}/voila/labextensions/@voila-dashboards/widgets-manager8/package.json"
-    return Server(app_command(folder, port, open_browser, template), f"{base}/", ready, folder, env)
+    return Server(app_command(folder, port, open_browser, template, notebook), f"{base}/", ready, folder, env)
 
 
 def lab(folder: Path | str = ".", port: int | None = None, open_browser: bool = True) -> int:
@@ -215,6 +222,14 @@ def app(folder: Path | str = ".", port: int | None = None, open_browser: bool = 
     with tempfile.TemporaryDirectory(prefix="iopkit-app-") as settings:
         server = app_server(Path(folder), port, settings_parent=Path(settings))  # we open the browser once it answers
         return serve(server, "The iopkit workbench", open_browser=open_browser)
+
+
+def dashboard_app(folder: Path | str = ".", port: int | None = None, open_browser: bool = True) -> int:
+    """The program dashboard (``iopkit-dashboard.ipynb``) as an app with Voilà, until Ctrl+C."""
+    ensure_home(Path(folder))
+    with tempfile.TemporaryDirectory(prefix="iopkit-app-") as settings:
+        server = app_server(Path(folder), port, settings_parent=Path(settings), notebook=DASHBOARD_NOTEBOOK)
+        return serve(server, "The program dashboard", open_browser=open_browser)
 
 
 def start(server: Server, log=None) -> subprocess.Popen:

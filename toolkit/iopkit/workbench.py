@@ -393,9 +393,13 @@ class Workbench:
         from .records.screen import attendance_tab
 
         self.roll = attendance_tab(self)
-        self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, self.roll.widget],
+        # Supervision: the fidelity form for the chosen session, and the program dashboard (iopkit.records).
+        from .records.supervision_screen import supervision_tab
+
+        self.supervision = supervision_tab(self)
+        self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, self.roll.widget, self.supervision.widget],
                           layout=w.Layout(width="100%"))
-        self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "Attendance")
+        self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "Attendance", "Supervision")
         self.widget = w.VBox([w.HTML(_CSS), self.head, w.HBox([self.cohort, self.reload]), self.session,
                               self.message, self.tabs])
         self.widget.add_class("iopkit-wb")

@@ -52,6 +52,9 @@ def add_commands(sub) -> None:
     d.add_argument("--facilitator", help="show this facilitator's own data first")
     d.add_argument("--as-of", metavar="DATE", help="count up to this day (default: today)")
     d.add_argument("--cohorts", type=Path, metavar="DIR", help="the folder of cohort files (default: ./cohorts)")
+    d.add_argument("--app", action="store_true", help="open the dashboard page in the browser (Voila, this "
+                   "computer only); the passphrase is typed on the page")
+    d.add_argument("--port", type=int, help="with --app: the port (default: 8866, or a free one)")
     d.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
     d.set_defaults(func=cmd_dashboard)
 
@@ -236,10 +239,17 @@ def cmd_dashboard(args) -> int:
     from .store import write_replace
     from .. import dashboard
 
+    if args.app:
+        from ..launch import dashboard_app
+
+        return dashboard_app(Path("."), port=args.port)
     as_of = people.check_date(args.as_of, "--as-of") if args.as_of else None  # None: today, or a demo's end
     folder = args.cohorts or Path.cwd() / "cohorts"
     curriculum = load_curriculum(args.curriculum)
-    cohorts = dashboard.load_cohorts(folder, curriculum)
+    problems: list[str] = []
+    cohorts = dashboard.load_cohorts(folder, curriculum, problems)
+    for problem in problems:
+        _say(problem)
     vault = open_vault(args)
     with vault.transaction() as conn:
         data = dashboard.compute(conn, cohorts, curriculum, as_of)
