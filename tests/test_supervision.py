@@ -265,7 +265,8 @@ def test_small_program_fidelity_figures_match_the_hand_count(small):
                     ("Jordan Rivera, LADC", "supervisor", 1, "100%", "3.8"),
                     ("Sam Chen, LCSW", "self-rating", 3, "98%", "4.0")]
     supervisor = facilitator_rows(view)[1]["agreement"]
-    assert supervisor == "71% of items alike in 1 pairs; self minus supervisor -0.2 on the 1-5 ratings"
+    assert supervisor == ("71% of items alike in 1 pair (same group, self-rating and observation); self minus "
+                          "supervisor -0.2 on the 1-5 ratings")
     sessions = [(r["position"], r["mode"], r["forms"], r["adherence"], r["global"]) for r in sessions_fidelity_rows(view)]
     assert sessions == [(1, "self-rating", 1, "71%", "4.0"), (2, "self-rating", 1, "100%", "4.2"),
                         (3, "self-rating", 1, "86%", "3.6"), (3, "supervisor", 1, "100%", "3.8"),

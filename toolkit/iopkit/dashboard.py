@@ -270,7 +270,9 @@ def facilitator_rows(view: ProgramView, first: str | None = None) -> list[dict]:
     agreement = {r["facilitator"]: r for _, r in view.agreement.iterrows()}
     for row in rows:
         a = agreement.get(row["facilitator"])
-        row["agreement"] = (f"{a['agreement']:.0%} of items alike in {int(a['pairs'])} pairs; self minus supervisor "
+        pairs = int(a["pairs"]) if a is not None else 0
+        row["agreement"] = (f"{a['agreement']:.0%} of items alike in {pairs} pair{'s' if pairs != 1 else ''} (same "
+                            f"group, self-rating and observation); self minus supervisor "
                             f"{a['diff']:+.1f} on the 1-5 ratings") if a is not None and row["mode"] == "supervisor" else ""
     if first:
         wanted = first.lower()
@@ -288,12 +290,12 @@ def sessions_fidelity_rows(view: ProgramView) -> list[dict]:
 # ---------------------------------------------------------------- charts (inline SVG)
 
 def bar_chart(title: str, bars: list[tuple[str, float, str]], *, maximum: float | None = None, unit: str = "",
-              width: int = 560) -> str:
+              width: int = 620) -> str:
     """A horizontal bar chart as SVG: (label, value, text shown) per bar."""
     esc = html.escape
     top, row = 26, 22
     height = top + row * len(bars) + 8
-    label_w = 150
+    label_w = 215
     plot = width - label_w - 70
     top_value = maximum or max([v for _, v, _ in bars] + [1])
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
@@ -310,11 +312,15 @@ def bar_chart(title: str, bars: list[tuple[str, float, str]], *, maximum: float 
     return "".join(parts)
 
 
+def _short(name: str, limit: int = 30) -> str:
+    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
+
+
 def charts(view: ProgramView, export: bool) -> list[str]:
     out = []
     frame = view.cohorts
     out.append(bar_chart("Sessions delivered of planned", [
-        (view.names.get(r["cohort"], r["cohort"])[:24], float(r["delivered"]), f"{int(r['delivered'])} of "
+        (_short(view.names.get(r["cohort"], r["cohort"])), float(r["delivered"]), f"{int(r['delivered'])} of "
          f"{int(r['planned'])}") for _, r in frame.iterrows()], maximum=float(max(frame["planned"].max(), 1))))
     if not export and len(view.admissions):
         totals = view.admissions.sum(axis=1)
@@ -324,7 +330,7 @@ def charts(view: ProgramView, export: bool) -> list[str]:
     for _, r in frame.iterrows():
         shown = rate_shown(int(r["attended"]), int(r["entries"]), export)
         value = r["attended"] / r["entries"] if r["entries"] and "%" in shown else 0.0
-        bars.append((view.names.get(r["cohort"], r["cohort"])[:24], float(value) * 100, shown))
+        bars.append((_short(view.names.get(r["cohort"], r["cohort"])), float(value) * 100, shown))
     out.append(bar_chart("Attendance rate", bars, maximum=100.0))
     if len(view.facilitators):
         out.append(bar_chart("Items done, by facilitator (all forms)", [

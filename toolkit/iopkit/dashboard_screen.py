@@ -79,7 +79,7 @@ class DashboardScreen:
         names = sorted({str(f) for c in cohorts for f in c.cohort.facilitators})
         self.me.options = [("(nobody)", "")] + [(n, n) for n in names]
         self.message.value = "".join(f"<div class='wb-message'>{html.escape(p)}</div>" for p in problems)
-        self.unlock_box.layout.display = "none"
+        self.unlock_box.layout.display = self.head.layout.display = "none"  # the page has its own heading
         self.tools.layout.display = None
         self._draw()
 
@@ -93,7 +93,7 @@ class DashboardScreen:
     def lock(self) -> None:
         self.view = None
         self.page.value = ""
-        self.unlock_box.layout.display = None
+        self.unlock_box.layout.display = self.head.layout.display = None
         self.tools.layout.display = "none"
         self.message.value = "<p>Locked. Type the passphrase to see the dashboard again.</p>"
 
