@@ -410,7 +410,8 @@ def test_the_supervision_tab_saves_a_self_rating_for_the_chosen_session(tmp_path
     monkeypatch.setenv("IOPKIT_RECORDS", str(made.path))
     monkeypatch.chdir(work)
     bench = Workbench(work)
-    assert bench.tabs.titles[-1] == "Supervision"
+    assert "Supervision" in bench.tabs.titles
+    assert bench.tabs.children[bench.tabs.titles.index("Supervision")] is bench.supervision.widget
     bench.select(2)
     screen = bench.supervision
     screen.open_button.click()

@@ -397,9 +397,9 @@ class Workbench:
         from .records.supervision_screen import supervision_tab
 
         self.supervision = supervision_tab(self)
-        self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, self.roll.widget, self.supervision.widget],
+        self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, self.supervision.widget, self.roll.widget],
                           layout=w.Layout(width="100%"))
-        self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "Attendance", "Supervision")
+        self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "Supervision", "Attendance")
         self.widget = w.VBox([w.HTML(_CSS), self.head, w.HBox([self.cohort, self.reload]), self.session,
                               self.message, self.tabs])
         self.widget.add_class("iopkit-wb")
