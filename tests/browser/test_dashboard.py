@@ -88,3 +88,49 @@ def test_a_director_opens_the_dashboard_on_the_demo_program(page, dashboard_app,
     page.locator(f"{DASH} button", has_text="Lock").click()
     page.locator(f"{DASH} input[type='password']").wait_for()
     assert page.locator(f"{DASH} table.dash-cohorts").count() == 0
+
+
+def test_a_facilitator_fills_in_the_self_rating_in_the_workbench(page, voila, workdir, tmp_path_factory):
+    """Voilà (``iopkit app``): the Supervision tab shows the chosen session's fidelity items and the five
+    ratings with their anchors; a complete form is saved in the store."""
+    import re
+
+    from iopkit.records import fidelity
+    from iopkit.records.store import TEST_KDF, Vault
+    from iopkit.workbench import load_plan, session_label
+
+    from .conftest import choose
+
+    vault, _ = Vault.create(tmp_path_factory.mktemp("private-fid") / "records.iopkit", PASSPHRASE, kdf=TEST_KDF)
+    plan = load_plan(workdir / "cohorts" / "example.toml")
+    second = plan.sessions[1]
+    wb, fid = ".iopkit-wb", ".iopkit-fid"
+    page.goto(voila.url("/"))
+    page.wait_for_selector(f"{wb} .wb-head h1", timeout=SLOW)
+    choose(page, wb, 0, "cohorts/example.toml")
+    choose(page, wb, 1, session_label(second))
+    page.locator(f"{wb} .wb-title", has_text=second.session.title).wait_for()
+    page.locator(f"{wb} .lm-TabBar-tab", has_text="Supervision").click()
+    assert page.locator(f"{fid} .fid-notice", has_text="not a certification").is_visible()
+    page.locator(f"{fid} button", has_text="Show the form").click()
+    items = list(second.session.fidelity)
+    page.locator(f"{fid} .fid-item", has_text=str(items[-1])[:40]).wait_for()
+    toggles = page.locator(f"{fid} .widget-toggle-buttons")
+    assert toggles.count() == 1 + len(items) + 5  # the mode, each item, the five ratings
+    shot(page, "dashboard-05-self-rating-form")
+    for n in range(1, 1 + len(items)):
+        toggles.nth(n).locator("button", has_text=re.compile(r"^Done$")).click()
+    for n in range(1 + len(items), 1 + len(items) + 5):
+        toggles.nth(n).locator("button", has_text=re.compile(r"^4$")).click()
+    page.locator(f"{fid} input[placeholder=\"What I'd do differently next time\"]").fill("Start the scan earlier.")
+    page.locator(f"{fid} input[placeholder='the records store file']").fill(str(vault.path))
+    page.locator(f"{fid} input[type=password]").fill(PASSPHRASE)
+    page.wait_for_timeout(500)
+    page.locator(f"{fid} button", has_text="Save the form").click()
+    page.locator(f"{fid} .wb-note", has_text="Saved fidelity form 1").wait_for()
+    shot(page, "dashboard-06-self-rating-saved")
+    with vault.snapshot() as conn:
+        (form,) = fidelity.forms(conn)
+    assert (form.position, form.mode, form.facilitator) == (2, "self", "Sam Chen, LCSW")
+    assert [r for _, r in form.items] == ["done"] * len(items) and set(form.ratings.values()) == {4}
+    assert form.different == "Start the scan earlier."

@@ -30,6 +30,19 @@ _CSS = """<style>
 </style>"""
 
 
+def dashboard_link_html(environ: dict | None = None) -> str:
+    """Where the program dashboard is: a link in JupyterLab (it opens the notebook in a tab); in the app
+    (Voilà serves one notebook only) the command that opens it as an app of its own."""
+    environ = os.environ if environ is None else environ
+    app = "<code style='white-space:nowrap'>iopkit dashboard --app</code>"
+    if environ.get("SERVER_SOFTWARE", "").startswith("voila"):
+        where = f"Open it with {app} in a terminal, in this folder."
+    else:
+        where = (f"Open <a href='{DASHBOARD_NOTEBOOK}' target='_blank' style='text-decoration:underline'>"
+                 f"{DASHBOARD_NOTEBOOK}</a> (in this folder), or run {app} for it as an app.")
+    return f"<p><strong>Program dashboard.</strong> {where} It asks for the records store's passphrase.</p>"
+
+
 class SupervisionScreen:
     """``context()`` gives (cohort, curriculum, date) — the Workbench's cohort and chosen session."""
 
@@ -51,7 +64,7 @@ class SupervisionScreen:
             f"sign</code>.</p><p class='fid-notice'>{html.escape(fidelity.NOT_CERTIFICATION)}</p>",
             layout=w.Layout(width="100%"))
         self.mode = w.ToggleButtons(options=(("Self-rating", "self"), ("Supervisor observation", "supervisor")),
-                                    value="self", style={"button_width": "13em"})
+                                    value="self", style={"button_width": "16em"})
         self.open_button = w.Button(description="Show the form", layout=w.Layout(width="auto"))
         self.open_button.add_class("wb-primary")
         self.facilitator = w.Dropdown(description="Facilitator", layout=w.Layout(width="min(100%, 30em)"),
@@ -70,11 +83,7 @@ class SupervisionScreen:
         self.save_button = w.Button(description="Save the form", layout=w.Layout(width="auto"))
         self.save_button.add_class("wb-primary")
         self.message = w.HTML(layout=w.Layout(width="100%"))
-        self.dashboard = w.HTML(
-            "<p><strong>Program dashboard.</strong> In JupyterLab, open "
-            f"<a href='{DASHBOARD_NOTEBOOK}' target='_blank'>{DASHBOARD_NOTEBOOK}</a> (in this folder); as an app, run "
-            "<code>iopkit dashboard --app</code>. It needs the records store's passphrase.</p>",
-            layout=w.Layout(width="100%"))
+        self.dashboard = w.HTML(dashboard_link_html(), layout=w.Layout(width="100%"))
         self.form_box = w.VBox([self.facilitator, self.rater, self.title, self.items_box, self.globals_box,
                                 self.different, self.store_path, w.HBox([self.password, self.save_button])],
                                layout=w.Layout(width="100%"))
