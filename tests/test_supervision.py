@@ -454,3 +454,32 @@ def test_the_dashboard_page_unlocks_shows_and_locks(long, tmp_path, monkeypatch)
     assert screen.page.value.index("Sam Chen, LCSW") < screen.page.value.index("Jordan Rivera, LADC")
     screen.lock_button.click()
     assert screen.page.value == "" and screen.view is None
+
+
+def test_no_alias_reaches_the_dashboard_inside_or_out(vault, example, curriculum):
+    """The dashboard names people by pseudonym only (inside), and not at all in exports."""
+    from records_support import CANARY_ALIAS, CANARY_FIRST
+
+    from iopkit import dashboard
+    from iopkit.records import people
+
+    with vault.transaction() as conn:
+        person = people.add_participant(conn, cohort=example, admitted=dt.date(2027, 1, 4), alias=CANARY_ALIAS)
+        for day in (dt.date(2027, 1, 4), dt.date(2027, 1, 6)):
+            people.record_attendance(conn, day, person.pseudonym, "present", 165)
+    with vault.snapshot() as conn:
+        view = dashboard.compute(conn, [example], curriculum, dt.date(2027, 1, 10))
+    outputs = [dashboard.render_text(view), dashboard.render_html(view, export=False),
+               dashboard.render_html(view, export=True), dashboard.to_csv(view).decode()]
+    for out in outputs:
+        assert CANARY_FIRST.lower() not in out.lower()
+    assert person.pseudonym not in outputs[2] and person.pseudonym not in outputs[3]
+    assert _row(view)["admissions"] == 1 and _row(view)["entries"] == 2 and not view.demo
+
+
+def test_demo_never_replaces_a_store(clinic):
+    work, store = clinic
+    first = run_cli("records", "demo", str(store), "--seed", "1", cwd=work, env=fast_env(store))
+    assert first.returncode == 0, first.stderr
+    again = run_cli("records", "demo", str(store), "--seed", "1", cwd=work, env=fast_env(store))
+    assert again.returncode == 2 and "already exists" in again.stderr and "Traceback" not in again.stderr
