@@ -454,6 +454,17 @@ def test_the_dashboard_page_unlocks_shows_and_locks(long, tmp_path, monkeypatch)
     assert screen.page.value.index("Sam Chen, LCSW") < screen.page.value.index("Jordan Rivera, LADC")
     screen.lock_button.click()
     assert screen.page.value == "" and screen.view is None
+    now = [0.0]
+    idle = DashboardScreen(tmp_path, idle_seconds=300, clock=lambda: now[0])
+    idle.password.value = PASSPHRASE
+    idle.show_button.click()
+    assert "35 of 39" in idle.page.value
+    now[0] = 200.0
+    idle.check_idle()
+    assert idle.view is not None
+    now[0] = 501.0
+    idle.check_idle()
+    assert idle.view is None and idle.page.value == "" and "no clicks" in idle.message.value
 
 
 def test_no_alias_reaches_the_dashboard_inside_or_out(vault, example, curriculum):

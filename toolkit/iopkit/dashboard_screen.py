@@ -4,21 +4,29 @@ The director (or a facilitator) types the records store's passphrase; the figure
 once, the store is locked again at once, and the page shows them inside the program (exact counts,
 pseudonyms where needed). Everything is in widgets, never a cell output, so a notebook saved in
 JupyterLab keeps no figure and no pseudonym (``saveState`` is off, see ``launch.LAB_SETTINGS``).
-"Me first" puts one facilitator's own rows on top. "Lock" clears the page.
+"Me first" puts one facilitator's own rows on top. "Lock" clears the page, and so does
+``IDLE_SECONDS`` without a click (the same idle time as the attendance screen).
 """
 from __future__ import annotations
 
 import html
 import os
+import threading
+import time
 from pathlib import Path
 
+from .records.screen import IDLE_SECONDS
 from .records.store import STORE_VARIABLE, Vault, find_store
 
 
 class DashboardScreen:
-    def __init__(self, folder: Path | str | None = None, curriculum_dir: Path | str | None = None):
+    def __init__(self, folder: Path | str | None = None, curriculum_dir: Path | str | None = None, *,
+                 idle_seconds: float = IDLE_SECONDS, clock=time.monotonic):
         import ipywidgets as w
 
+        self.idle_seconds, self.clock = idle_seconds, clock
+        self._last_touch = clock()
+        self._timer: threading.Timer | None = None
         self.folder = Path(folder) if folder else Path.cwd()
         self.curriculum_dir = curriculum_dir
         self.view = None
@@ -51,6 +59,7 @@ class DashboardScreen:
     def _guard(self, action) -> None:
         from .workbench import plain_error
 
+        self._last_touch = self.clock()
         try:
             action()
         except Exception as exc:  # noqa: BLE001 - a plain message, never a traceback
@@ -82,6 +91,7 @@ class DashboardScreen:
         self.unlock_box.layout.display = self.head.layout.display = "none"  # the page has its own heading
         self.tools.layout.display = None
         self._draw()
+        self._arm_idle()
 
     def _draw(self) -> None:
         from . import dashboard
@@ -90,7 +100,27 @@ class DashboardScreen:
             self.page.value = dashboard.render_html(self.view, export=False, facilitator=self.me.value or None,
                                                     standalone=False)
 
+    def _arm_idle(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(min(self.idle_seconds, 30), self.check_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def check_idle(self) -> None:
+        """Clear the page if nobody has clicked for ``idle_seconds``; otherwise look again later."""
+        if self.view is None:
+            return
+        if self.clock() - self._last_touch >= self.idle_seconds:
+            self.lock()
+            self.message.value = "<p>Cleared after a while with no clicks. Type the passphrase to see it again.</p>"
+        else:
+            self._arm_idle()
+
     def lock(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         self.view = None
         self.page.value = ""
         self.unlock_box.layout.display = self.head.layout.display = None
