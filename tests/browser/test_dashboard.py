@@ -115,13 +115,15 @@ def test_a_facilitator_fills_in_the_self_rating_in_the_workbench(page, voila, wo
     page.locator(f"{fid} button", has_text="Show the form").click()
     items = list(second.session.fidelity)
     page.locator(f"{fid} .fid-item", has_text=str(items[-1])[:40]).wait_for()
-    toggles = page.locator(f"{fid} .widget-toggle-buttons")
-    assert toggles.count() == 1 + len(items) + 5  # the mode, each item, the five ratings
+    item_toggles = page.locator(f"{fid} .fid-items .widget-toggle-buttons")
+    rating_toggles = page.locator(f"{fid} .fid-globals .widget-toggle-buttons")
+    assert item_toggles.count() == len(items) and rating_toggles.count() == 5
+    assert page.locator(f"{wb} select").count() == 2  # the cohort and the session, as before
     shot(page, "dashboard-05-self-rating-form")
-    for n in range(1, 1 + len(items)):
-        toggles.nth(n).locator("button", has_text=re.compile(r"^Done$")).click()
-    for n in range(1 + len(items), 1 + len(items) + 5):
-        toggles.nth(n).locator("button", has_text=re.compile(r"^4$")).click()
+    for n in range(len(items)):
+        item_toggles.nth(n).locator("button", has_text=re.compile(r"^Done$")).click()
+    for n in range(5):
+        rating_toggles.nth(n).locator("button", has_text=re.compile(r"^4$")).click()
     page.locator(f"{fid} input[placeholder=\"What I'd do differently next time\"]").fill("Start the scan earlier.")
     page.locator(f"{fid} input[placeholder='the records store file']").fill(str(vault.path))
     page.locator(f"{fid} input[type=password]").fill(PASSPHRASE)

@@ -67,13 +67,16 @@ class SupervisionScreen:
                                     value="self", style={"button_width": "16em"})
         self.open_button = w.Button(description="Show the form", layout=w.Layout(width="auto"))
         self.open_button.add_class("wb-primary")
-        self.facilitator = w.Dropdown(description="Facilitator", layout=w.Layout(width="min(100%, 30em)"),
-                                      style={"description_width": "7em"})
+        # Buttons, not a dropdown: one click, and the Workbench's only dropdowns stay the cohort and session.
+        self.facilitator = w.ToggleButtons(description="Facilitator", style={"button_width": "14em",
+                                                                          "description_width": "7em"})
         self.rater = w.Text(description="Observed by", placeholder="the supervisor's name",
                             layout=w.Layout(width="min(100%, 30em)"), style={"description_width": "7em"})
         self.title = w.HTML(layout=w.Layout(width="100%"))
         self.items_box = w.VBox(layout=w.Layout(width="100%"))
+        self.items_box.add_class("fid-items")
         self.globals_box = w.VBox(layout=w.Layout(width="100%"))
+        self.globals_box.add_class("fid-globals")
         self.different = w.Text(description="Differently", placeholder="What I'd do differently next time",
                                 layout=w.Layout(width="min(100%, 48em)"), style={"description_width": "7em"})
         self.store_path = w.Text(value=default, description="Store", placeholder="the records store file",
