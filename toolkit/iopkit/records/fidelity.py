@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import RecordInputError
@@ -118,7 +118,6 @@ class FidelityForm:
     signed_at: str | None = None
     signed_hash: str | None = None
     id: int | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def signed(self) -> bool:
