@@ -393,13 +393,17 @@ class Workbench:
         from .records.screen import attendance_tab
 
         self.roll = attendance_tab(self)
+        # Measures: a person answers on the clinic tablet, stored in the same store (iopkit.records.measures_screen).
+        from .records.measures_screen import measures_tab
+
+        self.measures_screen = measures_tab(self)
         # Supervision: the fidelity form for the chosen session, and the program dashboard (iopkit.records).
         from .records.supervision_screen import supervision_tab
 
         self.supervision = supervision_tab(self)
-        self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, self.supervision.widget, self.roll.widget],
-                          layout=w.Layout(width="100%"))
-        self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "Supervision", "Attendance")
+        self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, self.roll.widget, self.measures_screen.widget,
+                                    self.supervision.widget], layout=w.Layout(width="100%"))
+        self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "Attendance", "Measures", "Supervision")
         self.widget = w.VBox([w.HTML(_CSS), self.head, w.HBox([self.cohort, self.reload]), self.session,
                               self.message, self.tabs])
         self.widget.add_class("iopkit-wb")
@@ -427,6 +431,7 @@ class Workbench:
         if _SHOWN is not None and _SHOWN is not self:
             _SHOWN._stop_timer()
             _SHOWN.roll.lock()  # and the old attendance screen forgets its key and closes any names
+            _SHOWN.measures_screen.lock()  # and the old measures screen too
         _SHOWN = self
         display(self.widget)
 

@@ -9,12 +9,12 @@ no free text, no name.
 ``record_administration`` is the one way in, for every entry path (the command line, the
 Workbench tablet, anything later). In this order it:
 
-1. checks the pseudonym, the date and ``entered_by`` (nothing is asked or printed yet);
-2. scores the answers with ``iopkit.measures`` (``AnswerError``/``UnknownMeasureError``: plain
+1. scores the answers with ``iopkit.measures`` (``AnswerError``/``UnknownMeasureError``: plain
    message, exit 2, nothing stored);
-3. shows the **safety prompt** if a safety item (PHQ-9 item 9) was answered above 0 or left blank,
+2. shows the **safety prompt** if a safety item (PHQ-9 item 9) was answered above 0 or left blank,
    before anything is stored or printed (stderr by default; the tablet shows its banner). There is
    no way to turn it off; a safety answer never stops the answers being stored;
+3. checks the pseudonym, the date and ``entered_by`` (``RecordInputError``, exit 2, nothing stored);
 4. stores the row and its audit entry (action ``record``, type ``measure``, the pseudonym; never
    the answers) in one transaction.
 
@@ -125,16 +125,18 @@ def record_administration(vault, pseudonym: str, instrument: str, date: dt.date 
     if prompt is None:
         raise ValueError("The safety prompt cannot be turned off; pass a function that shows it.")
     measures = measures or load_measures()
-    pseudonym = people.check_pseudonym(pseudonym)
-    day = people.check_date(date, "--date")
-    how = check_entered_by(entered_by)
     fresh = score_administration(instrument, answers, measures)
-    if score is None or score != fresh:
-        score = fresh
-        if score.safety:
+    shown = score is not None and score == fresh
+    score = fresh
+    try:
+        if score.safety and not shown:  # first: even a mistyped pseudonym or date below comes after it
             prompt(score, measures)
-    with vault.transaction() as conn:
-        insert_administration(conn, pseudonym, day, score, how)
+    finally:  # a prompt that could not be shown (a closed terminal) never stops the answers being kept
+        pseudonym = people.check_pseudonym(pseudonym)
+        day = people.check_date(date, "--date")
+        how = check_entered_by(entered_by)
+        with vault.transaction() as conn:
+            insert_administration(conn, pseudonym, day, score, how)
     return score
 
 
@@ -169,7 +171,7 @@ def administrations_in(conn: sqlite3.Connection, pseudonym: str | None = None, i
         where.append("instrument = ?")
         values.append((measures or load_measures()).get(instrument).id)
     query = ("SELECT * FROM measures" + (" WHERE " + " AND ".join(where) if where else "")
-             + " ORDER BY date, entered_at, id")
+             + " ORDER BY date, entered_at, rowid")  # same day and second: the order they were entered
     return [StoredAdministration(
         r["id"], r["pseudonym"], r["instrument"], dt.date.fromisoformat(r["date"]), tuple(json.loads(r["answers"])),
         score_from_json(r["score"]), r["entered_by"], dt.datetime.fromisoformat(r["entered_at"]))
