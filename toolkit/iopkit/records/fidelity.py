@@ -410,7 +410,7 @@ def blank_form_text(day: SessionOfDay, mode: str) -> str:
     for _, name, anchors in GLOBALS:
         lines.append(f"  {name}")
         lines += [f"    {score}: {text}" for score, text in anchors.items()]
-    lines += ["", NOT_CERTIFICATION]
+    lines += ["", "Write no participant's name on this form: it is about the facilitator's work.", NOT_CERTIFICATION]
     return "\n".join(lines)
 
 

@@ -61,7 +61,8 @@ class SupervisionScreen:
             "<p>After every group, a two-minute self-rating of the session you chose above: each fidelity item from "
             "the guide, five global ratings and one thing you would do differently. A supervisor who observed the "
             "group fills in the same form as a supervisor observation, then signs it with <code>iopkit fidelity "
-            f"sign</code>.</p><p class='fid-notice'>{html.escape(fidelity.NOT_CERTIFICATION)}</p>",
+            f"sign</code>. Write no participant's name on the form: it is about the facilitator's work.</p>"
+            f"<p class='fid-notice'>{html.escape(fidelity.NOT_CERTIFICATION)}</p>",
             layout=w.Layout(width="100%"))
         self.mode = w.ToggleButtons(options=(("Self-rating", "self"), ("Supervisor observation", "supervisor")),
                                     value="self", style={"button_width": "16em"})
