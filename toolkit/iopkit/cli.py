@@ -192,6 +192,9 @@ def _parser() -> argparse.ArgumentParser:
     from .records.commands import add_commands  # `records ...` and `today`: opt-in encrypted clinic records
 
     add_commands(sub)
+    from .records.supervision_cli import add_commands as add_supervision_commands  # fidelity, dashboard, demo
+
+    add_supervision_commands(sub)
     return p
 
 

@@ -27,6 +27,9 @@ from .errors import IopkitError
 from .limits import MAX_APP_KERNELS
 from .workbench import HOME_NOTEBOOK
 
+#: The program dashboard's notebook in a counselor's folder (from notebooks/dashboard.ipynb).
+DASHBOARD_NOTEBOOK = "iopkit-dashboard.ipynb"
+
 HOST = "127.0.0.1"
 #: The ports Jupyter and Voilà use by default; another free port is taken if they are busy.
 LAB_PORT = 8888
@@ -116,6 +119,9 @@ def ensure_home(folder: Path) -> Path:
     home = folder / HOME_NOTEBOOK
     if not home.exists():
         shutil.copyfile(paths.notebooks_dir() / "home.ipynb", home)
+    dashboard = folder / DASHBOARD_NOTEBOOK  # the program dashboard the Workbench's Supervision tab links to
+    if not dashboard.exists() and (paths.notebooks_dir() / "dashboard.ipynb").is_file():
+        shutil.copyfile(paths.notebooks_dir() / "dashboard.ipynb", dashboard)
     return home
 
 
@@ -160,7 +166,7 @@ def lab_command(folder: Path, port: int, token: str, open_browser: bool = True, 
 
 
 def app_command(folder: Path, port: int, open_browser: bool = False, template: str | None = APP_TEMPLATE,
-                token: str = "", max_kernels: int = MAX_APP_KERNELS) -> list[str]:
+                token: str = "", max_kernels: int = MAX_APP_KERNELS, notebook: str = HOME_NOTEBOOK) -> list[str]:
     """Voilà on one notebook: code hidden, tracebacks kept in the terminal, only local files served.
 
     Only the person who started it can use it: a token (as ``iopkit lab`` has), the Host header
@@ -170,7 +176,7 @@ def app_command(folder: Path, port: int, open_browser: bool = False, template: s
     sees to it).
     """
     folder = Path(folder).resolve()
-    return [sys.executable, "-m", "voila", str(folder / HOME_NOTEBOOK), f"--Voila.root_dir={folder}",
+    return [sys.executable, "-m", "voila", str(folder / notebook), f"--Voila.root_dir={folder}",
             f"--Voila.ip={HOST}", f"--port={port}", f"--Voila.open_browser={open_browser}",
             "--strip_sources=True", "--show_tracebacks=False", "--theme=light",
             *([f"--template={template}"] if template else []),
@@ -197,7 +203,7 @@ def lab_server(folder: Path, port: int | None = None, open_browser: bool = True,
 
 def app_server(folder: Path, port: int | None = None, open_browser: bool = False,
                settings_parent: Path | None = None, token: str | None = None,
-               max_kernels: int = MAX_APP_KERNELS) -> Server:
+               max_kernels: int = MAX_APP_KERNELS, notebook: str = HOME_NOTEBOOK) -> Server:
     """Voilà on the home notebook; with ``settings_parent``, on the ``iopkit`` template written there."""
     folder = Path(folder).resolve()
     port = port or free_port(APP_PORT)
@@ -209,8 +215,8 @@ def app_server(folder: Path, port: int | None = None, open_browser: bool = False
     template = APP_TEMPLATE if settings_parent is not None else None
     # A static path: asking for "/" would start a kernel and run the notebook.
     ready = f"{base}/voila/labextensions/@voila-dashboards/widgets-manager8/package.json"
-    return Server(app_command(folder, port, open_browser, template, token, max_kernels), f"{base}/?token={token}",
-                  ready, folder, env)
+    return Server(app_command(folder, port, open_browser, template, token, max_kernels, notebook),
+                  f"{base}/?token={token}", ready, folder, env)
 
 
 def lab(folder: Path | str = ".", port: int | None = None, open_browser: bool = True) -> int:
@@ -227,6 +233,14 @@ def app(folder: Path | str = ".", port: int | None = None, open_browser: bool = 
     with tempfile.TemporaryDirectory(prefix="iopkit-app-") as settings:
         server = app_server(Path(folder), port, settings_parent=Path(settings))  # we open the browser once it answers
         return serve(server, "The iopkit workbench", open_browser=open_browser)
+
+
+def dashboard_app(folder: Path | str = ".", port: int | None = None, open_browser: bool = True) -> int:
+    """The program dashboard (``iopkit-dashboard.ipynb``) as an app with Voilà, until Ctrl+C."""
+    ensure_home(Path(folder))
+    with tempfile.TemporaryDirectory(prefix="iopkit-app-") as settings:
+        server = app_server(Path(folder), port, settings_parent=Path(settings), notebook=DASHBOARD_NOTEBOOK)
+        return serve(server, "The program dashboard", open_browser=open_browser)
 
 
 def start(server: Server, log=None) -> subprocess.Popen:

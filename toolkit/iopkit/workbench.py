@@ -496,10 +496,14 @@ class Workbench:
         from .records.measures_screen import measures_tab
 
         self.measures_screen = measures_tab(self)
+        # Supervision: the fidelity form for the chosen session, and the program dashboard (iopkit.records).
+        from .records.supervision_screen import supervision_tab
+
+        self.supervision = supervision_tab(self)
         self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, after_tab, self.roll.widget,
-                                    self.measures_screen.widget], layout=w.Layout(width="100%"))
+                                    self.measures_screen.widget, self.supervision.widget], layout=w.Layout(width="100%"))
         self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "After the group",
-                            "Attendance", "Measures")
+                            "Attendance", "Measures", "Supervision")
         self.widget = w.VBox([w.HTML(_CSS), self.head, w.HBox([self.cohort, self.reload]), self.session,
                               self.message, self.tabs])
         self.widget.add_class("iopkit-wb")
