@@ -396,8 +396,15 @@ class Workbench:
         self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, self.roll.widget],
                           layout=w.Layout(width="100%"))
         self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "Attendance")
-        self.widget = w.VBox([w.HTML(_CSS), self.head, w.HBox([self.cohort, self.reload]), self.session,
-                              self.message, self.tabs])
+        # The Group tab (iopkit.cohort_editor): set up or change a group; built the first time it is opened.
+        from .cohort_editor import GroupTab
+
+        self.group = GroupTab(self)
+        self.areas = w.Tab(children=[w.VBox([w.HBox([self.cohort, self.reload]), self.session, self.message,
+                                             self.tabs]), self.group.widget], layout=w.Layout(width="100%"))
+        self.areas.titles = ("Sessions", "Group")
+        self.areas.observe(lambda c: self._guard(self.group.open) if c["new"] == 1 else None, names="selected_index")
+        self.widget = w.VBox([w.HTML(_CSS), self.head, self.areas])
         self.widget.add_class("iopkit-wb")
 
         self.cohort.observe(self._on_cohort, names="value")
