@@ -429,7 +429,10 @@ class CohortEditor:
                 f[("program", "logo")].options = list(f[("program", "logo")].options) + [(logo, logo)]
             f[("program", "logo")].value = logo
             color = str(values.get(("program", "accent_color")) or "#2f6b7e")
-            f[("program", "accent_color")].value = color
+            try:
+                f[("program", "accent_color")].value = color
+            except Exception:  # noqa: BLE001 - not a colour the picker knows: the check names it
+                f[("program", "accent_color")].value = "#2f6b7e"
             f[("cohort", "facilitators")].value = "\n".join(values.get(("cohort", "facilitators")) or [])
             f[("cohort", "group_size")].value = _int(values.get(("cohort", "group_size")), 10)
             time_of_day = values.get(("cohort", "time_of_day")) or "morning"

@@ -211,7 +211,9 @@ def _previous(container, name: str, order) -> str | None:
 def _set(table: Table, name: str, value: Any, order) -> None:
     """Set one setting, keeping its comment and, for a list written over several lines, that layout."""
     old = table.get(name) if name in table else None
-    item = _item(value, multiline=isinstance(old, Array) and "\n" in old.as_string())
+    written = old.as_string() if isinstance(old, Array) else ""
+    found = re.match(r"\[\n([ \t]+)", written)
+    item = _item(value, multiline="\n" in written, indent=found.group(1) if found else "  ")
     if old is not None:
         item.trivia.comment = old.trivia.comment
         # Keep the comment in its column: the old value's width plus its spaces, less the new value's.
@@ -227,25 +229,23 @@ def _set(table: Table, name: str, value: Any, order) -> None:
         table.value._insert_at(0, name, item) if len(table.value) else table.append(name, item)
 
 
-def _item(value: Any, multiline: bool = False) -> Item:
-    if isinstance(value, list):
-        array = tomlkit.array()
-        for element in value:
-            if isinstance(element, dict):
-                inline = tomlkit.inline_table()
-                inline.update(element)
-                array.append(inline)
-            else:
-                array.append(element)
-        long = sum(len(str(e)) + 4 for e in value) > 70
-        if multiline or long or any(isinstance(e, dict) for e in value) and len(value) > 1:
-            array.multiline(True)
-        return array
-    if isinstance(value, dict):
-        inline = tomlkit.inline_table()
-        inline.update(value)
-        return inline
+def _item(value: Any, multiline: bool = False, indent: str = "  ") -> Item:
+    """A value as the example file writes it: ``{ key = value }`` tables, long lists one item a line."""
+    if isinstance(value, (list, dict)):
+        return tomlkit.parse("x = " + _inline(value, multiline, indent) + "\n")["x"]
     return tomlkit.item(value)
+
+
+def _inline(value: Any, multiline: bool = False, indent: str = "  ") -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_inline(v)}" for k, v in value.items()) + " }" if value else "{}"
+    if isinstance(value, list):
+        parts = [_inline(v) for v in value]
+        if parts and (multiline or sum(len(p) + 2 for p in parts) > 70
+                      or any(isinstance(v, dict) for v in value) and len(value) > 1):
+            return "[\n" + "".join(f"{indent}{p},\n" for p in parts) + "]"
+        return "[" + ", ".join(parts) + "]"
+    return tomlkit.item(value).as_string()
 
 
 # ---------------------------------------------------------------- the curriculum changes
