@@ -70,14 +70,17 @@ LABELS = {
 _CSS = """
 <style>
 .iopkit-ce .ce-row { align-items: flex-start; margin: .15em 0; }
-.iopkit-ce .ce-label { width: 9.5em; min-width: 9.5em; font-weight: 600; padding-top: .35em; }
+.iopkit-ce .ce-label { display: inline-block; width: 9.5em; min-width: 9.5em; font-weight: 600; padding-top: .35em; }
 .iopkit-ce .ce-hint { color: #5b6670; font-size: .9em; margin: 0 0 .1em 9.8em; line-height: 1.3; }
 .iopkit-ce .ce-problem { color: #8a3b00; background: #fdf0e4; border-left: 4px solid #b5651d; padding: .25em .6em;
   margin: .1em 0 .3em 9.8em; border-radius: 4px; }
 .iopkit-ce .ce-bad input, .iopkit-ce .ce-bad textarea, .iopkit-ce .ce-bad select { border-color: #b5651d !important;
   background: #fffaf5 !important; }
 .iopkit-ce h3 { border-bottom: 2px solid var(--wb-line, #d5dde1); padding-bottom: .15em; }
-.iopkit-ce .ce-days .widget-toggle-button { width: 3.6em; }
+.iopkit-wb .iopkit-ce .ce-days .jupyter-button { padding: 0 .3em; margin-right: .3em; }
+.iopkit-wb .iopkit-ce .ce-days .jupyter-button.mod-active { background: var(--wb-accent, #2f6b7e); color: #ffffff; }
+.iopkit-wb .iopkit-ce .widget-toggle-buttons .jupyter-button.mod-active { background: var(--wb-accent, #2f6b7e);
+  color: #ffffff; }
 .iopkit-ce .ce-status { font-weight: 600; }
 .iopkit-ce .ce-ok { border-left: 5px solid #2f7e4f; background: #edf7f0; padding: .5em .9em; border-radius: 6px; }
 .iopkit-ce table.ce-cal { border-collapse: collapse; margin: .3em 0; }
@@ -104,7 +107,7 @@ class DayPicker:
     def __init__(self, on_change: Callable[[], None]):
         import ipywidgets as w
 
-        self.buttons = [w.ToggleButton(description=day[:3], tooltip=day, layout=w.Layout(width="3.8em"))
+        self.buttons = [w.ToggleButton(description=day[:3], tooltip=day, layout=w.Layout(width="4.4em"))
                         for day in WEEKDAYS]
         for button in self.buttons:
             button.observe(lambda _: on_change(), names="value")
@@ -175,8 +178,8 @@ class CohortEditor:
                                  style={"description_width": "4em"})
         self.open_button = w.Button(description="Open", tooltip="Open this group's settings")
         self.new_button = w.Button(description="New group", tooltip="Start a new group from a blank form")
-        self.file_name = w.Text(description="Save as", placeholder="evening-telehealth.toml",
-                                layout=w.Layout(width="min(100%, 30em)"), style={"description_width": "4em"})
+        self.file_name = w.Text(description="File name", placeholder="made from the group name",
+                                layout=w.Layout(width="min(100%, 30em)"), style={"description_width": "6em"})
         self.title = w.HTML()
 
         f = self.fields
@@ -237,15 +240,15 @@ class CohortEditor:
         self.up = w.Button(description="Move up", layout=w.Layout(width="auto"))
         self.down = w.Button(description="Move down", layout=w.Layout(width="auto"))
         self.skip = w.Button(description="Skip or keep", layout=w.Layout(width="auto"))
-        self.insert = w.Dropdown(layout=w.Layout(width="min(100%, 30em)"), description="Other session",
-                                 style={"description_width": "7em"})
+        self.insert = w.Dropdown(layout=w.Layout(width="min(100%, 36em)"), description="Other session",
+                                 style={"description_width": "8em"})
         self.custom = w.Text(placeholder="custom/our-session.yaml (next to the cohort file)",
                              layout=w.Layout(width="min(100%, 30em)", display="none"))
         self.replace = w.Button(description="Replace the chosen session with it", layout=w.Layout(width="auto"))
         self.unreplace = w.Button(description="Undo replace", layout=w.Layout(width="auto"))
         self.add_after = w.Button(description="Add it after the chosen session", layout=w.Layout(width="auto"))
-        self.added = w.Dropdown(description="Added", layout=w.Layout(width="min(100%, 30em)"),
-                                style={"description_width": "7em"})
+        self.added = w.Dropdown(description="Added", layout=w.Layout(width="min(100%, 36em)"),
+                                style={"description_width": "8em"})
         self.remove_added = w.Button(description="Remove this added session", layout=w.Layout(width="auto"))
         f[("curriculum", "swap")] = w.VBox([
             self.sessions, w.HBox([self.up, self.down, self.skip]),
@@ -282,7 +285,7 @@ class CohortEditor:
         for heading, keys in sections:
             body.append(w.HTML(f"<h3>{_esc(heading)}</h3>"))
             body.extend(self._row(key) for key in keys)
-        self.closure_row = w.HBox([w.HTML('<span class="ce-label"></span>'), self.closure_pick, self.closure_add])
+        self.closure_row = w.HBox([self.closure_pick, self.closure_add], layout=w.Layout(margin="0 0 .4em 9.8em"))
         body.insert(body.index(self.rows[("schedule", "closures")]) + 1, self.closure_row)
         body.append(w.HTML("<h3>The sessions</h3><p>Choose a session in the list, then move it, skip it, or "
                            "replace it with an elective or your own session. Dates show once the schedule "
@@ -358,6 +361,7 @@ class CohortEditor:
     def _fill_choices(self) -> None:
         files = self.cohort_files()
         self.choice.options = [(f"cohorts/{p.name}", p) for p in files]
+        self.choice.value = files[0] if files else None
         self.open_button.disabled = not files
 
     def _home(self) -> Path:
