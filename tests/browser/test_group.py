@@ -91,19 +91,37 @@ def test_a_counselor_sets_up_a_telehealth_evening_group_in_the_browser(page, voi
     page.locator(f"{CE} button", has_text="Skip or keep").click()
     listed = wait_for_list(page, lambda texts: texts[27].startswith("(skipped) 28."))
     wait_status(page, "Every setting checks out")
-    page.locator(f"{CE} .ce-cal td", has_text="Sobriety").first.wait_for()
+    page.locator(f"{CE} p", has_text="35 sessions").wait_for()
+    rows = page.locator(f"{CE} table.ce-cal tbody tr")
+    assert rows.count() == 35 and "Sobriety" in rows.nth(2).inner_text()
+    listed = wait_for_list(page, lambda texts: texts[2].startswith("Tue Jan 12 · 4. "))
+    assert listed[3].startswith("Thu Jan 14 · 3. ")
     scroll_to(field(page, "curriculum-swap"))
     shot(page, "group-03-sessions-reordered-and-skipped")
-    rows = page.locator(f"{CE} table.ce-cal tbody tr")
-    page.locator(f"{CE} p", has_text="35 sessions").wait_for()
-    assert rows.count() == 35
+
+    # Preview session 1's guide and handout from the form, before saving: nothing is saved by it.
+    saved = workdir / "cohorts" / "evening-telehealth-tuesday-thursday.toml"
+    page.locator(f"{CE} button", has_text="Preview guide and handout").click()
+    links = page.locator(f"{CE} .wb-links a")
+    links.first.wait_for(timeout=300_000)
+    hrefs = [a.get_attribute("href") for a in links.all()]
+    assert hrefs == ["/voila/files/build/preview/evening-telehealth-tuesday-thursday/session-01/facilitator-guide.pdf",
+                     "/voila/files/build/preview/evening-telehealth-tuesday-thursday/session-01/handout.pdf"]
+    for href in hrefs:
+        response = page.request.get(voila.base + href)
+        assert response.ok and response.body()[:5] == b"%PDF-"
+    handout = page.frame_locator(f"{CE} iframe.wb-preview")
+    handout.locator("h1").first.wait_for()
+    assert "Riverbend Recovery Center" in handout.locator("body").inner_text()
+    assert not saved.exists()
+    scroll_to(page.locator(f"{CE} .wb-links"))
+    shot(page, "group-04-preview-before-saving")
 
     # Save; the file is written in cohorts/ and validates.
     page.locator(f"{CE} button", has_text="Save the group").click()
     page.locator(f"{CE} .ce-ok", has_text="Saved cohorts/evening-telehealth-tuesday-thursday.toml").wait_for()
     scroll_to(page.locator(f"{CE} .ce-ok"))
-    shot(page, "group-04-saved")
-    saved = workdir / "cohorts" / "evening-telehealth-tuesday-thursday.toml"
+    shot(page, "group-05-saved")
     text = saved.read_text(encoding="utf-8")
     assert "# must fall on a meeting day" in text and 'platform = "Zoom for Healthcare"' in text
     curriculum = load_curriculum()

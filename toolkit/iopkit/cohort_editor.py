@@ -82,6 +82,8 @@ _CSS = """
 .iopkit-wb .iopkit-ce .widget-toggle-buttons .jupyter-button.mod-active { background: var(--wb-accent, #2f6b7e);
   color: #ffffff; }
 .iopkit-ce .ce-status { font-weight: 600; }
+.iopkit-wb .iopkit-ce .jupyter-button { flex: 0 0 auto; max-width: none; width: auto; }
+.iopkit-ce .ce-buttons { flex-wrap: wrap; gap: .3em 0; }
 .iopkit-ce .ce-ok { border-left: 5px solid #2f7e4f; background: #edf7f0; padding: .5em .9em; border-radius: 6px; }
 .iopkit-ce table.ce-cal { border-collapse: collapse; margin: .3em 0; }
 .iopkit-ce table.ce-cal td, .iopkit-ce table.ce-cal th { padding: .2em .7em; border-bottom: 1px solid #d5dde1;
@@ -192,7 +194,8 @@ class CohortEditor:
         f[("cohort", "time_of_day")] = watch(w.Dropdown(options=["morning", "afternoon", "evening"],
                                                         layout=w.Layout(width="12em")))
         f[("cohort", "track")] = watch(w.ToggleButtons(options=[("IOP (36 sessions)", "iop"),
-                                                                ("Aftercare (weekly)", "aftercare")]))
+                                                                ("Aftercare (weekly)", "aftercare")],
+                                                       style={"button_width": "auto"}))
         f[("cohort", "aftercare")] = watch(w.Dropdown(layout=w.Layout(width="24em")))
         f[("schedule", "start_date")] = watch(w.DatePicker(layout=w.Layout(width="12em")))
         self.days = DayPicker(changed)
@@ -224,7 +227,8 @@ class CohortEditor:
         self.add_stretch = w.Button(description="Add a stretch", layout=w.Layout(width="auto"))
         f[("schedule", "step_down")] = w.VBox([self.step_on, self.stretches, self.add_stretch])
         f[("location", "mode")] = watch(w.ToggleButtons(options=[("In person", "in-person"),
-                                                                 ("Telehealth", "telehealth")]))
+                                                                 ("Telehealth", "telehealth")],
+                                                        style={"button_width": "auto"}))
         f[("location", "address")] = text("412 Mill Street, Northfield, MN 55057")
         f[("location", "platform")] = watch(w.Combobox(options=PLATFORMS, ensure_option=False,
                                                        placeholder="Zoom for Healthcare",
@@ -251,9 +255,9 @@ class CohortEditor:
                                 style={"description_width": "8em"})
         self.remove_added = w.Button(description="Remove this added session", layout=w.Layout(width="auto"))
         f[("curriculum", "swap")] = w.VBox([
-            self.sessions, w.HBox([self.up, self.down, self.skip]),
-            w.HBox([self.insert, self.custom]), w.HBox([self.replace, self.unreplace, self.add_after]),
-            w.HBox([self.added, self.remove_added])])
+            self.sessions, _buttons(self.up, self.down, self.skip),
+            _buttons(self.insert, self.custom), _buttons(self.replace, self.unreplace, self.add_after),
+            _buttons(self.added, self.remove_added)])
 
         # ---- status, preview, saving
         self.status = w.HTML()
@@ -380,6 +384,7 @@ class CohortEditor:
         electives = [(f"{s.title} (elective:{i})", f"elective:{i}") for i, s in self.curriculum.electives.items()
                      if _complete(s)]
         self.insert.options = electives + [("My own session file (type its name)", "custom")]
+        self.insert.value = electives[0][1] if electives else "custom"
 
     def new(self) -> None:
         """A blank form for a new group (saved as a new file)."""
@@ -663,8 +668,7 @@ class CohortEditor:
         choices = [(f"{n} · {date:%a %b} {date.day} · {title}", n) for n, date, title, _ in cal.dates]
         keep = self.preview_choice.value
         self.preview_choice.options = choices
-        if keep in [n for _, n in choices]:
-            self.preview_choice.value = keep
+        self.preview_choice.value = keep if keep in [n for _, n in choices] else choices[0][1] if choices else None
         self.preview_button.disabled = self._previewing
 
     # ------------------------------------------------------------ the sessions list
@@ -815,7 +819,11 @@ class CohortEditor:
 
     def preview(self, wait: bool = False) -> threading.Thread | None:
         """Build one session from an unsaved copy of the form, in build/preview/ (in the background)."""
-        if self.check_now() or self.preview_choice.value is None or self._previewing:
+        if self._previewing:
+            return None
+        if self.check_now() or self.preview_choice.value is None:
+            self.preview_status.value = ('<div class="wb-message">A preview needs every setting above to check out '
+                                         "first, and a session chosen.</div>")
             return None
         position = self.preview_choice.value
         text = self.draft()
@@ -870,6 +878,14 @@ class CohortEditor:
         finally:
             self._previewing = False
             self.preview_button.disabled = self.cohort is None
+
+
+def _buttons(*children):
+    import ipywidgets as w
+
+    box = w.HBox(children)
+    box.add_class("ce-buttons")
+    return box
 
 
 def _handout_frame(notebook: Path) -> str:
