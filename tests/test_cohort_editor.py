@@ -257,3 +257,47 @@ def test_the_workbench_has_a_group_tab_built_when_first_opened(folder):
 
 def curriculum_ids(curriculum):
     return [s.id for s in curriculum.sessions.values()]
+
+
+def test_typing_is_checked_once_after_a_pause_not_at_every_key(folder, monkeypatch):
+    import time
+
+    from iopkit.cohort_editor import CohortEditor
+
+    editor = CohortEditor(folder, debounce=0.3)
+    editor.open(folder / "cohorts" / "example.toml")
+    calls = []
+    real = editor.check_now
+    monkeypatch.setattr(editor, "check_now", lambda: calls.append(1) or real())
+    for text in ("6", "6:", "6:3", "6:30", "6:30 P", "6:30 PM"):
+        editor.fields[("schedule", "start_time")].value = text
+    assert calls == []
+    deadline = time.monotonic() + 10
+    while not calls and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.4)
+    assert calls == [1] and editor.problems == []
+    assert 'start_time = "6:30 PM"' in editor.draft()
+
+
+def test_a_change_naming_a_session_the_curriculum_does_not_have_is_kept_and_named(editor, folder):
+    path = folder / "cohorts" / "example.toml"
+    path.write_text(path.read_text(encoding="utf-8") + 'skip = ["work-job-skill"]\n', encoding="utf-8")
+    editor.open(path)
+    shown = editor.problem_html[("curriculum", "swap")].value
+    assert "work-job-skill" in shown and "a session id or number from `iopkit list`" in shown
+    assert editor.draft() == path.read_text(encoding="utf-8")  # kept as written until the counselor fixes it
+    assert editor.save() is None
+
+
+def test_replacing_a_session_with_a_missing_file_of_ones_own_is_shown_at_the_sessions(editor, folder):
+    editor.open(folder / "cohorts" / "example.toml")
+    editor.sessions.value = "values"
+    editor.insert.value = "custom"
+    editor.custom.value = "custom/our-values.yaml"
+    editor.replace.click()
+    shown = editor.problem_html[("curriculum", "swap")].value
+    assert "custom session file" in shown and editor.save_button.disabled
+    assert 'with = "custom/our-values.yaml"' in editor.draft()
+    editor.unreplace.click()
+    assert editor.problems == [] and editor.draft() == (folder / "cohorts" / "example.toml").read_text()

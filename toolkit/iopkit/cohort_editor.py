@@ -553,6 +553,7 @@ class CohortEditor:
         self._show_track()
         if set(self.changes.rows) != set(self._core()):  # the track changed: its own sessions, no changes yet
             self.changes = form.Changes(self._core())
+            self._track_lengths()
             self._draw_sessions()
         if self.debounce <= 0:
             self.check_now()
@@ -762,6 +763,20 @@ class CohortEditor:
 
         remove.on_click(drop)
         self._changed()
+
+    def _track_lengths(self) -> None:
+        """A new track brings its own session length and break, unless the counselor set their own."""
+        from .cohort import AFTERCARE_MINUTES
+
+        minutes, pause = self.fields[("schedule", "session_minutes")], self.fields[("schedule", "break_minutes")]
+        aftercare = self.fields[("cohort", "track")].value == "aftercare"
+        lengths = {"iop": (180, 15), "aftercare": (AFTERCARE_MINUTES, 0)}
+        if (minutes.value, pause.value) == lengths["iop" if aftercare else "aftercare"]:
+            self._filling = True
+            try:
+                minutes.value, pause.value = lengths["aftercare" if aftercare else "iop"]
+            finally:
+                self._filling = False
 
     def _time_of_day(self, text: str) -> None:
         """A start time chooses the time of day (the counselor can still change it after)."""
