@@ -301,3 +301,28 @@ def test_replacing_a_session_with_a_missing_file_of_ones_own_is_shown_at_the_ses
     assert 'with = "custom/our-values.yaml"' in editor.draft()
     editor.unreplace.click()
     assert editor.problems == [] and editor.draft() == (folder / "cohorts" / "example.toml").read_text()
+
+
+def test_a_step_down_made_in_the_form_is_written_like_the_example_and_shown_in_the_calendar(editor, folder):
+    path = folder / "cohorts" / "example.toml"
+    editor.open(path)
+    editor.step_on.value = True
+    editor.add_stretch.click()
+    editor.add_stretch.click()
+    (weeks, days, _), (_, later, _) = editor.stretch_rows
+    weeks.value = 6
+    days.value = ["Monday", "Wednesday", "Friday"]
+    later.value = ["Monday", "Thursday"]
+    assert editor.problems == []
+    assert "Weeks 1 to 6: Monday, Wednesday, Friday" in editor.calendar_html.value
+    assert editor.save() == path
+    text = path.read_text(encoding="utf-8")
+    assert ('closures = [2027-03-15]                 # other days the clinic is closed\nstep_down = [\n'
+            '  { weeks = 6, days = ["Monday", "Wednesday", "Friday"] },\n  { days = ["Monday", "Thursday"] },\n]\n'
+            ) in text
+    steps = load_cohort(path).schedule.step_down
+    assert [(s.weeks, s.days) for s in steps] == [(6, ["Monday", "Wednesday", "Friday"]), (None, ["Monday", "Thursday"])]
+    # A stretch with no weeks before the last one is named at the step-down.
+    weeks.value = 0
+    assert "weeks = N on every stretch but the last" in editor.problem_html[("schedule", "step_down")].value
+    assert editor.save() is None and load_cohort(path).schedule.step_down[0].weeks == 6
