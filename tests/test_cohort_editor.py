@@ -244,11 +244,17 @@ def test_a_new_group_never_replaces_another_groups_file(editor, folder):
 def test_the_workbench_has_a_group_tab_built_when_first_opened(folder):
     from iopkit.workbench import Workbench
 
+    (folder / "cohorts" / "zz-broken.toml").write_text('schema = 1\n[program]\nname = "Clinic"\n# ours\n')
     wb = Workbench(folder)
     assert wb.areas.titles == ("Sessions", "Group") and wb.group.editor is None
+    wb.cohort.value = folder / "cohorts" / "zz-broken.toml"
+    assert "in the Group tab" in wb.message.value
     wb.areas.selected_index = 1
     editor = wb.group.editor
     assert editor is not None and wb.group.widget.children == (editor.widget,)
+    # The group chosen under Sessions opens, with what is missing shown at its fields.
+    assert editor.path == folder / "cohorts" / "zz-broken.toml"
+    assert "a value for this required setting" in editor.problem_html[("schedule", "start_date")].value
     editor.open(folder / "cohorts" / "example.toml")
     editor.fields[("cohort", "name")].value = "Morning Group"
     editor.save()

@@ -45,6 +45,8 @@ def test_a_counselor_sets_up_a_telehealth_evening_group_in_the_browser(page, voi
     page.wait_for_selector(".iopkit-wb .wb-head h1", timeout=SLOW)
     page.locator(".iopkit-wb .lm-TabBar-tab", has_text="Group").click()
     page.wait_for_selector(f"{CE} .ce-field-program-name input", timeout=SLOW)
+    page.locator(f"{CE} button", has_text="New group").click()
+    page.locator(f"{CE} h2", has_text="A new group").wait_for()
     wait_status(page, "Not saved yet")
     shot(page, "group-01-blank-form")
 

@@ -970,4 +970,10 @@ class GroupTab:
 
             self.editor = CohortEditor(wb.folder, wb.curriculum_dir, on_saved=saved)
             self.widget.children = (self.editor.widget,)
+            # The group chosen under Sessions opens here (a file that does not check out yet, too: fix it here).
+            chosen = wb.cohort.value
+            if chosen is not None and any(Path(chosen).resolve() == p.resolve() for p in self.editor.cohort_files()):
+                self.editor.choice.value = next(p for p in self.editor.cohort_files()
+                                                if p.resolve() == Path(chosen).resolve())
+                self.editor.open(self.editor.choice.value)
         return self.editor

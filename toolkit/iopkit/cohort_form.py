@@ -189,12 +189,15 @@ def apply_values(doc: tomlkit.TOMLDocument, values: dict[Key, Any], resolve=None
 
 
 def _add_section(doc: tomlkit.TOMLDocument, section: str) -> Table:
+    """A new ``[section]`` after the sections the example puts before it, with a blank line above."""
     table = tomlkit.table()
-    names = list(SETTINGS)
-    later = [s for s in names[names.index(section) + 1:] if s in doc]
-    if later:
-        doc._insert_after(_previous(doc, section, names), section, table) if _previous(doc, section, names) \
-            else doc.append(section, table)
+    table.trivia.indent = "\n"
+    previous = _previous(doc, section, SETTINGS)
+    later = [s for s in list(SETTINGS)[list(SETTINGS).index(section) + 1:] if s in doc]
+    if previous is not None:
+        doc._insert_after(previous, section, table)
+    elif later:
+        doc._insert_at(list(doc).index(later[0]), section, table)
     else:
         doc.append(section, table)
     return doc[section]
@@ -441,7 +444,7 @@ def plain_problem(problem: Problem) -> str:
     """One problem in the words the form shows beside its field."""
     parts = [p.strip() for p in problem.field.split(",")]
     where = ", ".join(parts[2:]) if len(parts) > 2 else ""
-    got = "nothing yet" if problem.got == "nothing" else problem.got
+    got = "nothing yet" if problem.got in ("nothing", "an empty text", "a list of 0") else problem.got
     return (f"{where}: " if where else "") + f"got {got}; expected {problem.expected}."
 
 

@@ -488,8 +488,8 @@ class Workbench:
             self.session.disabled = True
             self.tabs.layout.display = "none"
             self.head.value = self._head_html(None)
-            self._say(f"This cohort cannot be shown yet. Fix what each line below names, save the file, "
-                      f"then choose Reload.\n\n{plain_error(exc)}")
+            self._say(f"This cohort cannot be shown yet. Fix what each line below names (in the Group tab, or "
+                      f"in the file, then choose Reload).\n\n{plain_error(exc)}")
             return
         self.plan = plan
         self._say("")
