@@ -332,3 +332,16 @@ def test_a_step_down_made_in_the_form_is_written_like_the_example_and_shown_in_t
     weeks.value = 0
     assert "weeks = N on every stretch but the last" in editor.problem_html[("schedule", "step_down")].value
     assert editor.save() is None and load_cohort(path).schedule.step_down[0].weeks == 6
+
+
+def test_opening_another_group_asks_first_when_changes_are_not_saved(editor, folder):
+    editor.open(folder / "cohorts" / "example.toml")
+    editor.fields[("cohort", "name")].value = "Renamed Group"
+    editor.choice.value = folder / "cohorts" / "evening-telehealth.toml"
+    editor.open_button.click()
+    assert editor.path.name == "example.toml" and "changes that are not saved" in editor.saved.value
+    assert editor.fields[("cohort", "name")].value == "Renamed Group"
+    editor.open_button.click()  # a second click leaves them
+    assert editor.path.name == "evening-telehealth.toml"
+    editor.new_button.click()  # nothing changed: no question
+    assert editor.path is None

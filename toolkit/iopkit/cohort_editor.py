@@ -151,6 +151,7 @@ class CohortEditor:
         self._timer: threading.Timer | None = None
         self._lock = threading.RLock()
         self._previewing = False
+        self._leaving: str | None = None
         self.fields: dict[Key, Any] = {}
         self.problem_html: dict[Key, Any] = {}
         self.rows: dict[Key, Any] = {}
@@ -307,8 +308,8 @@ class CohortEditor:
                               w.HBox([self.file_name, self.save_button]), self.status, self.saved, self.form_box])
         self.widget.add_class("iopkit-ce")
 
-        self.open_button.on_click(lambda _: self._guard(lambda: self.open(self.choice.value)))
-        self.new_button.on_click(lambda _: self._guard(self.new))
+        self.open_button.on_click(lambda _: self._guard(lambda: self._leave("open", lambda: self.open(self.choice.value))))
+        self.new_button.on_click(lambda _: self._guard(lambda: self._leave("new", self.new)))
         self.save_button.on_click(lambda _: self._guard(self.save))
         self.closure_add.on_click(lambda _: self._guard(self._add_closure))
         self.add_stretch.on_click(lambda _: self._guard(lambda: self._stretch_row(None, [])))
@@ -385,6 +386,24 @@ class CohortEditor:
                      if _complete(s)]
         self.insert.options = electives + [("My own session file (type its name)", "custom")]
         self.insert.value = electives[0][1] if electives else "custom"
+
+    def unsaved(self) -> bool:
+        """Whether the form holds changes the file does not have yet."""
+        return self.draft() != self.base if self.path is not None else any(
+            self.values()[key] not in (None, "", [], form.default_of(key)) for key in
+            (("program", "name"), ("cohort", "name"), ("cohort", "facilitators"), ("schedule", "start_date")))
+
+    def _leave(self, action: str, go: Callable[[], None]) -> None:
+        """Opening another group asks first when this one has changes that are not saved (a second click goes)."""
+        if self.unsaved() and self._leaving != action:
+            self._leaving = action
+            self.saved.value = ('<div class="wb-message">This group has changes that are not saved. Choose '
+                                "<strong>Save the group</strong> to keep them, or choose "
+                                f"<strong>{'Open' if action == 'open' else 'New group'}</strong> again to leave "
+                                "them.</div>")
+            return
+        self._leaving = None
+        go()
 
     def new(self) -> None:
         """A blank form for a new group (saved as a new file)."""
@@ -550,6 +569,7 @@ class CohortEditor:
     def _changed(self) -> None:
         if self._filling:
             return
+        self._leaving = None
         self._show_track()
         if set(self.changes.rows) != set(self._core()):  # the track changed: its own sessions, no changes yet
             self.changes = form.Changes(self._core())
