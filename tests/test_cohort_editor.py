@@ -14,7 +14,7 @@ from iopkit.cohort import load_cohort
 from iopkit.curriculum import load_curriculum
 from iopkit.plan import sequence
 
-EXAMPLES = ("example.toml", "evening-telehealth.toml")
+EXAMPLES = ("example.toml", "evening-telehealth.toml", "aftercare.toml", "with-electives.toml")
 
 
 @pytest.fixture(scope="module")
@@ -85,16 +85,19 @@ def test_a_change_keeps_every_comment_and_the_counselors_own(editor, folder):
 
 
 def test_a_section_the_form_does_not_know_is_kept_exactly(curriculum):
+    """[reminders] has no panel in the form, and a section from a later iopkit has none either: both stay as written."""
     text = (ROOT / "cohorts" / "example.toml").read_text(encoding="utf-8") + (
-        "\n[level_of_care]                         # the hours check\nasam_level = \"2.1\"\n"
-        "population = \"adult\"   # adult or adolescent\n")
+        "\n[dashboard]                             # from a later version\nshow = [\"hours\",   \"attendance\"]\n")
     doc = form.parse(text)
     values = form.read_values(doc)
     values[("cohort", "group_size")] = 8
-    assert form.apply_values(doc, values, form.resolver(curriculum)) == [("cohort", "group_size")]
+    values[("level_of_care", "count_breaks")] = True
+    assert form.apply_values(doc, values, form.resolver(curriculum)) == [("cohort", "group_size"),
+                                                                        ("level_of_care", "count_breaks")]
     out = form.text_of(doc)
-    assert out.endswith(text[text.index("\n[level_of_care]"):])
-    assert out == text.replace("group_size = 10", "group_size = 8")
+    assert out[out.index("\n[reminders]"):] == text[text.index("\n[reminders]"):]
+    assert out == text.replace("group_size = 10", "group_size = 8").replace(
+        "count_breaks = false                    #", "count_breaks = true                     #")
 
 
 def test_a_new_setting_goes_where_the_example_documents_it(curriculum):
@@ -176,7 +179,9 @@ def test_the_calendar_preview_follows_holidays_closures_and_the_step_down(editor
     editor.open(folder / "cohorts" / "evening-telehealth.toml")
     html = editor.calendar_html.value
     assert "Weeks 1 to 8: Tuesday, Thursday, Saturday" in html and "From week 9 to the end: Tuesday, Thursday" in html
-    assert "Weeks 1 to 8: 7.5 hours" in html
+    # The hours check of `iopkit validate`: 3 × (150 − 10) = 420 countable minutes, below adult 2.1's 540.
+    assert "Weeks 1 to 8: 7 hours" in html and "at least 540 minutes (9 hours) a week" in html
+    assert "3 × (150 − 10) = 420 min &lt; 540 in a full week on Tuesday, Thursday, Saturday" in html
 
 
 # ---------------------------------------------------------------- a new group, from scratch
@@ -288,7 +293,8 @@ def test_typing_is_checked_once_after_a_pause_not_at_every_key(folder, monkeypat
 
 def test_a_change_naming_a_session_the_curriculum_does_not_have_is_kept_and_named(editor, folder):
     path = folder / "cohorts" / "example.toml"
-    path.write_text(path.read_text(encoding="utf-8") + 'skip = ["work-job-skill"]\n', encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace('# skip = ["work-job-skills"]', 'skip = ["work-job-skill"]'),
+                    encoding="utf-8")
     editor.open(path)
     shown = editor.problem_html[("curriculum", "swap")].value
     assert "work-job-skill" in shown and "a session id or number from `iopkit list`" in shown

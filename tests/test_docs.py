@@ -27,6 +27,9 @@ def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
     assert len(blocks) == 2 and all(len(b.strip().splitlines()) == 1 for b in blocks)
     install_build, test = (b.strip() for b in blocks)
     assert "pip install ." in install_build and "iopkit build cohorts/example.toml" in install_build
+    # Install, make the program folder, build inside it (issue 14: the curriculum a counselor edits is the one used).
+    assert install_build.index("pip install .") < install_build.index("iopkit init clinic") \
+        < install_build.index("cd clinic") < install_build.index("iopkit build cohorts/example.toml")
     assert test in (ROOT / ".ci" / "run").read_text() or "tests/run.sh" in (ROOT / ".ci" / "run").read_text()
 
 

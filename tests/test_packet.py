@@ -82,7 +82,7 @@ def test_join_cli_prints_and_writes_a_pdf_without_a_name(tmp_path):
 
 def test_join_before_the_start_is_a_plain_error():
     result = run_cli("join", str(ROOT / "cohorts" / "example.toml"), "--date", "2026-12-01")
-    assert result.returncode == 1 and "on or after the group's start date" in result.stderr
+    assert result.returncode == 2 and "on or after the group's start date" in result.stderr
 
 
 def test_new_cohort_from_flags_writes_a_valid_commented_file(tmp_path, curriculum):

@@ -259,7 +259,7 @@ def test_the_ledger_counts_minutes_per_week_against_the_floor(vault, tmp_path):
     assert weekly_minimum(tmp_path / "example.toml") == (540, "default for adult ASAM Level 2.1")
     strict = tmp_path / "strict.toml"
     strict.write_text((ROOT / "cohorts" / "example.toml").read_text()
-                      + "\n[level_of_care]\nweekly_minimum_minutes = 480\n")
+                      .replace("[level_of_care]", "[level_of_care]\nweekly_minimum_minutes = 480", 1))
     assert weekly_minimum(strict)[0] == 480
     with vault.transaction() as conn:
         full = people.add_participant(conn, cohort=strict, admitted=MON)

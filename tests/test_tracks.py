@@ -87,6 +87,7 @@ def cohort_file(folder: Path, curriculum_section: str = "", extra_cohort: str = 
                 schedule: str | None = None) -> Path:
     shutil.copy(ROOT / "cohorts" / "riverbend-logo.png", folder / "riverbend-logo.png")
     text = (ROOT / "cohorts" / "example.toml").read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("aftercare = ")) + "\n"
     text = text.replace('time_of_day = "morning"                 # morning, afternoon or evening',
                         'time_of_day = "morning"\n' + extra_cohort)
     if schedule is not None:
@@ -341,7 +342,8 @@ def test_a_wrong_aftercare_file_is_named(tmp_path, curriculum, aftercare, expect
     if aftercare is None:
         (tmp_path / "aftercare.toml").unlink()
     else:
-        (tmp_path / "aftercare.toml").write_text((ROOT / "cohorts" / "example.toml").read_text())
+        iop = (ROOT / "cohorts" / "example.toml").read_text()
+        (tmp_path / "aftercare.toml").write_text(iop.replace('aftercare = "aftercare.toml"', "# no aftercare"))
     with pytest.raises(CohortError) as caught:
         load_cohort(path, curriculum=curriculum)
     assert "cohort, aftercare: got" in str(caught.value) and expected in str(caught.value)
@@ -359,3 +361,49 @@ def test_the_step_down_visit_names_the_aftercare_group(tmp_path, tracks_curricul
     assert "Your aftercare group" in sheet and "every Tuesday, 6:00 PM to 7:30 PM" in sheet
     orientation = individual_docs.visit_packet_html(curriculum, cohort, curriculum.individual.orientation)
     assert "Your aftercare group" not in orientation
+
+
+# ------------------------------------------------------------------ the shipped examples
+
+def test_the_shipped_example_cohorts_use_electives_and_aftercare():
+    """cohorts/with-electives.toml swaps in two electives, adds a third, and hands off to
+    cohorts/aftercare.toml, a weekly aftercare group."""
+    curriculum = load_curriculum()
+    plan = plan_cohort(load_cohort(ROOT / "cohorts" / "with-electives.toml", curriculum=curriculum), curriculum)
+    electives = [(item.position, item.session.id) for item in plan.sessions if item.session.track == "elective"]
+    assert electives == [(27, "yoga-movement"), (29, "parenting"), (34, "tobacco")]
+    assert len(plan.sessions) == 37
+    aftercare = load_cohort(ROOT / "cohorts" / "aftercare.toml", curriculum=curriculum)
+    assert aftercare.track == "aftercare"
+    assert len(plan_cohort(aftercare, curriculum).sessions) == 26
+    example = load_cohort(ROOT / "cohorts" / "with-electives.toml", curriculum=curriculum)
+    from iopkit.plan import aftercare_handoff
+
+    handoff = aftercare_handoff(example, curriculum, plan_cohort(example, curriculum).finish)
+    assert handoff.weekday == "Tuesday" and handoff.first == dt.date(2027, 4, 6)
+
+
+@pytest.mark.slow
+def test_a_cohort_with_three_electives_builds_them(tmp_path):
+    folder = tmp_path / "cohorts"
+    folder.mkdir()
+    for name in ("with-electives.toml", "aftercare.toml", "riverbend-logo.png"):
+        shutil.copy(ROOT / "cohorts" / name, folder / name)
+    out = tmp_path / "out"
+    result = run_cli("build", str(folder / "with-electives.toml"), "--sessions", "27,29,34", "--out", str(out))
+    assert result.returncode == 0, result.stderr + result.stdout
+    for position, title in ((27, "Yoga and Mindful Movement"), (29, "Parenting in Recovery"),
+                            (34, "Tobacco and Nicotine")):
+        guide = " ".join(pdf_text(out / f"session-{position:02d}" / "facilitator-guide.pdf").split())
+        handout = " ".join(pdf_text(out / f"session-{position:02d}" / "handout.pdf").split())
+        assert title in guide and f"Session {position} of 37" in guide
+        assert "Elective session" in guide
+        assert "988" in handout and "1-800-662-4357" in handout
+
+
+def test_an_aftercare_guide_names_the_group_week_and_the_cycle_session(tmp_path, tracks_curriculum):
+    from iopkit.views import SessionView
+
+    path = cohort_file(tmp_path, extra_cohort='track = "aftercare"\n', schedule=AFTERCARE_SCHEDULE)
+    view = SessionView.load(str(path), 14, str(tracks_curriculum))
+    assert "14 of this group · aftercare session 2 of 12" in str(view.cover())

@@ -147,3 +147,20 @@ def test_every_session_prints_only_sheets_that_fit():
     curriculum = load_curriculum()
     flagged = {n: sheet_problems(s) for n, s in curriculum.sessions.items() if hasattr(s, "exercise")}
     assert not {n: p for n, p in flagged.items() if p}
+
+
+def test_a_sheet_that_prints_the_crisis_lines_is_checked_without_loading_the_curriculum_again(
+        curriculum_copy, monkeypatch):
+    """The relapse-prevention plan's blank sheet prints program.yaml's crisis lines; checking that sheet
+    while the curriculum loads must not load the curriculum again (it once recursed without end)."""
+    from iopkit.curriculum import load_curriculum
+
+    monkeypatch.setenv("IOPKIT_CURRICULUM", str(curriculum_copy))
+    path = next((curriculum_copy / "sessions").glob("34-*.yaml"))
+    text = path.read_text(encoding="utf-8")
+    assert "sheet_in_handout: false" in text
+    path.write_text(text.replace("sheet_in_handout: false", "sheet_in_handout: true"), encoding="utf-8")
+    try:
+        load_curriculum(curriculum_copy)
+    except ValidationError as exc:  # the plan sheet repeats session 34's worksheet: a finding, not a crash
+        assert "sheet_in_handout" in str(exc)

@@ -346,6 +346,43 @@ def test_links_are_relative_in_jupyterlab_and_under_voila_files_in_voila(tmp_pat
     assert file_href(pdf, tmp_path, environ=tree) == "/voila/files/work/build/my%20group/handout.pdf"
     prefixed = {**voila, "VOILA_SERVER_URL": "/user/x/"}
     assert file_href(pdf, tmp_path, environ=prefixed) == "/user/x/voila/files/build/my%20group/handout.pdf"
+    # On JupyterHub, Voilà runs inside each counselor's Jupyter server: links go to the server's own
+    # files/, which only its signed-in owner may open (Voilà's voila/files/ checks nobody).
+    hub = {"SERVER_SOFTWARE": "voila/0.5.13", "SCRIPT_NAME": "/user/sam/voila/render/iopkit-home.ipynb",
+           "VOILA_SERVER_URL": "/", "VOILA_BASE_URL": "/user/sam/", "JUPYTERHUB_SERVICE_PREFIX": "/user/sam/"}
+    assert file_href(pdf, tmp_path, environ=hub) == "/user/sam/files/build/my%20group/handout.pdf"
+
+
+def test_on_jupyterhub_the_workbench_links_to_jupyterlab_and_nowhere_else():
+    from iopkit.workbench import lab_link_html
+
+    assert lab_link_html({}) == ""
+    link = lab_link_html({"JUPYTERHUB_SERVICE_PREFIX": "/user/sam/"})
+    assert 'href="/user/sam/lab/tree/iopkit-home.ipynb"' in link and ">Open JupyterLab</a>" in link
+
+
+def test_the_workbench_says_which_curriculum_it_builds_from(tmp_path, monkeypatch):
+    from iopkit import program
+
+    monkeypatch.delenv("IOPKIT_CURRICULUM", raising=False)
+    folder = program.init_program(tmp_path / "clinic")
+    monkeypatch.setenv("IOPKIT_PROGRAM", str(folder))
+    bench = Workbench(tmp_path)
+    assert f"Using the curriculum in {folder.resolve() / 'curriculum'} (program folder)." in bench.head.value
+
+
+def test_cohort_choices_add_the_program_folders_cohorts_before_the_shipped_example(tmp_path, monkeypatch):
+    program = tmp_path / "program"
+    (program / "cohorts").mkdir(parents=True)
+    (program / "iopkit-program.toml").write_text("schema = 1\n[shipped]\n")
+    (program / "cohorts" / "evening.toml").write_text("schema = 1\n")
+    home = tmp_path / "home"
+    (home / "cohorts").mkdir(parents=True)
+    (home / "cohorts" / "mine.toml").write_text("schema = 1\n")
+    monkeypatch.setenv("IOPKIT_PROGRAM", str(program))
+    labels = [label for label, _ in cohort_choices(home)]
+    assert labels == ["cohorts/mine.toml", "Program folder: cohorts/evening.toml",
+                      "The example cohort that ships with iopkit"]
 
 
 # ---------------------------------------------------------------- notebooks
@@ -445,8 +482,8 @@ def test_lab_server_turns_off_the_news_pop_up_without_touching_the_persons_setti
     assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
     assert server.url == "http://127.0.0.1:8899/lab/tree/iopkit-home.ipynb?token=tok"
     assert server.ready_url.startswith("http://127.0.0.1:8899/api/status")
-    app = launch.app_server(tmp_path, port=8898)
-    assert app.url == "http://127.0.0.1:8898/" and app.ready_url.startswith("http://127.0.0.1:8898/voila/")
+    app = launch.app_server(tmp_path, port=8898, token="apptok")
+    assert app.url == "http://127.0.0.1:8898/?token=apptok" and app.ready_url.startswith("http://127.0.0.1:8898/voila/")
 
 
 def test_the_home_notebook_is_copied_once_and_never_overwritten(tmp_path):

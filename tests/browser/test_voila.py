@@ -37,7 +37,7 @@ def test_the_app_shows_the_workbench_with_no_code_and_follows_the_dropdowns(page
     assert "from iopkit.workbench import Workbench" not in page.content()
     assert "Workbench().show()" not in page.content()
     assert page.locator(".jp-InputArea:visible, .jp-CodeMirrorEditor:visible, .cm-editor:visible").count() == 0
-    assert page.locator(f"{WB} select").count() == 2
+    assert page.locator(f"{WB} select").count() == 3  # cohort, session, and the note format (After the group)
     shot(page, "voila-01-app")
 
     choose(page, WB, 0, "cohorts/example.toml")

@@ -19,7 +19,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, paths
+from . import __version__, interrupts, paths
+from .interrupts import STAGING_PREFIX, WORKER_STOPPED
 from .errors import SessionBuildError, TemplateMissingError
 
 TEMPLATE = "session.ipynb"
@@ -81,8 +82,14 @@ class BuildResult:
             lines.append(f"  also wrote {name}")
         for note in self.notes:
             lines.append(f"  {note}")
+        stopped = [s for s in self.failed if s.message == WORKER_STOPPED]
         for s in self.failed:
-            lines.append(f"  FAILED session {s.position} ({s.title}): {s.message}")
+            if s.message != WORKER_STOPPED:
+                lines.append(f"  FAILED session {s.position} ({s.title}): {s.message}")
+        if stopped:
+            numbers = ", ".join(str(s.position) for s in stopped)
+            lines.append(f"  NOT BUILT session{'s' if len(stopped) > 1 else ''} {numbers}: {WORKER_STOPPED}. "
+                         "Run the same command again to build them.")
         for message in self.extra_failures:
             lines.append(f"  FAILED {message}")
         if not self.ok:
@@ -102,7 +109,12 @@ def _digest(*parts: bytes | str) -> str:
 
 
 #: Modules that never shape a session's documents: editing them does not rebuild anything.
-NOT_IN_DOCUMENTS = {"cli.py", "launch.py", "workbench.py", "newcohort.py", "coverage.py"}
+NOT_IN_DOCUMENTS = {"cli.py", "launch.py", "workbench.py", "newcohort.py", "coverage.py", "hours.py", "notes.py",
+                    "reminders.py", "catchup.py", "appserver.py", "notices.py", "interrupts.py"}
+
+
+#: Print templates of the after-group kit (iopkit.notes): no session document uses them.
+HANDOUTS_NOT_IN_DOCUMENTS = (b"notes.css", b"templates/iopkit/notes/")
 
 
 def _tree_bytes(folder: Path, pattern: str, skip: set[str] = frozenset()) -> list[bytes]:
@@ -116,7 +128,7 @@ def shared_fingerprint(curriculum_root: Path, cohort_path: Path, logo: Path | No
     parts = [__version__.encode()]
     parts += _tree_bytes(package, "*.py", NOT_IN_DOCUMENTS)
     parts.append((paths.notebooks_dir() / TEMPLATE).read_bytes())
-    parts += _tree_bytes(paths.handouts_dir(), "*")
+    parts += [b for b in _tree_bytes(paths.handouts_dir(), "*") if not b.startswith(HANDOUTS_NOT_IN_DOCUMENTS)]
     for name in ("program.yaml", "references.yaml", "techniques.yaml"):
         parts.append((curriculum_root / name).read_bytes())
     # Every guide prints the finishing-today block and the telehealth routine from these files.
@@ -211,8 +223,46 @@ def step_execute(work: dict) -> dict:
             progress_bar=False, request_save_on_cell_execute=False, log_output=False,
         )
     except papermill.PapermillExecutionError as exc:
+        _scrub_and_save(staged, task)
         raise SessionBuildError(f"session {task.position}", _plain(exc), notebook=staged) from None
+    work["nb"] = _scrub_and_save(staged, task, work["nb"])
     return work
+
+
+def _scrub_and_save(staged: Path, task: "SessionTask", nb=None):
+    """No trace of the build machine in the saved notebook: the parameters papermill recorded
+    (in its metadata and the injected cell) become paths relative to the session folder, where
+    JupyterLab runs the notebook, and the template's and staging folder's paths become names."""
+    import nbformat
+    from papermill.translators import translate_parameters
+
+    if nb is None:
+        try:
+            nb = nbformat.read(str(staged), as_version=4)
+        except (OSError, ValueError):
+            return None
+    folder = Path(task.out_dir) / f"session-{task.position:02d}"
+    meta = nb.metadata.setdefault("papermill", {})
+    params = dict(meta.get("parameters") or {})
+    for name in ("cohort_file", "curriculum_dir"):
+        if params.get(name):
+            params[name] = _relative(params[name], folder)
+    meta["parameters"] = params
+    meta["input_path"] = TEMPLATE
+    meta["output_path"] = "session.ipynb"
+    meta["environment_variables"] = {}
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = translate_parameters(KERNEL, "python", params, "Parameters")
+    nbformat.write(nb, str(staged))
+    return nb
+
+
+def _relative(path: str, folder: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:  # another drive (Windows): the name alone
+        return Path(path).name
 
 
 def _plain(exc) -> str:
@@ -274,15 +324,21 @@ def build_session(task: SessionTask) -> SessionResult:
     started = time.perf_counter()
     out_dir = Path(task.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{task.position:02d}-", dir=out_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{task.position:02d}-{os.getpid()}-", dir=out_dir))
+    interrupts.CURRENT_STAGING = staging
     work = {"task": task, "staging": staging, "exercise": task.exercise}
     try:
         for step in STEPS:
             work = step(work)
+        interrupts.forget_failed_notebook(out_dir, task.position)
         return SessionResult(task.position, task.title, "built", seconds=time.perf_counter() - started,
                              files=work["files"])
     except Exception as exc:  # one session's failure must not stop the others
         message = str(exc) if isinstance(exc, SessionBuildError) else f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, OSError):  # a full or read-only disk: say so, not the errno
+            from .fsguard import explain
+
+            message = str(explain(exc))
         if isinstance(exc, SessionBuildError):
             message = message.split(": ", 1)[-1]
         kept = _keep_failed_notebook(out_dir, task.position, staging / "session.ipynb")
@@ -292,6 +348,7 @@ def build_session(task: SessionTask) -> SessionResult:
         return SessionResult(task.position, task.title, "failed", message, time.perf_counter() - started)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        interrupts.CURRENT_STAGING = None
 
 
 def _keep_failed_notebook(out_dir: Path, position: int, staged: Path) -> Path | None:
@@ -327,6 +384,25 @@ def _worker_init() -> None:
     multiprocessing.util.Finalize(engine, engine.shutdown, exitpriority=10)
 
 
+def _pool_worker_init() -> None:
+    """A forked worker: Ctrl+C is the main process's to handle (it stops the workers), and a
+    stop signal (SIGTERM, SIGHUP) removes this worker's staging folder and kernel first.
+
+    A kernel that will not start is not an error here (it would print a traceback from the
+    pool); the first session tries again and reports it in plain words.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupts.worker_stopped)
+    try:
+        _worker_init()
+    except Exception:
+        pass
+
+
 # ------------------------------------------------------------------ the whole cohort
 
 def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = None, jobs: int | None = None,
@@ -336,7 +412,16 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     from .curriculum import load_curriculum
     from .plan import parse_selection, plan_cohort
 
+    from .errors import OptionError
+    from .fsguard import output_folder
+    from .limits import MAX_JOBS
+
     started = time.perf_counter()
+    if jobs is not None and not 1 <= jobs <= MAX_JOBS:
+        raise OptionError(f"--jobs: got {jobs}, expected a number of sessions to build at once from 1 to {MAX_JOBS} "
+                          "(leave it out to use one per processor core)")
+    if out is not None:
+        output_folder(out)
     curriculum = load_curriculum(curriculum_dir)
     cohort = load_cohort(cohort_file, curriculum=curriculum)
     plan = plan_cohort(cohort, curriculum)
@@ -344,8 +429,7 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     template = paths.notebooks_dir() / TEMPLATE
     if not template.is_file():
         raise TemplateMissingError(f"The notebook template is missing: {template}. Reinstall iopkit.")
-    out_dir = Path(out) if out else Path("build") / cohort.slug
-    out_dir = out_dir.resolve()
+    out_dir = Path(output_folder(Path(out) if out else Path("build") / cohort.slug)).resolve()
     logo = cohort.folder / cohort.program.logo if cohort.program.logo else None
     shared = shared_fingerprint(curriculum.root, cohort.path, logo)
 
@@ -366,9 +450,18 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
                                  (exercise.widget, f"Session {position}: {exercise.title}") if exercise else (None, ""),
                                  str(cohort.path), custom_root, str(out_dir), fingerprint))
 
-    result = BuildResult(cohort.cohort.name, out_dir, [])
+    interrupts.clean_leftovers(out_dir)
+    for position in results:  # unchanged: a failed notebook from an earlier try is stale
+        interrupts.forget_failed_notebook(out_dir, position)
+    from .notices import cohort_notices
+
+    result = BuildResult(cohort.cohort.name, out_dir, [], notes=cohort_notices(cohort))
+    from .hours import hours_report  # warnings only: the build goes on
+
+    report = hours_report(plan)
+    result.notes += report.lines() + report.warnings()
     packet = _Packet(plan, out_dir, _digest(shared, json.dumps(fingerprints, sort_keys=True)), fingerprints, force)
-    with _Workers(jobs, len(tasks)) as workers:
+    with interrupts.stop_signals_interrupt(), _Workers(jobs, len(tasks)) as workers:
         packet.start(workers)  # the calendar needs no session: it is made beside them
         individual = _start_individual(packet, workers, curriculum, shared, force)  # nor do these
         for session_result in workers.build(tasks, progress):
@@ -451,11 +544,15 @@ class _Workers:
             import multiprocessing
 
             self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_worker_init)
+                                            initializer=_pool_worker_init)
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, exc_type, *exc_info):
         if self.pool is not None:
+            if exc_type is not None:  # Ctrl+C or a stop signal: stop the workers now (each cleans up first)
+                for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+                    if process.is_alive():
+                        process.terminate()
             self.pool.shutdown(wait=True, cancel_futures=True)
         elif self._kernel_started:
             warm_engine().shutdown()
@@ -505,7 +602,10 @@ class _Workers:
                 for future in as_completed(futures):
                     try:
                         done.append(future.result())
-                    except Exception as exc:  # the worker itself died (its kernel would not start)
+                    except BrokenProcessPool:  # a worker was killed (by a person, or for memory)
+                        done.append(SessionResult(futures[future].position, futures[future].title, "failed",
+                                                  WORKER_STOPPED))
+                    except Exception as exc:
                         done.append(_not_started(futures[future], exc))
                     if bar:
                         bar.update()
@@ -571,7 +671,13 @@ class _Packet:
                 result.extras += workers.result(future, fn, self.plan, self.out_dir)
             except Exception as exc:  # the sessions are built; say what is missing and how to retry
                 failed = True
-                result.extra_failures.append(f"{label} could not be written ({type(exc).__name__}: {exc}); "
+                if isinstance(exc, OSError):
+                    from .fsguard import explain
+
+                    why = str(explain(exc))
+                else:
+                    why = f"{type(exc).__name__}: {exc}"
+                result.extra_failures.append(f"{label} could not be written ({why}); "
                                              "the session folders are complete")
         manifest = self.out_dir / PACKET_MANIFEST
         if failed:

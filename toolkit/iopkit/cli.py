@@ -25,6 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    if args.program_folder is not None:
+        # In the environment, so the build's kernels and workers find the same program folder.
+        from .paths import PROGRAM_VARIABLE
+
+        os.environ[PROGRAM_VARIABLE] = str(args.program_folder.expanduser().resolve())
     try:
         return args.func(args) or 0
     except BrokenPipeError:  # `iopkit list | head`
@@ -32,6 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     except IopkitError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the file system as it is (a full disk, a read-only folder): plain words, exit 2
+        from .fsguard import explain
+
+        if exc.errno is None:  # raised by iopkit with its own plain words (iopkit.paths)
+            print(str(exc), file=sys.stderr)
+            return 2
+        error = explain(exc)
+        print(str(error), file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("Stopped. Files that were already finished are kept; nothing is half-written.", file=sys.stderr)
         return 130
@@ -49,7 +63,21 @@ def _parser() -> argparse.ArgumentParser:
         prog="iopkit",
         description="Build facilitator guides, exercises and handouts for an Intensive Outpatient Program.",
     )
+    p.add_argument("--program", type=Path, metavar="FOLDER", dest="program_folder",
+                   help="the program folder to use (default: the one this folder is in; or $IOPKIT_PROGRAM)")
     sub = p.add_subparsers(title="commands", metavar="COMMAND")
+
+    init = sub.add_parser("init", help="make the clinic's own program folder: curriculum, cohorts, home notebook")
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."),
+                      help="a new or empty folder, for example clinic (default: here)")
+    init.set_defaults(func=cmd_init)
+
+    up = sub.add_parser("update", help="show what changed in iopkit's curriculum since the program folder was made")
+    up.add_argument("--diff", nargs="?", const="", metavar="FILE",
+                    help="show the changes line by line (all files, or one, like sessions/05-urge-surfing.yaml)")
+    up.add_argument("--apply", metavar="FILE",
+                    help="take iopkit's new version of one file you have not edited")
+    up.set_defaults(func=cmd_update)
 
     v = sub.add_parser("validate", help="check the curriculum and cohort files and list every problem")
     v.add_argument("files", nargs="*", type=Path,
@@ -108,6 +136,35 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--platform", default="", help="the video platform, for telehealth")
     n.add_argument("--force", action="store_true", help="replace the file if it exists")
     n.set_defaults(func=cmd_new_cohort)
+    nt = sub.add_parser("notes", help="after the group: the group section of the progress notes, a member "
+                                      "template and sign-in sheets (no participant data)")
+    nt.add_argument("cohort", type=Path, help="the cohort file")
+    when = nt.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", help="the day of the group, like 2027-01-13")
+    when.add_argument("--session", type=int, metavar="N", help="the session's number in this cohort's plan")
+    nt.add_argument("--format", default="dap", help="the note's shape: dap, birp, soap or girp (default dap)")
+    nt.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: build/<cohort>/notes/<date>)")
+    nt.add_argument("--roster", type=Path, metavar="FILE",
+                    help="print these first names and last initials (one a line) on the sign-in sheets; "
+                         "the file is read for this run only and its names are kept nowhere else")
+    nt.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
+    nt.set_defaults(func=cmd_notes)
+
+    cu = sub.add_parser("catchup", help="a catch-up kit for someone who missed a group: the handout and a "
+                                        "one-page summary")
+    cu.add_argument("cohort", type=Path, help="the cohort file")
+    cu.add_argument("--session", type=int, required=True, metavar="N", help="the missed session's number")
+    cu.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: build/<cohort>/catchup)")
+    cu.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
+    cu.set_defaults(func=cmd_catchup)
+
+    rm = sub.add_parser("reminders", help="print reminder texts (English and Spanish) to send from your own "
+                                          "messaging system; iopkit sends nothing")
+    rm.add_argument("cohort", type=Path, help="the cohort file")
+    rm.add_argument("--date", help="the group the texts are about, like 2027-01-13 (default: the next one)")
+    rm.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
+    rm.set_defaults(func=cmd_reminders)
+
     lab = sub.add_parser("lab", help="open JupyterLab on the counselor's home notebook (this computer only)")
     lab.add_argument("folder", nargs="?", type=Path, default=Path("."), help="the folder to work in (default: here)")
     lab.add_argument("--port", type=int, help="the port (default: 8888, or a free one)")
@@ -141,10 +198,42 @@ def cmd_app(args) -> int:
     return app(args.folder, port=args.port, open_browser=not args.no_browser)
 
 
+def _announce(args) -> None:
+    """Say which curriculum the command uses, on stderr (the output itself stays clean)."""
+    from .paths import describe_curriculum
+
+    print(describe_curriculum(getattr(args, "curriculum", None)), file=sys.stderr)
+
+
 def _curriculum(args):
     from .curriculum import load_curriculum
 
+    _announce(args)
     return load_curriculum(getattr(args, "curriculum", None))
+
+
+def cmd_init(args) -> int:
+    from .program import init_program
+
+    folder = init_program(args.folder)
+    print(f"Made the program folder {folder}: your own copy of the curriculum (curriculum/), example cohorts "
+          f"(cohorts/) and the home notebook. Every iopkit command run in it uses this curriculum. Next: "
+          f"cd {folder} && iopkit build cohorts/example.toml --sessions 1")
+    return 0
+
+
+def cmd_update(args) -> int:
+    from . import program
+
+    if args.apply:
+        written = program.apply(args.apply)
+        print(f"Took iopkit's new version of {written}. Check it with: iopkit validate")
+        return 0
+    if args.diff is not None:
+        print(program.diff(name=args.diff or None), end="")
+        return 0
+    print(program.compare().summary())
+    return 0
 
 
 def cmd_validate(args) -> int:
@@ -157,6 +246,7 @@ def cmd_validate(args) -> int:
     cohorts = [p for p in args.files if p.suffix == ".toml"]
     if sessions and not cohorts:
         # Checking session files one by one (a writer at work): only those files.
+        _announce(args)
         validate_files(sessions, getattr(args, "curriculum", None))
         print(f"OK: {len(sessions)} file{'s' if len(sessions) != 1 else ''} passed every check.")
         return 0
@@ -164,21 +254,40 @@ def cmd_validate(args) -> int:
         curriculum = _curriculum(args)
     except ValidationError as exc:
         problems += exc.problems
+    else:
+        from .reminders import check_curriculum_texts
+
+        problems += check_curriculum_texts(curriculum)
     problems += _measure_problems(args)
+    loaded = []
+    notes = []
     for path in cohorts:
         try:
             from .cohort import load_cohort
+            from .notices import cohort_notices
 
-            load_cohort(path, curriculum=curriculum)
+            cohort = load_cohort(path, curriculum=curriculum)
+            loaded.append(cohort)
+            notes += cohort_notices(cohort)
         except ValidationError as exc:
             problems += exc.problems
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(list(dict.fromkeys(problems)))  # a curriculum text is named once
+    for note in notes:
+        print(note)
     complete = len(curriculum.complete())
     total = len(curriculum.sessions)
     extra = f" and {len(cohorts)} cohort file{'s' if len(cohorts) != 1 else ''}" if cohorts else ""
-    print(f"OK: the curriculum ({total} sessions, {complete} written in full, {total - complete} outlines){extra} "
-          "passed every check.")
+    tracks = "".join(f", {len(group)} {name}" for name, group in
+                     (("electives", curriculum.electives), ("aftercare sessions", curriculum.aftercare)) if group)
+    print(f"OK: the curriculum ({total} sessions, {complete} written in full, {total - complete} outlines"
+          f"{tracks}){extra} passed every check.")
+    for cohort in loaded:  # the hours check: warnings only, the files are valid
+        from .hours import hours_report
+        from .plan import plan_cohort
+
+        report = hours_report(plan_cohort(cohort, curriculum))
+        print("\n".join([f"{cohort.path.name}:"] + report.lines() + report.warnings()))
     return 0
 
 
@@ -298,8 +407,14 @@ def cmd_join(args) -> int:
     try:
         joined = dt.date.fromisoformat(args.date)
     except ValueError:
-        raise IopkitError(f'--date: got "{args.date}", expected a date written like 2027-02-10') from None
+        from .errors import OptionError
+
+        raise OptionError(f'--date: got "{args.date[:40]}", expected a date written like 2027-02-10') from None
     curriculum = _curriculum(args)
+    if args.pdf:  # before any work: a folder or an unwritable place here is said at once
+        from .fsguard import output_file
+
+        output_file(args.pdf, "schedule PDF")
     cohort = load_cohort(args.cohort, curriculum=curriculum)
     join = plan_join(cohort, curriculum, joined)
     print(f"Joining {cohort.cohort.name} on {joined:%A, %B} {joined.day}, {joined.year}: "
@@ -314,9 +429,10 @@ def cmd_join(args) -> int:
             print(f"{n:>2}  {item.date:%a %b %d, %Y}  {item.start:%I:%M %p}  {item.session.title}")
     if args.pdf:
         from .build import write_atomic
+        from .fsguard import output_file
         from .packet import join_pdf
 
-        write_atomic(args.pdf, join_pdf(join, curriculum))
+        write_atomic(output_file(args.pdf, "schedule PDF"), join_pdf(join, curriculum))
         print(f"Wrote {args.pdf}")
     return 0
 
@@ -339,9 +455,34 @@ def cmd_new_cohort(args) -> int:
     return 0
 
 
+def cmd_notes(args) -> int:
+    from .notes import write_notes_kit
+
+    kit = write_notes_kit(args.cohort, date=args.date, session=args.session, fmt=args.format, out=args.out,
+                          roster=args.roster, curriculum_dir=args.curriculum)
+    print(kit.summary())
+    return 0
+
+
+def cmd_catchup(args) -> int:
+    from .catchup import write_catchup_kit
+
+    kit = write_catchup_kit(args.cohort, args.session, out=args.out, curriculum_dir=args.curriculum)
+    print(kit.summary())
+    return 0
+
+
+def cmd_reminders(args) -> int:
+    from .reminders import print_reminders
+
+    print(print_reminders(args.cohort, args.date, curriculum_dir=args.curriculum))
+    return 0
+
+
 def cmd_build(args) -> int:
     from .build import build_cohort
 
+    _announce(args)
     result = build_cohort(
         args.cohort, sessions=args.sessions, out=args.out, jobs=args.jobs, force=args.force,
         curriculum_dir=args.curriculum,

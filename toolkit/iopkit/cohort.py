@@ -65,7 +65,7 @@ class ProgramInfo(Model):
 
 class CohortInfo(Model):
     name: Text
-    facilitators: list[Text] = Field(min_length=1)
+    facilitators: list[Text] = Field(min_length=1, max_length=12)
     group_size: int = Field(default=10, ge=2, le=16)
     time_of_day: Literal["morning", "afternoon", "evening"] = "morning"
     track: Literal["iop", "aftercare"] = Field(default="iop", description="iop (the 36 sessions) or aftercare "
@@ -85,6 +85,13 @@ class StepDown(Model):
     weeks: int | None = Field(default=None, ge=1, le=52)
     days: list[Weekday] = Field(min_length=1, max_length=5)
 
+    @field_validator("days")
+    @classmethod
+    def _distinct(cls, days: list[str]) -> list[str]:
+        if len(set(days)) != len(days):
+            raise ValueError("each day once in a stretch")
+        return sorted(days, key=WEEKDAYS.index)
+
 
 class Schedule(Model):
     start_date: dt.date
@@ -96,8 +103,8 @@ class Schedule(Model):
     end_date: dt.date | None = Field(default=None, description="Aftercare: the last date to plan.")
     time_zone: Text = "America/New_York"
     holidays: Holidays | None = None
-    closures: list[dt.date] = []
-    step_down: list[StepDown] = []
+    closures: list[dt.date] = Field(default=[], max_length=400)
+    step_down: list[StepDown] = Field(default=[], max_length=12)
 
     @field_validator("meeting_days")
     @classmethod
@@ -122,8 +129,8 @@ class Resources(Model):
     clinic_phone: str = ""
     local_crisis_line: str = ""
     naloxone: str = Field(default="", description="Where to get naloxone nearby.")
-    meetings: list[Text] = []
-    other: list[LocalResource] = []
+    meetings: list[Text] = Field(default=[], max_length=20)
+    other: list[LocalResource] = Field(default=[], max_length=20)
 
 
 class Swap(Model):
@@ -141,10 +148,47 @@ class Add(Model):
 
 
 class Changes(Model):
-    order: list[Text] = []
-    skip: list[Text] = []
-    swap: list[Swap] = []
-    add: list[Add] = []
+    order: list[Text] = Field(default=[], max_length=100)
+    skip: list[Text] = Field(default=[], max_length=100)
+    swap: list[Swap] = Field(default=[], max_length=100)
+    add: list[Add] = Field(default=[], max_length=100)
+
+
+#: ASAM levels a cohort may name. Only adult and adolescent 2.1 have a weekly minimum built in
+#: (ASAM Criteria, 3rd ed., 2013: 9 hours a week for adults, 6 for adolescents); for the others
+#: the program writes its own ``weekly_minimum_minutes`` (see iopkit.hours).
+ASAM_LEVELS = ("1.0", "2.1", "2.5")
+
+
+class LevelOfCare(Model):
+    """The level of care the group is billed at, and what the payer counts (see iopkit.hours)."""
+
+    asam_level: str = Field(default="2.1", description="The ASAM level, like 2.1")
+    population: Literal["adult", "adolescent"] = "adult"
+    count_breaks: bool = Field(default=False, description="Whether the payer counts the break as service time")
+    weekly_minimum_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    daily_minimum_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    # Billing: free text the program supplies, printed in note headers and never inferred.
+    hcpcs: str = ""
+    revenue_code: str = ""
+    per_diem: str = ""
+
+    @field_validator("asam_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> str:
+        text = str(value).strip() if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+        text = "1.0" if text == "1" else text
+        if text not in ASAM_LEVELS:
+            raise ValueError("an ASAM level written like \"2.1\" (one of " + ", ".join(ASAM_LEVELS) + ")")
+        return text
+
+
+class Reminders(Model):
+    """The cohort's own reminder texts (see iopkit.reminders); each replaces the curriculum's of that name."""
+
+    sender: str = Field(default="", description="The name texts are signed with; it must not say what the group is")
+    en: dict[str, Text] = {}
+    es: dict[str, Text] = {}
 
 
 class Cohort(Model):
@@ -157,6 +201,8 @@ class Cohort(Model):
     location: Location = Location()
     resources: Resources = Resources()
     curriculum: Changes = Changes()
+    level_of_care: LevelOfCare = LevelOfCare()
+    reminders: Reminders = Reminders()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -203,6 +249,9 @@ def load_cohort(path: str | Path, curriculum=None) -> Cohort:
         raise CohortError([Problem(str(path), None, "file", describe(path.name), "a cohort file ending in .toml")])
     source = read_toml(path)
     collector = Collector()
+    check_values(source, collector)
+    if collector.problems:  # a line break or a million characters: say only that, nothing else is reliable
+        raise CohortError(collector.problems)
     data = dict(source.data)
     data.pop("path", None)
     try:
@@ -227,6 +276,37 @@ def load_cohort(path: str | Path, curriculum=None) -> Cohort:
     if collector.problems:
         raise CohortError(collector.problems)
     return cohort
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]")
+
+
+def check_values(source: Source, collector) -> None:
+    """Every text in a cohort file is one line, short, and every date within the years iopkit plans.
+
+    These land in the calendar file, running headers and table cells, where a line break can
+    start a new calendar entry and a million characters can fill a thousand pages.
+    """
+    from .limits import FIRST_YEAR, LAST_YEAR, MAX_LINE_CHARS
+
+    def walk(value, loc):
+        if isinstance(value, str):
+            if len(value) > MAX_LINE_CHARS:
+                collector.add(source, loc, f"{len(value):,} characters", f"at most {MAX_LINE_CHARS} characters "
+                              "(see docs/limits.md)", raw=True)
+            elif _CONTROL.search(value):
+                collector.add(source, loc, "text with a line break or a control character",
+                              "one line of text: write it on one line, with no \\n inside the quotes", raw=True)
+        elif isinstance(value, (dt.date, dt.datetime)) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            collector.add(source, loc, value, f"a date in the years {FIRST_YEAR} to {LAST_YEAR}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, loc + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, loc + (i,))
+
+    walk(source.data, ())
 
 
 def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
@@ -257,6 +337,10 @@ def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
         collector.add(source, ("location", "address"), None, "the address where the group meets (in person)")
     if cohort.program.logo:
         check_logo(cohort, source, collector)
+    from . import hours, reminders  # the level-of-care and reminder-text rules live with their features
+
+    hours.check_level_of_care(cohort, source, collector)
+    reminders.check_reminders(cohort, source, collector, curriculum)
     if curriculum is not None and not collector.problems:
         from .plan import check_changes
 
@@ -265,6 +349,7 @@ def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
             plan.check_calendar(cohort, source, collector, curriculum)
         if not collector.problems:
             plan.check_aftercare_file(cohort, source, collector, curriculum)
+    check_start_is_open(cohort, source, collector)
 
 
 def check_track(cohort: Cohort, source: Source, collector) -> None:
@@ -299,19 +384,54 @@ def check_track(cohort: Cohort, source: Source, collector) -> None:
                       "no aftercare file in an aftercare cohort (it names the group people step down to)")
 
 
+def check_start_is_open(cohort: Cohort, source: Source, collector) -> None:
+    """The first session falls on a day the clinic is open (checked last: closures may say more)."""
+    from . import plan
+
+    s = cohort.schedule
+    if s.start_date in s.closures:
+        collector.add(source, ("schedule", "start_date"), f"{s.start_date.isoformat()}, listed in closures",
+                      "a first session on a day the clinic is open (choose the next meeting day)", raw=True)
+    elif s.holidays and not any(p.field.startswith("schedule, holidays") for p in collector.problems) \
+            and plan.is_holiday(cohort, s.start_date):
+        collector.add(source, ("schedule", "start_date"), f"{s.start_date.isoformat()}, a public holiday",
+                      "a first session on a day that is not a holiday (choose the next meeting day)", raw=True)
+
+
 def check_logo(cohort: Cohort, source: Source, collector) -> None:
-    path = cohort.folder / cohort.program.logo
-    if not path.is_file():
+    """The logo is an image file in the cohort's folder: no URL, no absolute path, no SVG that
+    refers to other files, and not too large (iopkit.reach, docs/limits.md)."""
+    from .limits import MAX_IMAGE_PIXELS
+    from .reach import check_image
+
+    why, path = check_image(cohort.program.logo, (cohort.folder,))
+    if path is None and why == "an image that is not in the curriculum's or the cohort's folder":
         collector.add(source, ("program", "logo"), cohort.program.logo,
-                      f"an image file next to the cohort file (looked for {path})")
+                      f"an image file next to the cohort file (looked for {cohort.folder / cohort.program.logo})")
+        return
+    if why:
+        collector.add(source, ("program", "logo"), f"{why} ({describe(cohort.program.logo)})",
+                      "an image file (PNG, JPEG or SVG) saved next to the cohort file, named like logo.png", raw=True)
+        return
+    if path.suffix.lower() == ".svg":
+        if b"<svg" not in path.read_bytes()[:4096]:
+            collector.add(source, ("program", "logo"), cohort.program.logo,
+                          "an image file (PNG, JPEG or SVG) that opens; this one does not")
         return
     try:
+        import warnings
+
         from PIL import Image
 
-        with Image.open(path) as image:
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a decompression bomb is an error, not a warning
+            with Image.open(path) as image:
+                if image.size[0] * image.size[1] > MAX_IMAGE_PIXELS:
+                    collector.add(source, ("program", "logo"), f"an image of {image.size[0]} by {image.size[1]} "
+                                  "pixels", f"at most {MAX_IMAGE_PIXELS // 1_000_000} million pixels "
+                                  "(save a smaller copy)", raw=True)
+                    return
+                image.verify()
     except Exception:
-        if path.suffix.lower() == ".svg" and b"<svg" in path.read_bytes()[:2048]:
-            return
         collector.add(source, ("program", "logo"), cohort.program.logo,
                       "an image file (PNG, JPEG or SVG) that opens; this one does not")

@@ -50,6 +50,13 @@ HINTS = {
     ("resources", "naloxone"): "Where to get naloxone nearby. It reverses an opioid overdose and saves lives.",
     ("resources", "meetings"): "Mutual-help meetings nearby, one on each line: support between sessions.",
     ("resources", "other"): "Any other help nearby, one on each line: name, a colon, then how to reach it.",
+    ("level_of_care", "asam_level"): "The level this group is billed at. Adult 2.1 needs 9 hours a week, "
+                                     "adolescent 2.1 needs 6 (the calendar shows each week).",
+    ("level_of_care", "count_breaks"): "Only if your payer counts the break (get that in writing).",
+    ("level_of_care", "weekly_minimum_minutes"): "Minutes a week your payer requires. 0: the level's own "
+                                                 "(540 for adult 2.1).",
+    ("level_of_care", "daily_minimum_minutes"): "Only if your payer sets a daily minimum. 0: none.",
+    ("level_of_care", "hcpcs"): "Billing fields print on progress notes as you write them, never guessed.",
 }
 LABELS = {
     ("program", "name"): "Program name", ("program", "logo"): "Logo", ("program", "accent_color"): "Color",
@@ -65,6 +72,10 @@ LABELS = {
     ("resources", "clinic_phone"): "Clinic phone", ("resources", "local_crisis_line"): "Crisis line",
     ("resources", "naloxone"): "Naloxone", ("resources", "meetings"): "Meetings",
     ("resources", "other"): "Other help", ("curriculum", "swap"): "Sessions",
+    ("level_of_care", "asam_level"): "ASAM level", ("level_of_care", "population"): "Who",
+    ("level_of_care", "count_breaks"): "Break", ("level_of_care", "weekly_minimum_minutes"): "Weekly minimum",
+    ("level_of_care", "daily_minimum_minutes"): "Daily minimum", ("level_of_care", "hcpcs"): "HCPCS code",
+    ("level_of_care", "revenue_code"): "Revenue code", ("level_of_care", "per_diem"): "Per diem",
 }
 
 _CSS = """
@@ -239,6 +250,19 @@ class CohortEditor:
         f[("resources", "naloxone")] = text("Free at the front desk")
         f[("resources", "meetings")] = area("SMART Recovery online: daily at smartrecovery.org", rows=3)
         f[("resources", "other")] = area("Food shelf: (507) 555-0100", rows=2)
+        from .cohort import ASAM_LEVELS
+
+        f[("level_of_care", "asam_level")] = watch(w.Dropdown(options=ASAM_LEVELS, layout=w.Layout(width="8em")))
+        f[("level_of_care", "population")] = watch(w.ToggleButtons(options=[("Adults", "adult"),
+                                                                           ("Adolescents", "adolescent")],
+                                                                  style={"button_width": "auto"}))
+        f[("level_of_care", "count_breaks")] = watch(w.Checkbox(description="The payer counts the break as service "
+                                                                "time", indent=False, layout=w.Layout(width="30em")))
+        f[("level_of_care", "weekly_minimum_minutes")] = number()
+        f[("level_of_care", "daily_minimum_minutes")] = number()
+        for key in ("hcpcs", "revenue_code", "per_diem"):
+            f[("level_of_care", key)] = text()
+            f[("level_of_care", key)].layout.width = "12em"
 
         # ---- the curriculum
         self.sessions = w.Select(rows=12, layout=w.Layout(width="min(100%, 44em)"))
@@ -285,6 +309,8 @@ class CohortEditor:
             ("Local resources (printed on every handout)",
              [("resources", "clinic_phone"), ("resources", "local_crisis_line"), ("resources", "naloxone"),
               ("resources", "meetings"), ("resources", "other")]),
+            ("Level of care (the hours check and progress notes)",
+             [("level_of_care", k) for k in form.SETTINGS["level_of_care"]]),
         ]
         body = []
         for heading, keys in sections:
@@ -494,6 +520,16 @@ class CohortEditor:
                     self._stretch_row(step.get("weeks"), step.get("days") or [])
             f[("location", "mode")].value = ("telehealth" if values.get(("location", "mode")) == "telehealth"
                                              else "in-person")
+            loc = "level_of_care"
+            level = str(values.get((loc, "asam_level")) or "2.1")
+            f[(loc, "asam_level")].value = level if level in f[(loc, "asam_level")].options else "2.1"
+            f[(loc, "population")].value = ("adolescent" if values.get((loc, "population")) == "adolescent"
+                                            else "adult")
+            f[(loc, "count_breaks")].value = values.get((loc, "count_breaks")) is True
+            f[(loc, "weekly_minimum_minutes")].value = _int(values.get((loc, "weekly_minimum_minutes")), 0)
+            f[(loc, "daily_minimum_minutes")].value = _int(values.get((loc, "daily_minimum_minutes")), 0)
+            for key in ("hcpcs", "revenue_code", "per_diem"):
+                f[(loc, key)].value = str(values.get((loc, key)) or "")
             f[("resources", "meetings")].value = "\n".join(values.get(("resources", "meetings")) or [])
             f[("resources", "other")].value = "\n".join(
                 f"{o.get('name', '')}: {o.get('contact', '')}" for o in values.get(("resources", "other")) or []
@@ -557,6 +593,14 @@ class CohortEditor:
             name, _, contact = line.partition(":")
             other.append({"name": name.strip(), "contact": contact.strip()})
         v[("resources", "other")] = other
+        loc = "level_of_care"
+        v[(loc, "asam_level")] = f[(loc, "asam_level")].value
+        v[(loc, "population")] = f[(loc, "population")].value
+        v[(loc, "count_breaks")] = f[(loc, "count_breaks")].value
+        v[(loc, "weekly_minimum_minutes")] = f[(loc, "weekly_minimum_minutes")].value or None
+        v[(loc, "daily_minimum_minutes")] = f[(loc, "daily_minimum_minutes")].value or None
+        for key in ("hcpcs", "revenue_code", "per_diem"):
+            v[(loc, key)] = f[(loc, key)].value.strip()
         v.update(self.changes.to_values(self._core()))
         return v
 
@@ -681,8 +725,12 @@ class CohortEditor:
                          + ".</p>")
         if cal.stretches:
             parts.append("<p>Step-down: " + "; ".join(_esc(s) for s in cal.stretches) + ".</p>")
-        parts.append("<p>Hours a week: " + "; ".join(
+        parts.append("<p>Hours a week that count toward the level of care: " + "; ".join(
             f"{label}: {hours:g} hours" for label, hours, _ in cal.weekly_hours) + ".</p>")
+        if cal.hours_goal:
+            parts.append(f'<p class="muted">{_esc(cal.hours_goal)}.</p>')
+        for warning in cal.hours_warnings:
+            parts.append(f'<div class="wb-message ce-hours">Below the weekly minimum: {_esc(warning)}</div>')
         parts.append(f'<div class="ce-scroll"><table class="ce-cal"><thead><tr><th>#</th><th>Date</th>'
                      f"<th>Session</th></tr></thead><tbody>{rows}</tbody></table></div>")
         self.calendar_html.value = "".join(parts)

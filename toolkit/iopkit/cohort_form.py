@@ -43,6 +43,8 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     "location": ("mode", "address", "platform"),
     "resources": ("clinic_phone", "local_crisis_line", "naloxone", "meetings", "other"),
     "curriculum": ("order", "skip", "swap", "add"),
+    "level_of_care": ("asam_level", "population", "count_breaks", "weekly_minimum_minutes", "daily_minimum_minutes",
+                      "hcpcs", "revenue_code", "per_diem"),
 }
 KEYS: tuple[Key, ...] = tuple((section, key) for section, keys in SETTINGS.items() for key in keys)
 
@@ -59,10 +61,15 @@ DEFAULTS: dict[Key, Any] = {
     ("resources", "clinic_phone"): "", ("resources", "local_crisis_line"): "", ("resources", "naloxone"): "",
     ("resources", "meetings"): [], ("resources", "other"): [],
     ("curriculum", "order"): [], ("curriculum", "skip"): [], ("curriculum", "swap"): [], ("curriculum", "add"): [],
+    ("level_of_care", "asam_level"): "2.1", ("level_of_care", "population"): "adult",
+    ("level_of_care", "count_breaks"): False, ("level_of_care", "weekly_minimum_minutes"): None,
+    ("level_of_care", "daily_minimum_minutes"): None, ("level_of_care", "hcpcs"): "",
+    ("level_of_care", "revenue_code"): "", ("level_of_care", "per_diem"): "",
 }
 #: Settings that leave the file when the form empties them (the rest are written even when empty).
 DROP_WHEN_EMPTY = {("program", "logo"), ("cohort", "aftercare"), ("schedule", "weeks"), ("schedule", "end_date"),
-                   ("schedule", "holidays"), ("location", "address"), ("location", "platform")}
+                   ("schedule", "holidays"), ("location", "address"), ("location", "platform"),
+                   ("level_of_care", "weekly_minimum_minutes"), ("level_of_care", "daily_minimum_minutes")}
 
 HEADER = """# Cohort file for one group, made in the iopkit Workbench (Group tab) on {today}.
 # You can also change it by hand; check it with `iopkit validate THIS-FILE`.
@@ -213,7 +220,7 @@ def _previous(container, name: str, order) -> str | None:
 
 def _set(table: Table, name: str, value: Any, order) -> None:
     """Set one setting, keeping its comment and, for a list written over several lines, that layout."""
-    old = table.get(name) if name in table else None
+    old = table.item(name) if name in table else None
     written = old.as_string() if isinstance(old, Array) else ""
     found = re.match(r"\[\n([ \t]+)", written)
     item = _item(value, multiline="\n" in written, indent=found.group(1) if found else "  ")
@@ -377,8 +384,8 @@ def resolver(curriculum, track: str = "iop"):
 
 def draft_copy(text: str, path: Path, folder: Path) -> Path:
     """An unsaved copy of the cohort file in ``folder``, under the file's own name (so its build
-    folder has the same name), with its file settings (logo, aftercare, custom sessions) made
-    absolute so they still point next to the real file."""
+    folder has the same name): its logo is copied beside it, and the files it names (aftercare,
+    custom sessions) are made absolute so they still point next to the real file."""
     doc = tomlkit.parse(text)
     home = Path(path).resolve().parent
 
@@ -388,7 +395,7 @@ def draft_copy(text: str, path: Path, folder: Path) -> Path:
 
     program, cohort, changes = doc.get("program"), doc.get("cohort"), doc.get("curriculum")
     if isinstance(program, dict) and isinstance(program.get("logo"), str):
-        program["logo"] = absolute(program["logo"])
+        _copy_logo(str(program["logo"]), home, Path(folder))
     if isinstance(cohort, dict) and isinstance(cohort.get("aftercare"), str) and cohort["aftercare"].strip():
         cohort["aftercare"] = absolute(cohort["aftercare"])
     if isinstance(changes, dict):
@@ -399,6 +406,18 @@ def draft_copy(text: str, path: Path, folder: Path) -> Path:
     copy = Path(folder) / Path(path).name
     copy.write_text(tomlkit.dumps(doc), encoding="utf-8")
     return copy
+
+
+def _copy_logo(name: str, home: Path, folder: Path) -> None:
+    """The logo beside the copy, as it is beside the file: a logo must be in the cohort's own folder
+    (iopkit.reach), so the copy's logo is copied too, under the same relative name."""
+    relative = Path(name.strip())
+    if not name.strip() or relative.is_absolute() or ".." in relative.parts:
+        return  # the check names it, as it would in the saved file
+    source = home / relative
+    if source.is_file():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, folder / relative)
 
 
 def check_text(text: str, path: Path, curriculum):
@@ -457,6 +476,8 @@ class Calendar:
     skipped: list[tuple[dt.date, str]]  # a meeting day the group does not meet, and why
     stretches: list[str]  # step-down: "Weeks 1-8: Monday, Wednesday, Friday"
     weekly_hours: list[tuple[str, float, int]]  # weeks, hours a week, how many weeks
+    hours_goal: str = ""  # the level of care's weekly minimum, in words (iopkit.hours)
+    hours_warnings: tuple[str, ...] = ()  # each week below it, with the arithmetic and a way out
 
 
 def calendar(cohort, curriculum) -> Calendar:
@@ -490,19 +511,37 @@ def calendar(cohort, curriculum) -> Calendar:
             week += stretch.weeks
         else:
             stretches.append(f"From week {week} to the end: {', '.join(stretch.days)}")
+    from .hours import countable_minutes
+
     per_week: dict[int, int] = {}
     for item in plan.sessions:
         index = (item.date - s.start_date).days // 7
-        per_week[index] = per_week.get(index, 0) + 1
+        per_week[index] = per_week.get(index, 0) + countable_minutes(cohort, item)
     hours: list[tuple[str, float, int]] = []
     for index in sorted(per_week):
-        value = round(per_week[index] * s.session_minutes / 60, 1)
+        value = round(per_week[index] / 60, 2)
         if hours and hours[-1][1] == value:
             label, _, count = hours[-1]
             hours[-1] = (label.split(" to ")[0].replace("Week ", "Weeks ") + f" to {index + 1}", value, count + 1)
         else:
             hours.append((f"Week {index + 1}", value, 1))
-    return Calendar(rows, skipped, stretches, hours)
+    goal, warnings = _hours(plan)
+    return Calendar(rows, skipped, stretches, hours, goal, tuple(warnings))
+
+
+def _hours(plan) -> tuple[str, list[str]]:
+    """The hours check of `iopkit validate` (iopkit.hours): the weekly minimum and each shortfall."""
+    from . import hours
+
+    report = hours.hours_report(plan)
+    loc = plan.cohort.level_of_care
+    if report.minimum is None:
+        return f"{hours.level_label(plan.cohort)}: no weekly minimum set", []
+    breaks = "the break counts" if loc.count_breaks else "the break is not counted"
+    goal = (f"{hours.level_label(plan.cohort)} needs at least {report.minimum} minutes "
+            f"({report.minimum / 60:g} hours) a week; {breaks}")
+    head = re.compile(r"^Warning: .*?: level_of_care: ")
+    return goal, [head.sub("", w) for w in report.warnings()]
 
 
 # ---------------------------------------------------------------- saving

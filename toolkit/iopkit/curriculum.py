@@ -119,6 +119,13 @@ def field_name(loc: Iterable) -> str:
     return ", ".join(parts) or "file"
 
 
+#: What each pattern in the schemas means, in words (a pattern error must speak of its own field).
+PATTERN_WORDS = {
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "lowercase words joined by hyphens, like urge-surfing",
+    r"^#[0-9a-fA-F]{6}$": "a colour written as # and six digits or letters a to f, like #2f6b7e",
+}
+
+
 def _expected(error: dict) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "missing":
@@ -150,12 +157,17 @@ def _expected(error: dict) -> str:
     if kind == "literal_error":
         return "one of: " + str(ctx.get("expected", "")).replace("'", "")
     if kind == "string_pattern_mismatch":
-        return "lowercase words joined by hyphens, like urge-surfing"
+        return PATTERN_WORDS.get(str(ctx.get("pattern")), "text written like the example in the documentation")
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind == "bool_parsing":
         return "true or false"
     return error["msg"][0].lower() + error["msg"][1:]
+
+
+#: What to do when a colon in text made YAML see a field (the most common mistake in session files).
+COLON_FIX = ("text: put the whole text in quotes (\"Ask: what happened?\"), or write | and put the text "
+             "on the next lines, indented")
 
 
 def pydantic_problems(source: Source, exc: pydantic.ValidationError, collector: Collector) -> None:
@@ -168,6 +180,11 @@ def pydantic_problems(source: Source, exc: pydantic.ValidationError, collector: 
             got = None
         if error["type"] == "extra_forbidden":
             collector.add(source, loc, f'a field named "{loc[-1]}"', _expected(error), raw=True)
+        elif error["type"] == "string_type" and isinstance(got, dict) and len(got) == 1:
+            # "- Ask: what happened?" -- YAML reads an unquoted colon and a space as a field name.
+            key, value = next(iter(got.items()))
+            collector.add(source, loc, f"text with a colon that YAML read as a field name "
+                          f"({describe(f'{key}: {value}')})", COLON_FIX, raw=True)
         else:
             collector.add(source, loc, got, _expected(error))
 
@@ -241,6 +258,8 @@ def load_session_file(
     if source is None:
         return None
     data = source.data if isinstance(source.data, dict) else {}
+    if not check_text_sizes(source, collector):
+        return None
     session = load_model(session_model(data.get("status")), source, collector)
     if session is None:
         return None
@@ -254,6 +273,7 @@ def load_session_file(
         _check_agenda(session, source, collector, program)
         _check_references(session, source, collector, references)
         _check_exercise(session, source, collector)
+        check_images(session, source, collector, (path.parent.parent,) if curriculum_file else (path.parent,))
         # The language checks are the slow part; a file that passed them unchanged is not checked again.
         text = source.text
         if not language.passed_before(text):
@@ -281,6 +301,42 @@ def _check_track(session, source, collector) -> None:
     if session.pairs_with:
         collector.add(source, ("pairs_with",), "a list", "pairs_with only in an elective (track: elective)",
                       raw=True)
+
+
+#: Fields printed on one line (running headers, contents, calendar entries): no line breaks.
+ONE_LINE_FIELDS = {("title",), ("id",), ("handout", "title"), ("exercise", "title"),
+                   ("handout", "worksheet", "title")}
+
+
+def check_text_sizes(source: Source, collector: Collector) -> bool:
+    """Titles are one short line and no text is longer than a person would write (docs/limits.md)."""
+    from .limits import MAX_LINE_CHARS, MAX_SESSION_LINE_CHARS, MAX_SESSION_TEXT_CHARS
+
+    before = len(collector.problems)
+
+    def walk(value, loc):
+        if isinstance(value, str):
+            one_line = loc in ONE_LINE_FIELDS
+            limit = MAX_LINE_CHARS if one_line else MAX_SESSION_TEXT_CHARS
+            if len(value) > limit:
+                collector.add(source, loc, f"{len(value):,} characters", f"at most {limit:,} characters "
+                              "(see docs/limits.md)", raw=True)
+            elif one_line and "\n" in value.strip():
+                collector.add(source, loc, "a title on more than one line",
+                              "a title on one line (no | and no line break)", raw=True)
+            elif not one_line and "\n" not in value.strip() and len(value) > MAX_SESSION_LINE_CHARS \
+                    and (loc[:1] == ("objectives",) or loc[:2] == ("handout", "key_points")):
+                collector.add(source, loc, f"{len(value):,} characters", f"at most {MAX_SESSION_LINE_CHARS:,}",
+                              raw=True)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, loc + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, loc + (i,))
+
+    walk(source.data, ())
+    return len(collector.problems) == before
 
 
 def _check_file_name(path, session, source, collector, program) -> None:
@@ -382,6 +438,17 @@ def _check_exercise(session: Session, source: Source, collector: Collector) -> N
                       f"at most {MAX_EXPLANATION_WORDS} words, so the explanation fits on one page", raw=True)
 
 
+def check_images(session: Session, source: Source, collector: Collector, roots: tuple[Path, ...]) -> None:
+    """Images only from the session's own folders: no URL, no absolute path (iopkit.reach)."""
+    from .reach import EXPECTED, check_image, image_sources
+
+    for loc, text in {**participant_text(session), **facilitator_text(session)}.items():
+        for src in image_sources(text):
+            why, _ = check_image(src, roots)
+            if why:
+                collector.add(source, loc, f"{why} ({describe(src)})", EXPECTED, raw=True)
+
+
 def _check_references(session: Session, source: Source, collector: Collector, references) -> None:
     for i, key in enumerate(session.references):
         if key not in references:
@@ -442,7 +509,13 @@ def check_language(session: Session, source: Source, collector: Collector) -> No
         for loc, text in texts.items():
             for marker in language.placeholders(text):
                 collector.add(source, loc, f'placeholder text "{marker}"', "finished writing", raw=True)
-            for term in dict.fromkeys(language.stigmatizing_terms(text, allow_quoted=not strict)):
+            for line in language.joined_list_items(text):
+                number = line.split()[0]
+                collector.add(source, loc, f"a list item joined to the one before it ({describe(line)})",
+                              f'every item of the list starting where the first one starts: remove the spaces '
+                              f'before "{number}" (indent only the lines that continue an item)', raw=True)
+            spoken = not strict and len(loc) == 3 and loc[0] == "agenda" and loc[2] == "say"
+            for term in dict.fromkeys(language.stigmatizing_terms(text, allow_quoted=not strict, spoken=spoken)):
                 collector.add(source, loc, f'the word "{term}"',
                               f'person-first language: say {language.STIGMATIZING_TERMS[term]}', raw=True)
     score = language.readability(session.handout.explanation + "\n\n" + session.homework)
@@ -469,7 +542,9 @@ def aftercare_files(root: Path) -> list[Path]:
 
 def load_curriculum(root: Path | None = None) -> Curriculum:
     """Load and validate the whole curriculum; raise one error listing every problem."""
-    root = Path(root) if root else paths.curriculum_dir()
+    from .fsguard import input_folder
+
+    root = input_folder(Path(root) if root else paths.curriculum_dir(), "curriculum folder")
     return _load_cached(root.resolve(), _fingerprint(root.resolve()))
 
 
@@ -550,7 +625,9 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
 
 def validate_files(files: list[Path], root: Path | None = None) -> list[OutlineSession]:
     """Check session files on their own against the curriculum's rules (for a writer at work)."""
-    root = Path(root) if root else paths.curriculum_dir()
+    from .fsguard import input_folder
+
+    root = input_folder(Path(root) if root else paths.curriculum_dir(), "curriculum folder")
     collector = Collector()
     program = load_program(root, collector)
     references = load_references(root, collector)

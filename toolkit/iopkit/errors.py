@@ -61,6 +61,19 @@ class UnknownSessionError(IopkitError):
     exit_code = 2
 
 
+class NotesError(IopkitError):
+    """A request for the after-group kit that cannot be met: a date with no group, an unknown note
+    format, a roster line that is not a first name and last initial, a field only a clinician writes."""
+
+    exit_code = 2
+
+
+class ReminderError(IopkitError):
+    """A reminder text that is too long, uses an unknown fill-in, or says what the group is."""
+
+    exit_code = 2
+
+
 class TemplateMissingError(IopkitError):
     """A notebook or print template that the build needs is not where it should be."""
 
@@ -78,10 +91,32 @@ class SessionBuildError(IopkitError):
         super().__init__(f"{session}: {message}")
 
 
+class OptionError(IopkitError):
+    """A command-line option or argument has a value iopkit cannot use."""
+
+    exit_code = 2
+
+
+class FileSystemError(IopkitError):
+    """A path cannot be used as given (a folder for a file, a loop, a full or read-only disk)."""
+
+    exit_code = 2
+
+    def __init__(self, path: str | Path, what: str, fix: str):
+        self.path, self.what, self.fix = str(path), what, fix
+        super().__init__(f"{display_path(path)}: {what}. {fix}")
+
+
 class BuildFailed(IopkitError):
     """At least one session failed; the others were built."""
 
     exit_code = 1
+
+
+class ProgramError(IopkitError):
+    """A program folder that cannot be made, found or updated as asked (the message says why and what to do)."""
+
+    exit_code = 2
 
 
 def problem(file: str | Path, field: str, got: object, expected: str, line: int | None = None) -> Problem:
@@ -91,9 +126,15 @@ def problem(file: str | Path, field: str, got: object, expected: str, line: int 
 
 def display_path(path: str | Path) -> str:
     """A path as a counselor reads it best: relative to the working folder when it is inside it."""
+    import os
+
+    try:  # the name as given (a link is not followed), else where it really is
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except ValueError:
+        pass
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the working folder, or a link loop
         return str(path)
 
 
@@ -108,6 +149,14 @@ def describe(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return f"the time {value.strftime('%H:%M')}"
     if isinstance(value, dict):
         return "a table of fields"
     if isinstance(value, (list, tuple)):

@@ -48,10 +48,38 @@ _QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|'[^'\n]{2,}'(?=\W|$)")
 PLACEHOLDERS = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem ipsum|lorem|placeholder)\b|\[insert|\[fill in|<insert", re.IGNORECASE)
 
 
-def stigmatizing_terms(text: str, allow_quoted: bool = False) -> list[str]:
+#: Words that show a sentence is correcting a term ("we say X instead of 'addict'").
+_CORRECTING = re.compile(
+    r"\b(instead|rather than|not|don't|do not|never|avoid|replace|label|labels|word|words|term|terms|"
+    r"call|called|calling|say|says|saying|hear|heard|means?|myth|expect|expected|might|may)\b", re.IGNORECASE)
+
+
+#: Quotes in spoken text; a single quote counts only at a word's edge (not the one in "you're").
+_SPOKEN_QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|(?<!\w)'[^'\n]{2,}?'(?!\w)")
+
+
+def _without_corrections(text: str) -> str:
+    """Spoken text with only the quoted terms that are being corrected taken out: a short quote
+    (six words or fewer) with a correcting word earlier in its paragraph or just after it ("we say
+    ... instead of 'addict'", "Expect: ..."). A quoted spoken line is what the group hears, so it
+    is checked."""
+    def drop(match):
+        paragraph = text.rfind("\n\n", 0, match.start()) + 1  # its paragraph, up to 400 characters back
+        context = text[max(paragraph, match.start() - 400):match.start()] + " " + text[match.end():match.end() + 60]
+        short = len(match.group(0).strip("\"“”'").split()) <= 6
+        return " " if short and _CORRECTING.search(context) else match.group(0)
+
+    return _SPOKEN_QUOTED.sub(drop, text)
+
+
+def stigmatizing_terms(text: str, allow_quoted: bool = False, spoken: bool = False) -> list[str]:
     """The stigmatizing terms in ``text``. With ``allow_quoted``, words inside quotes are
-    not counted (a facilitator note may quote a term in order to say what to use instead)."""
-    if allow_quoted:
+    not counted (a facilitator note may quote a term in order to say what to use instead).
+    With ``spoken`` (what the facilitator says aloud), only a short quoted term in a sentence
+    that corrects it is left out: a whole quoted line is what the group hears, so it is checked."""
+    if spoken:
+        text = _without_corrections(text)
+    elif allow_quoted:
         text = _QUOTED.sub(" ", text)
     text = _ALLOWED.sub(" ", text)
     found = []
@@ -60,6 +88,32 @@ def stigmatizing_terms(text: str, allow_quoted: bool = False) -> list[str]:
         base = word[:-1] if word.endswith("s") and word[:-1] in STIGMATIZING_TERMS else word
         found.append(base)
     return found
+
+
+_LIST_ITEM = re.compile(r"^\s*(\d{1,3}[.)]|[-*+])\s+\S")
+
+
+def joined_list_items(text: str) -> list[str]:
+    """Lines written as list items that Markdown joins to the list item before them (a number
+    indented under the item above, as in "1. one" then "   2. two"). A wrapped sentence that
+    happens to start with a number ("...from 1 to" then "10. Compare") follows a paragraph, not a
+    list item, and is left alone. Returns those lines, stripped, in order."""
+    if not text or not _LIST_ITEM.search(text, re.MULTILINE) and "\n" not in text:
+        return []
+    from markdown_it import MarkdownIt
+
+    starts, skip, in_items = set(), set(), set()
+    for token in MarkdownIt("commonmark").enable("table").parse(text):
+        if token.map is None:
+            continue
+        if token.type == "list_item_open":
+            starts.add(token.map[0])
+            in_items.update(range(*token.map))
+        elif token.type in ("fence", "code_block", "html_block", "table_open"):
+            skip.update(range(*token.map))
+    lines = text.splitlines()
+    return [line.strip() for i, line in enumerate(lines)
+            if i not in starts and i not in skip and i - 1 in in_items and _LIST_ITEM.match(line)]
 
 
 def placeholders(text: str) -> list[str]:

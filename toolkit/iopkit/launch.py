@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import IopkitError
+from .limits import MAX_APP_KERNELS
 from .workbench import HOME_NOTEBOOK
 
 HOST = "127.0.0.1"
@@ -158,18 +159,26 @@ def lab_command(folder: Path, port: int, token: str, open_browser: bool = True, 
     return cmd
 
 
-def app_command(folder: Path, port: int, open_browser: bool = False, template: str | None = APP_TEMPLATE) -> list[str]:
+def app_command(folder: Path, port: int, open_browser: bool = False, template: str | None = APP_TEMPLATE,
+                token: str = "", max_kernels: int = MAX_APP_KERNELS) -> list[str]:
     """Voilà on one notebook: code hidden, tracebacks kept in the terminal, only local files served.
 
-    Voilà has no ``--allow-root`` (it does not refuse root), so none is passed. The ``iopkit``
-    template needs ``app_template_dir`` on ``JUPYTER_PATH`` (``app_server`` sees to it).
+    Only the person who started it can use it: a token (as ``iopkit lab`` has), the Host header
+    checked (127.0.0.1 and localhost only, against DNS rebinding) and kernels capped
+    (iopkit.appserver). Voilà has no ``--allow-root`` (it does not refuse root), so none is
+    passed. The ``iopkit`` template needs ``app_template_dir`` on ``JUPYTER_PATH`` (``app_server``
+    sees to it).
     """
     folder = Path(folder).resolve()
     return [sys.executable, "-m", "voila", str(folder / HOME_NOTEBOOK), f"--Voila.root_dir={folder}",
             f"--Voila.ip={HOST}", f"--port={port}", f"--Voila.open_browser={open_browser}",
             "--strip_sources=True", "--show_tracebacks=False", "--theme=light",
             *([f"--template={template}"] if template else []),
-            f"--VoilaConfiguration.file_allowlist={APP_FILES}", "--Voila.log_level=WARN"]
+            f"--VoilaConfiguration.file_allowlist={APP_FILES}", "--Voila.log_level=WARN",
+            *([f"--Voila.token={token}"] if token else ["--Voila.auto_token=True"]),
+            '--Voila.tornado_settings={"allow_remote_access": False, "local_hostnames": ["localhost"]}',
+            "--VoilaConfiguration.multi_kernel_manager_class=iopkit.appserver.CappedKernelManager",
+            f"--CappedKernelManager.max_kernels={max_kernels}"]
 
 
 def lab_server(folder: Path, port: int | None = None, open_browser: bool = True, token: str | None = None,
@@ -187,10 +196,12 @@ def lab_server(folder: Path, port: int | None = None, open_browser: bool = True,
 
 
 def app_server(folder: Path, port: int | None = None, open_browser: bool = False,
-               settings_parent: Path | None = None) -> Server:
+               settings_parent: Path | None = None, token: str | None = None,
+               max_kernels: int = MAX_APP_KERNELS) -> Server:
     """Voilà on the home notebook; with ``settings_parent``, on the ``iopkit`` template written there."""
     folder = Path(folder).resolve()
     port = port or free_port(APP_PORT)
+    token = token or secrets.token_hex(16)
     base = f"http://{HOST}:{port}"
     env = {}
     if settings_parent is not None:
@@ -198,7 +209,8 @@ def app_server(folder: Path, port: int | None = None, open_browser: bool = False
     template = APP_TEMPLATE if settings_parent is not None else None
     # A static path: asking for "/" would start a kernel and run the notebook.
     ready = f"{base}/voila/labextensions/@voila-dashboards/widgets-manager8/package.json"
-    return Server(app_command(folder, port, open_browser, template), f"{base}/", ready, folder, env)
+    return Server(app_command(folder, port, open_browser, template, token, max_kernels), f"{base}/?token={token}",
+                  ready, folder, env)
 
 
 def lab(folder: Path | str = ".", port: int | None = None, open_browser: bool = True) -> int:
@@ -270,7 +282,8 @@ def serve(server: Server, name: str, open_browser: bool = False) -> int:
     try:
         wait_until_ready(server, process)
         print(f"\n{name} is open at:\n\n    {server.url}\n\n"
-              "Only this computer can reach it. Keep this window open while you work; press Ctrl+C to stop.\n",
+              "Only this computer can reach it, and only with this address: it holds a private key (the token), "
+              "so do not share it. Keep this window open while you work; press Ctrl+C to stop.\n",
               flush=True)
         if open_browser:
             import webbrowser

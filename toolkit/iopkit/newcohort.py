@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CohortError, IopkitError, Problem
+from .errors import CohortError, Problem, ValidationError
 
 
 @dataclass
@@ -96,6 +96,23 @@ meetings = []                         # nearby mutual-help meetings, one text ea
 [curriculum]                          # changes to the 36 sessions (all optional)
 # skip = ["work-job-skills"]
 # swap = [{{ replace = "practical-stressors", with = "custom/our-session.yaml" }}]
+
+# The level of care: the weekly hours check and the progress-note headers. Without this section
+# iopkit checks adult ASAM 2.1: at least 540 minutes (9 hours) a week, the break not counted.
+# [level_of_care]
+# asam_level = "2.1"
+# population = "adult"                # adult or adolescent (at least 6 hours a week)
+# count_breaks = false                # true only if your payer counts the break as service time
+# weekly_minimum_minutes = 540
+# daily_minimum_minutes = 180         # only if your payer sets a daily minimum
+# hcpcs = "H0015"                     # billing fields, printed on progress notes, never guessed
+# revenue_code = ""
+# per_diem = ""
+
+# Reminder texts (`iopkit reminders THIS-FILE`): how they are signed. Never a name that says what
+# the group is, since anyone can see a text on a locked phone.
+# [reminders]
+# sender = "Front desk"
 """
 
 
@@ -152,15 +169,28 @@ def write_cohort(path: Path, answers: Answers, force: bool = False) -> Path:
         dt.date.fromisoformat(answers.start)
     except ValueError:
         raise CohortError([Problem(str(path), None, "start", f'"{answers.start}"', "a date like 2027-01-04")]) from None
+    from dataclasses import fields
+
+    from .cohort import _CONTROL
+    from .errors import OptionError
+    from .fsguard import output_file
+
+    broken = [f.name for f in fields(answers) if any(_CONTROL.search(v) for v in (
+        getattr(answers, f.name) if isinstance(getattr(answers, f.name), list) else [getattr(answers, f.name)])
+        if isinstance(v, str))]
+    if broken:  # a line break typed into a flag would otherwise reach the calendar file
+        raise CohortError([Problem(str(path), None, name.replace("_", " "), "text with a line break",
+                                   "one line of text") for name in broken])
+    output_file(path, "cohort file", "evening.toml")
     if path.exists() and not force:
-        raise IopkitError(f"{path} already exists. Choose another name, or add --force to replace it.")
+        raise OptionError(f"{path} already exists. Choose another name, or add --force to replace it.")
     text = render(answers)
     with tempfile.TemporaryDirectory() as tmp:
         draft = Path(tmp) / path.name
         draft.write_text(text)
         try:
             load_cohort(draft, curriculum=load_curriculum())
-        except CohortError as exc:  # report against the file the counselor asked for
+        except ValidationError as exc:  # report against the file the counselor asked for
             raise CohortError([Problem(str(path), p.line, p.field, p.got, p.expected) for p in exc.problems]) from None
     write_atomic(path, text)
     return path

@@ -57,7 +57,10 @@ def calendar_ics(plan: Plan) -> bytes:
         event.add("location", _where(plan))
         event.add("description", f"{c.cohort.name}. Facilitators: {', '.join(c.cohort.facilitators)}.")
         cal.add_component(event)
-    cal.add_missing_timezones()
+    # icalendar writes a zone's changes only for the years asked (1970 to 2037 unless told):
+    # ask for the plan's own years, so dates after 2037 get their summer and winter offsets too.
+    first, last = plan.sessions[0].date, plan.sessions[-1].date
+    cal.add_missing_timezones(first_date=dt.date(first.year, 1, 1), last_date=dt.date(last.year + 1, 12, 31))
     return cal.to_ical()
 
 
@@ -78,14 +81,16 @@ def calendar_pdf(plan: Plan) -> bytes:
     first_monday = plan.sessions[0].date - dt.timedelta(days=plan.sessions[0].date.weekday())
     for item in plan.sessions:
         week = (item.date - first_monday).days // 7 + 1
+        # The zone's name on each date: summer and winter names differ (CDT and CST).
         rows.append(f"<tr><td>{week}</td><td>{item.position}</td><td>{esc(short_date(item.date))}</td>"
-                    f"<td>{clock(item.start)}–{clock(item.end)}</td><td>{esc(item.session.title)}</td></tr>")
+                    f"<td>{clock(item.start)}–{clock(item.end)} {esc(item.start.strftime('%Z'))}</td>"
+                    f"<td>{esc(item.session.title)}</td></tr>")
     logo = (f'<img class="logo" src="{logo_data_uri(c.folder / c.program.logo)}" alt="">' if c.program.logo else "")
     body = (
         f'<section class="iopkit-doc calendar">{runhead(c.program.name, c.cohort.name, "Calendar")}'
         f'<div class="brand">{logo}<span class="program">{esc(c.program.name)}</span></div>'
         f"<h1>{esc(c.cohort.name)}: session calendar</h1>"
-        f'<p class="muted">{esc(_where(plan))} · {plan.sessions[0].start.strftime("%Z")} · '
+        f'<p class="muted">{esc(_where(plan))} · {esc(c.schedule.time_zone.replace("_", " "))} time · '
         f"{len(plan.sessions)} sessions from {esc(long_date(plan.sessions[0].date))} "
         f"to {esc(long_date(plan.finish))}</p>"
         f'<table class="calendar-table"><thead><tr><th>Week</th><th>#</th><th>Date</th><th>Time</th><th>Session</th></tr></thead>'
@@ -233,7 +238,8 @@ def join_pdf(join, curriculum=None) -> bytes:
     from .pdf import html_to_pdf
 
     c = join.cohort
-    rows = "".join(f"<tr><td>{n}</td><td>{esc(short_date(i.date))}</td><td>{clock(i.start)}</td>"
+    rows = "".join(f"<tr><td>{n}</td><td>{esc(short_date(i.date))}</td>"
+                   f"<td>{clock(i.start)} {esc(i.start.strftime('%Z'))}</td>"
                    f"<td>{esc(i.session.title)}</td></tr>" for n, i in enumerate(join.sessions, 1))
     body = (
         f'<section class="iopkit-doc handout calendar">{runhead(c.program.name, c.cohort.name, "Your schedule")}'

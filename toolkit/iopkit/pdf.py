@@ -38,13 +38,47 @@ def print_css() -> str:
     return font_faces() + "\n" + css_path.read_text(encoding="utf-8")
 
 
+def allowed_roots() -> tuple[Path, ...]:
+    """The only folders a document may load files from: the print templates and the pinned fonts.
+
+    Everything else a page shows (logos, images) is inlined as ``data:`` by the views, so a
+    ``file:`` URL anywhere else (a Markdown image with an absolute path, an SVG ``<image>``)
+    is refused here, whoever wrote it.
+    """
+    import matplotlib
+
+    return (paths.handouts_dir().resolve(), (Path(matplotlib.get_data_path()) / "fonts" / "ttf").resolve())
+
+
+def local_file_allowed(url: str) -> bool:
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    try:
+        target = Path(unquote(parts.path)).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(target.is_relative_to(root) for root in allowed_roots())
+
+
 @cache
 def _fetcher():
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return weasyprint.URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS, timeout=5)
+
+    class LocalFetcher(weasyprint.URLFetcher):
+        """WeasyPrint's fetcher, limited to ``data:`` and files under ``allowed_roots``."""
+
+        def fetch(self, url, headers=None):
+            if url.lower().startswith("file:") and not local_file_allowed(url):
+                raise ValueError("iopkit prints only its own templates and fonts and inlined images")
+            return super().fetch(url, headers)
+
+    return LocalFetcher(allowed_protocols=ALLOWED_PROTOCOLS, timeout=5)
 
 
 @cache

@@ -87,17 +87,28 @@ def check_holidays(cohort: Cohort, source, collector) -> None:
         return
     try:
         _holiday_calendar(h.country, h.subdivision, cohort.schedule.start_date.year)
-    except NotImplementedError:
-        collector.add(source, ("schedule", "holidays", "country"), h.country,
-                      "a two-letter country code the holidays package knows, like US or CA")
     except Exception:
-        collector.add(source, ("schedule", "holidays", "subdivision"), h.subdivision,
-                      f"a state or province code of {h.country}, like MN or CA")
+        import holidays
+
+        known = holidays.list_supported_countries()
+        if h.country not in known:
+            collector.add(source, ("schedule", "holidays", "country"), h.country,
+                          "a two-letter country code the holidays package knows, like US or CA")
+        else:
+            examples = ", ".join(known[h.country][:3]) or "none: leave subdivision out"
+            collector.add(source, ("schedule", "holidays", "subdivision"), h.subdivision,
+                          f"a state or province code of {h.country}, like {examples}")
+
+
+def is_holiday(cohort: Cohort, day: dt.date) -> bool:
+    h = cohort.schedule.holidays
+    return bool(h) and day in _holiday_calendar(h.country, h.subdivision, cohort.schedule.start_date.year)
 
 
 @lru_cache(maxsize=16)
-def _holiday_calendar(country: str, subdivision: str | None, first_year: int) -> frozenset[dt.date]:
-    """The public holidays of three years from ``first_year``.
+def _holiday_calendar(country: str, subdivision: str | None, first_year: int,
+                      last_year: int | None = None) -> frozenset[dt.date]:
+    """The public holidays of the years ``first_year`` to ``last_year`` (three years by default).
 
     The holidays package takes a fifth of a second to import and compute, so the dates are
     kept in the same small cache as the readability scores, keyed by the package's version.
@@ -107,26 +118,35 @@ def _holiday_calendar(country: str, subdivision: str | None, first_year: int) ->
 
     from . import language
 
+    last_year = last_year if last_year is not None else first_year + 2
     key = f"holidays|{version('holidays')}|{country}|{subdivision}|{first_year}"
+    if last_year != first_year + 2:
+        key += f"-{last_year}"
     cache = language._score_cache().setdefault("holidays", {})
     if key not in cache:
         import holidays
 
-        found = holidays.country_holidays(country, subdiv=subdivision, years=range(first_year, first_year + 3))
+        found = holidays.country_holidays(country, subdiv=subdivision, years=range(first_year, last_year + 1))
         cache[key] = sorted(d.isoformat() for d in found)
         language._save_scores(language._score_cache())
     return frozenset(dt.date.fromisoformat(d) for d in cache[key])
 
 
-def meeting_dates(cohort: Cohort, count: int) -> list[dt.date]:
-    """The first ``count`` dates the group meets, after holidays, closures and step-down."""
+def meeting_dates(cohort: Cohort, count: int, horizon_days: int = HORIZON_DAYS) -> list[dt.date]:
+    """The first ``count`` dates the group meets, after holidays, closures and step-down,
+    looking no further than ``horizon_days`` after the start."""
     s = cohort.schedule
     skip = set(s.closures)
-    calendar = _holiday_calendar(s.holidays.country, s.holidays.subdivision, s.start_date.year) if s.holidays else {}
+    last = s.start_date + dt.timedelta(days=horizon_days)
+    calendar: frozenset[dt.date] | dict = {}
+    if s.holidays:
+        years = (s.start_date.year, last.year)
+        calendar = (_holiday_calendar(s.holidays.country, s.holidays.subdivision, years[0])
+                    if years[1] <= years[0] + 2 else
+                    _holiday_calendar(s.holidays.country, s.holidays.subdivision, *years))
     stretches = s.step_down or []
     dates: list[dt.date] = []
     day = s.start_date
-    last = s.start_date + dt.timedelta(days=HORIZON_DAYS)
     while len(dates) < count and day <= last:
         days = _days_for(stretches, s.meeting_days, (day - s.start_date).days // 7)
         if days is None:
@@ -167,11 +187,23 @@ def check_calendar(cohort: Cohort, source, collector, curriculum) -> None:
             collector.add(source, ("schedule", "weeks"), "no meeting date in the weeks planned",
                           "weeks or end_date long enough for one meeting, after holidays and closures", raw=True)
         return
-    count = len(sequence(cohort, curriculum))
+    from .limits import MAX_GAP_DAYS
+
+    items = sequence(cohort, curriculum)
+    check_block_minutes(cohort, source, collector, items)
+    count = len(items)
     dates = meeting_dates(cohort, count)
-    if len(dates) >= count:
-        return
     s = cohort.schedule
+    if len(dates) >= count:
+        gaps = [(b - a).days for a, b in zip(dates, dates[1:])]
+        if gaps and max(gaps) > MAX_GAP_DAYS:
+            i = gaps.index(max(gaps))
+            loc = ("schedule", "closures") if s.closures else ("schedule", "holidays")
+            collector.add(source, loc, f"no meeting from {dates[i].isoformat()} to {dates[i + 1].isoformat()} "
+                          f"({gaps[i]} days)", raw=True,
+                          expected=f"a break of at most {MAX_GAP_DAYS} days between sessions: remove some "
+                          "closures (or check their years)")
+        return
     if s.step_down and s.step_down[-1].weeks is not None:
         total_weeks = sum(x.weeks for x in s.step_down)
         collector.add(source, ("schedule", "step_down"),
@@ -182,6 +214,29 @@ def check_calendar(cohort: Cohort, source, collector, curriculum) -> None:
         loc = ("schedule", "closures") if s.closures else ("schedule", "meeting_days")
         collector.add(source, loc, f"only {len(dates)} meeting dates in two years", raw=True,
                       expected=f"dates for all {count} sessions: remove closures or add meeting days")
+
+
+def check_block_minutes(cohort: Cohort, source, collector, items) -> None:
+    """Rescaling a session to the cohort's length must leave every block at least a few minutes."""
+    from .limits import MIN_BLOCK_MINUTES
+
+    s = cohort.schedule
+    worst = None
+    for slot in items:
+        session = slot.session
+        if not isinstance(session, Session):
+            continue
+        work = sum(b.kind != BlockKind.brk for b in session.agenda)
+        breaks = len(session.agenda) - work
+        need = work * MIN_BLOCK_MINUTES + breaks * s.break_minutes
+        if need > s.session_minutes and (worst is None or need > worst[0]):
+            worst = (need, session, work)
+    if worst:
+        need, session, work = worst
+        need = -(-need // 5) * 5
+        collector.add(source, ("schedule", "session_minutes"), s.session_minutes,
+                      f"at least {need} minutes, so each of the {work} blocks of \"{session.title}\" gets "
+                      f"{MIN_BLOCK_MINUTES} minutes (or a shorter break)")
 
 
 # ---------------------------------------------------------------- curriculum changes
@@ -241,6 +296,7 @@ def check_changes(cohort: Cohort, source, collector, curriculum) -> None:
 
     def find(key):
         return _find(curriculum, key, track)
+
     for i, key in enumerate(changes.order):
         if find(key) is None:
             collector.add(source, ("curriculum", "order", i), key, where)
@@ -268,6 +324,7 @@ def check_changes(cohort: Cohort, source, collector, curriculum) -> None:
 
     swapped: dict[str, int] = {}
     for i, swap in enumerate(changes.swap):
+        before = len(collector.problems)
         found = find(swap.replace)
         if found is None:
             collector.add(source, ("curriculum", "swap", i, "replace"), swap.replace, where)
@@ -279,7 +336,8 @@ def check_changes(cohort: Cohort, source, collector, curriculum) -> None:
                           f"a session this group keeps: {found.id} is also in skip (remove one of the two)")
         else:
             swapped[found.id] = i
-        bring(("curriculum", "swap", i, "with"), swap.with_)
+        if len(collector.problems) == before:  # one line for one mistake
+            bring(("curriculum", "swap", i, "with"), swap.with_)
     for i, add in enumerate(changes.add):
         found = find(add.after)
         if found is None:
@@ -292,6 +350,39 @@ def check_changes(cohort: Cohort, source, collector, curriculum) -> None:
         ids = [find(key).id for key in changes.order]
         if len(set(ids)) != len(ids):
             collector.add(source, ("curriculum", "order"), "a session listed twice", "each session once", raw=True)
+    if not collector.problems:
+        check_change_conflicts(cohort, source, collector, curriculum)
+
+
+def check_change_conflicts(cohort: Cohort, source, collector, curriculum) -> None:
+    """Changes that leave nothing to run, or give two sessions one id (repeats and contradictions
+    between skip, swap and add are named by check_changes)."""
+    changes = cohort.curriculum
+    track = cohort.track
+    sessions = curriculum.track(track)[0]
+    skipped = {_find(curriculum, key, track).id for key in changes.skip}
+    swapped = {_find(curriculum, swap.replace, track).id for swap in changes.swap}
+    if len(skipped) >= len(sessions):
+        collector.add(source, ("curriculum", "skip"), f"all {len(sessions)} sessions skipped", raw=True,
+                      expected="at least one session left to run")
+        return
+    # A custom session may share an id with a curriculum session (a copy, edited): harmless until
+    # order names that id, which then means two sessions at once.
+    kept = {s.id for s in sessions.values() if s.id not in skipped and s.id not in swapped}
+    named = {_find(curriculum, key, track).id for key in changes.order}
+    seen: dict[str, int] = {}
+    for i, swap in enumerate(changes.swap):
+        if _is_elective(swap.with_):
+            continue
+        custom = load_custom_session(cohort.folder / swap.with_, curriculum)
+        if custom.id in kept and custom.id in named:
+            collector.add(source, ("curriculum", "swap", i, "with"), swap.with_,
+                          f'a session whose id is not "{custom.id}": another session of the curriculum has it '
+                          "too, and order names it, so it could mean either; change the id in the custom file")
+        elif custom.id in seen:
+            collector.add(source, ("curriculum", "swap", i, "with"), swap.with_,
+                          f'a session whose id is not "{custom.id}" (swap item {seen[custom.id] + 1} has it)')
+        seen.setdefault(custom.id, i)
 
 
 def load_custom_session(path: Path, curriculum) -> Session:
@@ -462,27 +553,29 @@ class JoinPlan:
 def plan_join(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
     """The group runs the curriculum round and round; a person joins at the next meeting and
     stays for one full round, so they finish with the session just before the one they joined at."""
-    from .errors import IopkitError
+    from .errors import OptionError
 
     if joined < cohort.schedule.start_date:
-        raise IopkitError(f"--date: got {joined.isoformat()}, expected a date on or after the group's start date "
+        raise OptionError(f"--date: got {joined.isoformat()}, expected a date on or after the group's start date "
                           f"({cohort.schedule.start_date.isoformat()}, in {cohort.path})")
     if cohort.track == "aftercare":
         return _join_aftercare(cohort, curriculum, joined)
     items = sequence(cohort, curriculum)
     count = len(items)
-    dates: list[dt.date] = []
-    rounds = 2
-    while True:
-        dates = meeting_dates(cohort, count * rounds)
-        later = [i for i, d in enumerate(dates) if d >= joined]
-        if later and len(dates) - later[0] >= count:
-            break
-        if len(dates) < count * rounds or rounds > 60:
-            raise IopkitError(
-                f"--date: got {joined.isoformat()}, but the schedule in {cohort.path} has no room for "
-                f"{count} sessions after it (its step_down ends). Choose an earlier date or extend the schedule.")
-        rounds += 1
+    from .limits import MAX_JOIN_YEARS
+
+    start = cohort.schedule.start_date
+    if (joined - start).days > MAX_JOIN_YEARS * 365:
+        raise OptionError(f"--date: got {joined.isoformat()}, expected a date within {MAX_JOIN_YEARS} years of the "
+                          f"group's start ({start.isoformat()}, in {cohort.path}); for a group that started longer "
+                          "ago, make a new cohort file with a later start date")
+    # Every meeting from the start until two years after the join date: the group runs round and round.
+    dates = meeting_dates(cohort, 10**6, (joined - start).days + HORIZON_DAYS)
+    later = [i for i, d in enumerate(dates) if d >= joined]
+    if not later or len(dates) - later[0] < count:
+        raise OptionError(
+            f"--date: got {joined.isoformat()}, but the schedule in {cohort.path} has no room for "
+            f"{count} sessions after it (its step_down ends). Choose an earlier date or extend the schedule.")
     first = later[0]
     zone = ZoneInfo(cohort.schedule.time_zone)
     s = cohort.schedule

@@ -42,31 +42,132 @@ class Source:
         return self.lines.get((), 1)
 
 
-def read_yaml(path: Path) -> Source:
-    """Parse a YAML file; a syntax error becomes a ValidationError naming the line."""
+def _read_text(path: Path, limit: int, kind: str) -> str:
+    """The file's text: a plain problem if it is a folder, a loop, too large, or not UTF-8 text."""
+    from .errors import FileSystemError, Problem, display_path
+    from .fsguard import input_file
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError([problem(path, "file", "no such file", "a YAML file at this path")]) from None
+        input_file(path, kind)
+        size = path.stat().st_size
+        if size > limit:
+            raise ValidationError([Problem(display_path(path), None, "file", f"{size:,} bytes",
+                f"a {kind} of at most {limit // 1000:,} KB (see docs/limits.md); split it or remove pasted text")])
+        with path.open("rb") as handle:  # read at most the limit: the size may change under us
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise ValidationError([Problem(display_path(path), None, "file", "a file that keeps growing",
+                                           f"a {kind} of at most {limit // 1000:,} KB")])
+        return data.decode("utf-8")
+    except FileSystemError as exc:
+        raise ValidationError([Problem(display_path(path), None, "file", exc.what, _expected_file(kind, exc.fix))]) from None
     except UnicodeDecodeError:
         raise ValidationError([problem(path, "file", "text that is not UTF-8", "a file saved as UTF-8 text")]) from None
+    except OSError as exc:
+        from .fsguard import explain
+
+        error = explain(exc, path)
+        raise ValidationError([Problem(display_path(path), None, "file", error.what, _expected_file(kind, error.fix))]) from None
+
+
+def _expected_file(kind: str, fix: str) -> str:
+    return f"a {kind} that can be read ({fix[0].lower()}{fix[1:].rstrip('.')})"
+
+
+def read_yaml(path: Path) -> Source:
+    """Parse a YAML file; a syntax error becomes a ValidationError naming the line.
+
+    Anchors and aliases (``&name``, ``*name``) are refused: session files never need them,
+    and a few lines of them can expand to gigabytes (an alias bomb). A key written twice in
+    one group is an error naming both lines (YAML would silently keep the second).
+    """
+    from .errors import Problem, display_path
+    from .limits import MAX_SESSION_FILE_BYTES
+
+    text = _read_text(path, MAX_SESSION_FILE_BYTES, "YAML file")
     loader = _Loader(text)
     try:
+        if "*" in text:
+            _refuse_aliases(path, text)
         node = loader.get_single_node()
+        if node is not None:
+            _check_nodes(path, node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         what = getattr(exc, "problem", None) or "text YAML cannot read"
+        if "mapping values are not allowed" in what:  # "title: Check-in: craving" -- the second colon
+            raise ValidationError([Problem(display_path(path), line, "YAML",
+                                           f"a second colon on one line ({what}: YAML reads \"name: value\" as a "
+                                           "field)", "valid YAML: text with a colon in quotes (title: \"Check-in: "
+                                           "craving\"), or written after a | on the next lines, indented")]) from None
         raise ValidationError(
             [problem(path, "YAML", what, "valid YAML (check indentation, and put text with a colon in quotes)", line)]
         ) from None
+    except RecursionError:
+        raise ValidationError([problem(path, "YAML", "lists or groups nested hundreds deep",
+                                       "a session file as described in curriculum/SCHEMA.md")]) from None
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {(): 1}
     if node is not None:
         _record_lines(node, (), lines)
     return Source(path, data, lines, text)
+
+
+def _refuse_aliases(path: Path, text: str) -> None:
+    """Each alias (``*name``), at its own line: the parser's events, before anything is built from them."""
+    from .errors import Problem, display_path
+
+    aliases = [event for event in yaml.parse(text, Loader=_Loader) if isinstance(event, yaml.AliasEvent)]
+    if aliases:
+        first = aliases[0]
+        more = f" (and {len(aliases) - 1} more)" if len(aliases) > 1 else ""
+        raise ValidationError([Problem(display_path(path), first.start_mark.line + 1, "YAML",
+                                       f"an alias (*{first.anchor}) that repeats another part of the file{more}",
+                                       "each text written out where it is used (no &anchors or *aliases)")])
+
+
+def _check_nodes(path: Path, root: yaml.Node) -> None:
+    """Refuse aliases, too many nodes, and keys written twice in one group (every one at once)."""
+    from .errors import Problem, display_path
+    from .limits import MAX_YAML_NODES
+
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    stack = [root]
+    count = 0
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # the composer hands an alias back as the anchored node itself
+            problems.append(Problem(display_path(path), node.start_mark.line + 1, "YAML",
+                                    "an alias (*name) that repeats another part of the file",
+                                    "each text written out where it is used (no &anchors or *aliases)"))
+            break
+        seen.add(id(node))
+        count += 1
+        if count > MAX_YAML_NODES:
+            problems.append(Problem(display_path(path), node.start_mark.line + 1, "file",
+                                    f"more than {MAX_YAML_NODES:,} fields and list items",
+                                    "a session file of normal size (see docs/limits.md)"))
+            break
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    line = key_node.start_mark.line + 1
+                    if key_node.value in first:
+                        problems.append(Problem(display_path(path), line, str(key_node.value)[:60],
+                                                f"this field a second time (first on line {first[key_node.value]})",
+                                                "each field once in its group: delete one of the two, or merge them"))
+                    else:
+                        first[key_node.value] = line
+                stack.extend((value_node, key_node))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    if problems:
+        raise ValidationError(problems)
 
 
 def _record_lines(node: yaml.Node, loc: Path_, lines: dict[Path_, int]) -> None:
@@ -83,22 +184,45 @@ def _record_lines(node: yaml.Node, loc: Path_, lines: dict[Path_, int]) -> None:
 
 def read_toml(path: Path) -> Source:
     """Parse a TOML file; lines are found by looking for each key's assignment."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError([problem(path, "file", "no such file", "a cohort file (.toml) at this path")]) from None
-    except UnicodeDecodeError:
-        raise ValidationError([problem(path, "file", "text that is not UTF-8", "a file saved as UTF-8 text")]) from None
+    from .limits import MAX_COHORT_FILE_BYTES
+
+    text = _read_text(path, MAX_COHORT_FILE_BYTES, "cohort file")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"at line (\d+)", str(exc))
         line = int(found.group(1)) if found else None
         message = str(exc).split(" (at line")[0]
+        if line and message.startswith(("Cannot overwrite a value", "Cannot declare")):
+            first = _first_setting_line(text, line)
+            if first:
+                from .errors import Problem, display_path
+
+                key = _strip_comment(text.splitlines()[line - 1]).split("=", 1)[0].strip().strip("[]").strip()
+                raise ValidationError([Problem(display_path(path), line, key[:60] or "TOML",
+                                               f"this setting a second time (first on line {first})",
+                                               "each setting once: delete one of the two, or merge them")]) from None
         raise ValidationError(
             [problem(path, "TOML", message, "valid TOML (put text in quotes, one setting per line)", line)]
         ) from None
     return Source(path, data, _toml_lines(text), text)
+
+
+def _first_setting_line(text: str, line: int) -> int | None:
+    """The earlier line that sets (or opens) what ``line`` sets again, or None."""
+    lines = text.splitlines()
+    this = _strip_comment(lines[line - 1]).strip()
+    key = this.split("=", 1)[0].strip() if not this.startswith("[") else this
+    for number in range(line - 1, 0, -1):
+        other = _strip_comment(lines[number - 1]).strip()
+        if this.startswith("["):
+            if other == key:
+                return number
+        elif other.startswith("[") and not other.startswith("[["):
+            break  # the start of this table: a key is only repeated within one
+        elif "=" in other and other.split("=", 1)[0].strip() == key:
+            return number
+    return None
 
 
 def _strip_comment(line: str) -> str:

@@ -27,6 +27,23 @@ from .schema import BlockKind, Session, WorksheetItem
 META_MIME = "application/vnd.iopkit+json"
 _CARD_NUMBER = re.compile(r"^Card \d+[.:]\s*")
 _md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable("table")
+#: The folders Markdown images may come from while a session is shown (set by SessionView.load):
+#: the curriculum's and the cohort's. Images are inlined; anything else shows as its alt text.
+IMAGE_ROOTS: tuple[Path, ...] = ()
+
+
+def _render_image(self, tokens, idx, options, env):
+    from .reach import check_image, data_uri
+
+    token = tokens[idx]
+    alt = "".join(child.content for child in token.children or ()) or token.content
+    why, target = check_image(str(token.attrs.get("src", "")), IMAGE_ROOTS)
+    if target is None:
+        return f'<span class="image-left-out">[{esc(alt or "image")}]</span>'
+    return f'<img src="{data_uri(target)}" alt="{esc(alt)}">'
+
+
+_md.add_render_rule("image", _render_image)
 
 
 def md(text: str) -> str:
@@ -101,8 +118,10 @@ class SessionView:
     def load(cls, cohort_file: str = "", position: int = 1, curriculum_dir: str = "") -> "SessionView":
         from .errors import IopkitError
 
+        global IMAGE_ROOTS
         curriculum = load_curriculum(Path(curriculum_dir) if curriculum_dir else None)
         cohort = load_cohort(Path(cohort_file) if cohort_file else paths.example_cohort(), curriculum=curriculum)
+        IMAGE_ROOTS = (curriculum.root, cohort.folder)
         item = plan_cohort(cohort, curriculum).at(int(position))
         if not isinstance(item.session, Session):
             raise IopkitError(
@@ -163,7 +182,7 @@ class SessionView:
             ("Where", where),
             ("Group", esc(cohort.cohort.name)),
             ("Facilitators", esc(", ".join(cohort.cohort.facilitators))),
-            ("Week", f"{item.week} of {self.curriculum.program.weeks} · {esc(s.phase.value.replace('-', ' '))}"),
+            ("Week", self._week_fact()),
             ("Approaches", esc(", ".join(a.value for a in s.approaches))),
         ]
         if s.audience == "family":
@@ -186,6 +205,15 @@ class SessionView:
             "</section>"
         )
         return Html(body, self.meta("facilitator"))
+
+    def _week_fact(self) -> str:
+        """IOP: the program week of 12; aftercare: the group's own week and the cycle's session."""
+        s, item = self.session, self.item
+        phase = esc(s.phase.value.replace("-", " "))
+        if s.track == "aftercare" and self.curriculum.program.aftercare:
+            cycle = self.curriculum.program.aftercare.sessions
+            return f"{item.week} of this group · aftercare session {s.number} of {cycle} · {phase}"
+        return f"{item.week} of {self.curriculum.program.weeks} · {phase}"
 
     def _run_of_show_table(self) -> str:
         rows = []
@@ -414,11 +442,9 @@ class SessionView:
 
 def logo_data_uri(path: Path) -> str:
     """The logo inlined, so it shows in JupyterLab and prints without a file path in the document."""
-    import base64
-    import mimetypes
+    from .reach import data_uri
 
-    kind = mimetypes.guess_type(path.name)[0] or "image/png"
-    return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    return data_uri(path)
 
 
 def render_item(number: int, item: WorksheetItem) -> str:

@@ -49,6 +49,16 @@ def cohort_choices(folder: Path | str | None = None) -> list[tuple[str, Path]]:
         if path.is_file() and path.resolve() not in seen:
             seen.add(path.resolve())
             out.append((f"cohorts/{path.name}", path))
+    # The program folder's cohorts (on a hub: the clinic's shared examples), then iopkit's own example.
+    try:
+        program = paths.find_program(folder)
+    except Exception:  # noqa: BLE001 - a wrong $IOPKIT_PROGRAM shows when a cohort is loaded, not here
+        program = None
+    shared = sorted((program / "cohorts").glob("*.toml"), key=lambda p: p.name.lower()) if program else []
+    for path in shared:
+        if path.is_file() and path.resolve() not in seen:
+            seen.add(path.resolve())
+            out.append((f"Program folder: cohorts/{path.name}", path))
     example = paths.example_cohort()
     if example.resolve() not in seen:
         out.append(("The example cohort that ships with iopkit", example))
@@ -190,8 +200,9 @@ def exercise_notebook(widget_id: str, title: str):
     intro = nbformat.v4.new_markdown_cell(
         f"# {title}\n\n"
         "An interactive exercise for the group or for one person. In JupyterLab, choose "
-        "*Run > Run All Cells* to start it. Answers you save stay on this computer, in the "
-        "`my-answers` folder next to this notebook; nothing is sent anywhere.",
+        "*Run > Run All Cells* to start it. Answers you save stay on this computer, in your own "
+        "`iopkit-answers` folder in your home folder (never in this packet, which others may open); "
+        "nothing is sent anywhere. The `my-answers` folder is used only when you work outside a packet.",
         metadata={"tags": ["workbench"]},
     )
     cell = nbformat.v4.new_code_cell(f"from iopkit.exercises import show\n\nshow({json.dumps(widget_id)})",
@@ -213,8 +224,11 @@ def file_href(path: Path, cwd: Path | None = None, environ: dict | None = None) 
     """A link to a file in the notebook's folder, as the page showing the notebook can open it.
 
     JupyterLab resolves a relative link against the notebook (and opens the file in a tab);
-    Voilà serves files under ``voila/files/`` (only the kinds ``iopkit app`` allows). ``None``
-    when the file is outside the notebook's folder, where no page can reach it.
+    Voilà serves files under ``voila/files/`` (only the kinds ``iopkit app`` allows). On
+    JupyterHub, where Voilà runs inside the counselor's Jupyter server, the link goes to the
+    server's own ``files/``, which only the signed-in owner may open (Voilà's ``voila/files/``
+    asks nobody, so iopkit.hub allows nothing through it). ``None`` when the file is outside
+    the notebook's folder, where no page can reach it.
     """
     environ = os.environ if environ is None else environ
     cwd = (Path(cwd) if cwd else Path.cwd()).resolve()
@@ -228,8 +242,26 @@ def file_href(path: Path, cwd: Path | None = None, environ: dict | None = None) 
     script = environ.get("SCRIPT_NAME", "")
     folder = posixpath.dirname(script.split("/voila/render/", 1)[1]) if "/voila/render/" in script else ""
     base = environ.get("VOILA_SERVER_URL") or environ.get("VOILA_BASE_URL") or "/"
+    hub = environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
+    if hub and "/voila/render/" in script:
+        return quote("/" + hub.strip("/") + "/files/" + (folder + "/" if folder else "") + rel)
     base = "/" + base.strip("/") + "/" if base.strip("/") else "/"
     return quote(base + "voila/files/" + (folder + "/" if folder else "") + rel)
+
+
+def lab_link_html(environ: dict | None = None) -> str:
+    """On JupyterHub, a link from the Workbench to JupyterLab on the same home notebook (one click away).
+
+    The hub gives each server its URL prefix (``/user/<name>/``) in ``JUPYTERHUB_SERVICE_PREFIX``;
+    on a counselor's own computer there is no hub and no link (``iopkit lab`` opens JupyterLab).
+    """
+    environ = os.environ if environ is None else environ
+    prefix = environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
+    if not prefix:
+        return ""
+    href = "/" + prefix.strip("/") + "/lab/tree/" + quote(HOME_NOTEBOOK)
+    return (f'<a class="wb-lab-link" href="{_esc(href)}" target="_top" '
+            'title="The same notebook in JupyterLab, with your files and a terminal">Open JupyterLab</a>')
 
 
 def build_status_html(position: int, result) -> str:
@@ -247,6 +279,50 @@ def build_status_html(position: int, result) -> str:
         head, kind = head + " Some other files of the packet could not be written; see below.", "message"
     return (f'<div class="wb-{kind}"><strong>{_esc(head)}</strong>'
             f'<div class="wb-summary">{_esc(result.summary())}</div></div>')
+
+
+# ---------------------------------------------------------------- after the group
+
+
+def after_group_intro_html(item, cohort) -> str:
+    """What the "After the group" tab makes, for the chosen session."""
+    if not is_complete(item):
+        return '<div class="wb-note">This session is an outline: there is nothing to document yet.</div>'
+    from .notes import default_out
+
+    folder = default_out(cohort, item.date).as_posix()
+    return (f"<p>For the group of <strong>{_esc(f'{item.date:%A, %B} {item.date.day}')}</strong>, write the "
+            "<strong>group section</strong> of tonight's progress notes (what the session taught, for how long, by "
+            "whom: the same for every member), a <strong>member template</strong> for each person's own part, and "
+            f"<strong>sign-in sheets</strong>. Saved in <code>{_esc(folder)}</code>.</p>"
+            '<p class="muted">No names go in here, and none are kept. To print names on the sign-in slips, use '
+            "<code>iopkit notes COHORT --roster FILE</code> on the command line.</p>")
+
+
+def _kit_label(stem: str) -> str:
+    """``group-section-birp`` -> ``Group section (BIRP)``; ``sign-in-slips`` -> ``Sign-in slips``."""
+    from .notes import FORMATS
+
+    for key, label in FORMATS.items():
+        if stem.endswith("-" + key):
+            return _kit_label(stem[: -len(key) - 1]) + f" ({label})"
+    return stem.replace("sign-in-", "sign-in ").replace("catch-up-", "catch-up ").replace("-", " ").capitalize() \
+        .replace("Sign in", "Sign-in").replace("Catch up", "Catch-up")
+
+
+def kit_links_html(files: Sequence[Path], folder: Path, environ: dict | None = None) -> str:
+    """Links to the PDFs of a kit (the kinds both JupyterLab and Voilà open), and where all files are."""
+    links = []
+    for path in files:
+        if path.suffix != ".pdf":
+            continue
+        label = _kit_label(path.stem) + " (PDF)"
+        href = file_href(path, folder, environ)
+        links.append(f'<a href="{_esc(href)}" target="_blank" rel="noopener">{_esc(label)}</a>' if href
+                     else f"<span>{_esc(label)}: {_esc(path)}</span>")
+    where = files[0].parent if files else folder
+    shown = os.path.relpath(where, folder) if Path(where).resolve().is_relative_to(Path(folder).resolve()) else where
+    return f'<div class="wb-links">{"".join(links)}</div><p class="muted">Saved in {_esc(shown)}.</p>'
 
 
 # ---------------------------------------------------------------- the widgets
@@ -267,6 +343,8 @@ _CSS = f"""
 .iopkit-wb .widget-html-content {{ line-height: 1.45; }}
 .iopkit-wb .wb-head {{ border-bottom: 3px solid var(--wb-accent); padding-bottom: .35em; margin-bottom: .6em; }}
 .iopkit-wb .wb-kicker {{ color: var(--wb-muted); letter-spacing: .04em; text-transform: uppercase; font-size: .8em; }}
+.iopkit-wb .wb-lab-link {{ float: right; font-size: .85em; color: var(--wb-accent); }}
+.iopkit-wb .wb-source {{ font-size: .8em; margin: .2em 0 0; }}
 .iopkit-wb h1 {{ font-size: 1.7em; margin: .1em 0 0; color: var(--wb-accent); font-weight: 650; line-height: 1.2; }}
 .iopkit-wb h2 {{ font-size: 1.35em; margin: .3em 0 .2em; color: var(--wb-ink); line-height: 1.25; }}
 .iopkit-wb h3 {{ font-size: 1.1em; margin: .8em 0 .3em; color: var(--wb-accent); }}
@@ -297,6 +375,9 @@ _CSS = f"""
 .iopkit-wb table.wb-run td {{ padding: .45em .6em; border-bottom: 1px solid var(--wb-line); vertical-align: top; }}
 .iopkit-wb table.wb-run td.time {{ white-space: nowrap; font-variant-numeric: tabular-nums; font-weight: 600; }}
 .iopkit-wb table.wb-run td.min {{ white-space: nowrap; color: var(--wb-muted); }}
+.iopkit-wb table.wb-texts {{ border-collapse: collapse; width: 100%; margin-top: .3em; }}
+.iopkit-wb table.wb-texts td {{ padding: .45em .6em; border-bottom: 1px solid var(--wb-line); vertical-align: top; }}
+.iopkit-wb table.wb-texts td.min {{ white-space: nowrap; color: var(--wb-muted); }}
 .iopkit-wb table.wb-run tr.kind-break td {{ background: #f6f8f9; }}
 .iopkit-wb table.wb-run tr.past td {{ color: #8a959c; }}
 .iopkit-wb table.wb-run tr.now td {{ background: #e3eff3; }}
@@ -389,13 +470,36 @@ class Workbench:
         self.exercise_box = w.VBox(layout=w.Layout(width="100%"))
         exercise_tab = w.VBox([self.exercise_intro, self.open_exercise, self.exercise_box])
 
+        # After the group: notes kit, catch-up kit, reminder texts. Nothing here takes a name.
+        self.after_intro = w.HTML(layout=w.Layout(width="100%"))
+        from .notes import FORMATS
+
+        self.note_format = w.Dropdown(description="Format", options=[(label, key) for key, label in FORMATS.items()],
+                                      value="dap", layout=w.Layout(width="14em"), style={"description_width": "5em"})
+        self.write_notes = w.Button(description="Write the notes kit", layout=w.Layout(width="auto"),
+                                    tooltip="Group section, member template and sign-in sheets for this session")
+        self.write_notes.add_class("wb-primary")
+        self.catchup = w.Button(description="Catch-up kit", layout=w.Layout(width="auto"),
+                                tooltip="This session's handout and a one-page summary, for someone who missed it")
+        self.notes_status = w.HTML(layout=w.Layout(width="100%"))
+        self.notes_links = w.Output(layout=w.Layout(width="100%"))
+        self.notes_text = w.Textarea(layout=w.Layout(width="100%", height="18em", display="none"))
+        self.reminders_html = w.HTML(layout=w.Layout(width="100%"))
+        after_tab = w.VBox([self.after_intro, w.HBox([self.note_format, self.write_notes, self.catchup]),
+                            self.notes_status, self.notes_links, self.notes_text, self.reminders_html])
+
         # Attendance: opt-in clinic records (iopkit.records.screen); locked until the store's passphrase is typed.
         from .records.screen import attendance_tab
 
         self.roll = attendance_tab(self)
-        self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, self.roll.widget],
-                          layout=w.Layout(width="100%"))
-        self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "Attendance")
+        # Measures: a person answers on the clinic tablet, stored in the same store (iopkit.records.measures_screen).
+        from .records.measures_screen import measures_tab
+
+        self.measures_screen = measures_tab(self)
+        self.tabs = w.Tab(children=[today_tab, print_tab, exercise_tab, after_tab, self.roll.widget,
+                                    self.measures_screen.widget], layout=w.Layout(width="100%"))
+        self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "After the group",
+                            "Attendance", "Measures")
         # The Group tab (iopkit.cohort_editor): set up or change a group; built the first time it is opened.
         from .cohort_editor import GroupTab
 
@@ -417,6 +521,9 @@ class Workbench:
         self.play.observe(lambda _: self._guard(self._tick), names="value")
         self.build.on_click(lambda _: self._guard(self.build_session))
         self.open_exercise.on_click(lambda _: self._guard(self.show_exercise))
+        self.write_notes.on_click(lambda _: self._guard(self.write_notes_kit))
+        self.catchup.on_click(lambda _: self._guard(self.make_catchup_kit))
+        self.note_format.observe(lambda _: self._guard(self._reset_after_group), names="value")
         self.refresh_cohorts()
 
     # ------------------------------------------------------------ showing it
@@ -430,6 +537,7 @@ class Workbench:
         if _SHOWN is not None and _SHOWN is not self:
             _SHOWN._stop_timer()
             _SHOWN.roll.lock()  # and the old attendance screen forgets its key and closes any names
+            _SHOWN.measures_screen.lock()  # and the old measures screen too
         _SHOWN = self
         display(self.widget)
 
@@ -531,6 +639,7 @@ class Workbench:
         self.exercise_intro.value, has_widget = self._exercise_intro_html()
         self.open_exercise.disabled = not has_widget
         self.open_exercise.layout.display = None if has_widget else "none"
+        self._reset_after_group()
 
     # ------------------------------------------------------------ the timer
 
@@ -671,6 +780,91 @@ class Workbench:
                 f'<iframe class="wb-preview" title="Preview of the participant handout" sandbox="" '
                 f'srcdoc="{_esc(page)}"></iframe>')
 
+    # ------------------------------------------------------------ after the group
+
+    def _reset_after_group(self) -> None:
+        if self.item is None:
+            return
+        complete = is_complete(self.item)
+        self.after_intro.value = after_group_intro_html(self.item, self.plan.cohort)
+        self.write_notes.disabled = not complete
+        self.catchup.disabled = not complete or self._building
+        self.notes_status.value = ""
+        self.notes_links.outputs = ()
+        self.notes_text.value = ""
+        self.notes_text.layout.display = "none"
+        self.reminders_html.value = self._reminders_html() if complete else ""
+
+    def write_notes_kit(self) -> None:
+        """Write this session's notes kit (a second or two: no notebook runs) and show its links."""
+        from .notes import write_notes_kit
+
+        if self.item is None or not is_complete(self.item):
+            return
+        cohort = self.plan.cohort
+        out = self.folder / "build" / cohort.slug / "notes" / self.item.date.isoformat()
+        kit = write_notes_kit(cohort.path, session=self.item.position, fmt=self.note_format.value, out=out,
+                              curriculum_dir=Path(self.curriculum_dir) if self.curriculum_dir else None)
+        self.notes_status.value = (f'<div class="wb-note"><strong>The notes kit for session {self.item.position} is '
+                                   "written.</strong> Copy the group section below into each member's note, then "
+                                   "write that member's own part.</div>")
+        self._show_links(self.notes_links, kit.files)
+        text = next(p for p in kit.files if p.name.startswith("group-section") and p.suffix == ".txt")
+        self.notes_text.value = text.read_text(encoding="utf-8")
+        self.notes_text.layout.display = None
+
+    def make_catchup_kit(self) -> None:
+        """The catch-up kit for this session (in the background: the handout may need building)."""
+        if self.item is None or not is_complete(self.item) or self._building:
+            return
+        self._building = True
+        self.catchup.disabled = self.build.disabled = True
+        self.notes_status.value = ('<div class="wb-note">Making the catch-up kit: the handout is built first if it '
+                                   "is not ready. This takes up to 20 seconds.</div>")
+        thread = threading.Thread(target=self._catchup_in_background, args=(self.item,), daemon=True,
+                                  name="iopkit-workbench-catchup")
+        self._build_thread = thread
+        thread.start()
+
+    def _catchup_in_background(self, item) -> None:
+        from .catchup import write_catchup_kit
+
+        cohort = self.plan.cohort
+        try:
+            out = self.folder / "build" / cohort.slug / "catchup" / f"session-{item.position:02d}"
+            kit = write_catchup_kit(cohort.path, item.position, out=out, build_dir=self.folder / "build" / cohort.slug,
+                                    curriculum_dir=Path(self.curriculum_dir) if self.curriculum_dir else None)
+            if self.item is item:
+                self.notes_status.value = (f'<div class="wb-note"><strong>The catch-up kit for session '
+                                           f"{item.position} is ready:</strong> the handout and a one-page summary "
+                                           f"(reading grade {kit.grade:.1f}). Give or send both to the person."
+                                           "</div>")
+                self._show_links(self.notes_links, kit.files)
+        except Exception as exc:  # noqa: BLE001 - shown as a plain message
+            self.notes_status.value = f'<div class="wb-message">{_esc(plain_error(exc))}</div>'
+        finally:
+            self._building = False
+            complete = self.item is not None and is_complete(self.item)
+            self.catchup.disabled = self.build.disabled = not complete
+
+    def _show_links(self, output, files) -> None:
+        from IPython.display import HTML
+
+        output.outputs = ()
+        output.append_display_data(HTML(kit_links_html(files, self.folder)))
+
+    def _reminders_html(self) -> str:
+        from .reminders import reminders_for
+
+        try:
+            texts = reminders_for(self.plan, self.item.date)
+        except Exception as exc:  # noqa: BLE001 - a bad custom text is named plainly
+            return f'<div class="wb-message">{_esc(plain_error(exc))}</div>'
+        rows = "".join(f"<tr><td class=\"min\">{'English' if r.lang == 'en' else 'Spanish'}, "
+                       f"{_esc(r.name.replace('_', ' '))}</td><td>{_esc(r.text)}</td></tr>" for r in texts)
+        return ("<h3>Reminder texts for this group</h3><p class=\"muted\">Copy them into your own messaging system; "
+                f'iopkit sends nothing.</p><table class="wb-texts"><tbody>{rows}</tbody></table>')
+
     # ------------------------------------------------------------ the exercise
 
     def show_exercise(self) -> None:
@@ -690,8 +884,12 @@ class Workbench:
     def _head_html(self, cohort) -> str:
         name = _esc(cohort.program.name) if cohort else "Session workbench"
         group = f'<p class="muted">{_esc(cohort.cohort.name)}</p>' if cohort else ""
-        return (f'<div class="wb-head"><span class="wb-kicker">iopkit · session workbench</span>'
-                f"<h1>{name}</h1>{group}</div>")
+        try:  # which curriculum the guides are built from (the program folder's, on a hub)
+            source = paths.describe_curriculum(self.curriculum_dir, cwd=self.folder).splitlines()[0]
+        except Exception as exc:  # noqa: BLE001 - a wrong IOPKIT_PROGRAM: its own plain message
+            source = plain_error(exc)
+        return (f'<div class="wb-head"><span class="wb-kicker">iopkit · session workbench</span>{lab_link_html()}'
+                f'<h1>{name}</h1>{group}<p class="muted wb-source">{_esc(source)}</p></div>')
 
     def _card_html(self) -> str:
         from .views import clock, long_date

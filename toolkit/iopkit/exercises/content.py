@@ -41,9 +41,26 @@ def _current():
     return _load(root, _stamp(root))
 
 
+@lru_cache(maxsize=2)
+def _program(path: Path, _stamp: tuple):
+    from ..curriculum import Collector, load_program
+    from ..errors import ValidationError
+
+    collector = Collector()
+    program = load_program(path.parent, collector)
+    if program is None or collector.problems:
+        raise ValidationError(collector.problems)
+    return program
+
+
 def program():
-    """The program defaults (``program.yaml``), validated."""
-    return _current()[1]
+    """The program defaults (``program.yaml``), validated on their own: the sheets that print its
+    crisis lines are themselves checked while the curriculum loads, so this never loads the rest."""
+    from .. import paths
+
+    path = (paths.curriculum_dir() / "program.yaml").resolve()
+    stat = path.stat()
+    return _program(path, (stat.st_mtime_ns, stat.st_size))
 
 
 def curriculum():

@@ -4,6 +4,11 @@ Nothing here uses the network. Files go into a local folder (``my-answers/`` in 
 working folder unless the exercise was given another), are written whole or not at
 all (a temporary file, then ``os.replace``), and are named by exercise and time, never
 by person. Both carry the 42 CFR part 2 redisclosure notice from ``program.yaml``.
+
+Answers never land inside a built packet (``build/<cohort>/``, which is shared and
+printed): when the working folder is part of one (an ``exercise.ipynb`` opened from a
+session folder), they go to the person's own folder, ``~/iopkit-answers`` (or
+``$IOPKIT_ANSWERS``), made readable by that person only.
 """
 from __future__ import annotations
 
@@ -27,8 +32,27 @@ KEPT = "Kept by you. Not sent anywhere."
 FILE_FORMAT = 1
 
 
+#: The person's own answers folder, in their home folder, for exercises opened from a built packet.
+USER_FOLDER = "iopkit-answers"
+#: Files that mark a folder as part of a built packet (iopkit.build's manifests).
+PACKET_MARKERS = (".build.json", ".packet.json")
+
+
+def user_folder() -> Path:
+    override = os.environ.get("IOPKIT_ANSWERS")
+    return Path(override).expanduser() if override else Path.home() / USER_FOLDER
+
+
+def inside_packet(folder: Path) -> bool:
+    """True when ``folder`` is a built packet or inside one."""
+    folder = Path(folder).resolve()
+    return any((f / marker).is_file() for f in (folder, *folder.parents) for marker in PACKET_MARKERS)
+
+
 def default_folder() -> Path:
-    return Path.cwd() / DEFAULT_FOLDER
+    """``my-answers/`` in the working folder, or the person's own folder when the working folder is a packet."""
+    here = Path.cwd()
+    return user_folder() if inside_packet(here) else here / DEFAULT_FOLDER
 
 
 def long_when(when: dt.datetime) -> str:
@@ -78,7 +102,9 @@ def answers_record(exercise: "Exercise", when: dt.datetime) -> dict:
 
 def _folder(exercise: "Exercise", folder: str | Path | None) -> Path:
     chosen = Path(folder) if folder is not None else exercise.folder
-    chosen.mkdir(parents=True, exist_ok=True)
+    if inside_packet(chosen):  # a packet is shared and printed: never one person's answers
+        chosen = user_folder()
+    chosen.mkdir(parents=True, exist_ok=True, mode=0o700)
     return chosen
 
 

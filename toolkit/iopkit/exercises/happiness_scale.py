@@ -119,7 +119,8 @@ class HappinessScale(Exercise):
         self._list_files()
         compare = ui.card([
             ui.label("Compare with an earlier rating",
-                     "Pick a rating you saved before, or open a saved file. Both show side by side."),
+                     "Pick a rating you saved on this screen, or open a file you saved before. "
+                     "Both show side by side."),
             ui.row([self.files, self.show_earlier, upload, self.hide_earlier]), self.compare_note,
         ])
         return [ui.card(lines), ui.card([self.chart_title, self.chart], soft=True), compare]
@@ -155,19 +156,22 @@ class HappinessScale(Exercise):
         self.chart.value = f'<div style="font-size:18px">{self.chart_html()}</div>'
 
     def _list_files(self) -> None:
-        from .files import read_answers, saved_when, saved_files
+        """Only ratings saved on this screen: on a shared computer the folder may hold other
+        people's files, and nobody sees another person's answers without choosing a file."""
+        from .files import read_answers, saved_when
 
         options = []
-        for path in saved_files(self.folder, self.id):
+        for path in reversed(getattr(self, "_saved_here", [])):
             try:
                 when = saved_when(read_answers(path))
             except ValueError:
                 continue
             options.append((f"Saved {when}" if when else path.name, str(path)))
-        self.files.options = options or [("No saved ratings in this folder yet", "")]
+        self.files.options = options or [("Nothing saved on this screen yet", "")]
         self.files.value = self.files.options[0][1]  # the newest
 
     def saved(self, path: Path) -> None:
+        self._saved_here = [*getattr(self, "_saved_here", []), Path(path)]
         if self._frame is not None:
             self._list_files()
 

@@ -1,5 +1,6 @@
 """``iopkit measures``: list the instruments, score one administration, print a blank form,
-and show what is due. Each command calls one library function; nothing here stores answers.
+and show what is due. Each command calls one library function; nothing here stores answers
+(``record`` and the other commands over the records store are in ``records/measures_commands.py``).
 
 Exit codes: 0 done; 2 bad input (unknown measure, wrong answers); 3 scored, and a safety item
 needs a same-day follow-up (the prompt is on stderr, even with --quiet).
@@ -44,6 +45,11 @@ def add_commands(sub) -> None:
     d.add_argument("--today", help="the day to check (default: today)")
     d.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
     d.set_defaults(func=cmd_due)
+
+    # record, progress, caseload, summary, export: the measures kept in the encrypted records store.
+    from ..records.measures_commands import add_commands as add_store_commands
+
+    add_store_commands(msub)
 
 
 def _measures(args):

@@ -102,8 +102,9 @@ def verify(conn: sqlite3.Connection) -> list[Entry]:
 _LABELS = {
     "init": "store made", "add": "participants added", "attend": "attendance entries saved",
     "update": "records changed", "discharge": "discharges", "step-down": "step-downs", "view": "times records viewed",
-    "export": "records exported as PDF", "export-csv": "ledgers exported as CSV", "audit": "audit checks",
+    "export": "records exported as PDF", "export-csv": "CSV files exported", "audit": "audit checks",
     "unlock": "unlocks in the Workbench", "change-passphrase": "passphrase changes",
+    "record": "measures recorded", "upgrade": "store layout upgrades",
 }
 
 

@@ -42,8 +42,8 @@ from ..errors import StoreBusyError, StoreDamagedError, StoreNotFoundError, Stor
 
 MAGIC = b"IOPKREC\x00"
 FORMAT_VERSION = 1
-#: The schema of the database inside (see ``SCHEMA``).
-SCHEMA_VERSION = 1
+#: The schema of the database inside: ``SCHEMA`` is version 1; ``MIGRATIONS`` brings it up to this.
+SCHEMA_VERSION = 2
 #: A store's file name when ``init`` is given a folder.
 DEFAULT_NAME = "records.iopkit"
 #: Environment variables: where the store is, and (the weaker choice, for scripts) its passphrase.
@@ -121,6 +121,38 @@ CREATE TABLE audit (
     hash TEXT NOT NULL
 );
 """
+
+#: Each later schema version: the SQL that takes a store from the version before to this one.
+#: A store of an older version is brought up to date in memory when it is opened (and audited
+#: as "upgrade"); the upgrade reaches disk, encrypted, with the next write. Only ever add here.
+MIGRATIONS: dict[int, str] = {
+    # 2: measures given (records/measures_store.py). Answers and the computed score as JSON; no free text.
+    2: """
+CREATE TABLE measures (
+    id TEXT PRIMARY KEY,
+    pseudonym TEXT NOT NULL REFERENCES participants(pseudonym),
+    instrument TEXT NOT NULL,
+    date TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    score TEXT NOT NULL,
+    entered_by TEXT NOT NULL CHECK (entered_by IN ('tablet', 'paper', 'counselor')),
+    entered_at TEXT NOT NULL
+);
+CREATE INDEX measures_by_person ON measures (pseudonym, instrument, date);
+""",
+}
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Bring a version-``version`` database up to ``SCHEMA_VERSION`` (in memory, in one transaction)."""
+    from . import audit
+
+    for target in range(max(version, 1) + 1, SCHEMA_VERSION + 1):  # 0: a new store, made at version 1 by SCHEMA
+        conn.executescript("BEGIN;" + MIGRATIONS[target] + "COMMIT;")
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    if version:  # a new store is made at the current version; only an older one is upgraded
+        audit.append(conn, "upgrade", "store")
+    conn.commit()
 
 
 def _connect(data: bytes | None = None) -> sqlite3.Connection:
@@ -395,8 +427,8 @@ class Vault:
         conn = _connect()
         try:
             conn.executescript(SCHEMA)
-            conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             conn.execute("INSERT INTO meta VALUES ('store_id', ?)", (secrets.token_hex(16),))
+            _migrate(conn, 0)
             audit.append(conn, "init", "store")
             conn.commit()
             with vault._locked():
@@ -504,10 +536,13 @@ class Vault:
         except sqlite3.DatabaseError:
             raise StoreDamagedError(f"The records store {self.path} opened but its contents are damaged. Restore "
                                     "the last backup copy of this file.") from None
-        if version is None or int(version[0]) != SCHEMA_VERSION:
+        number = int(version[0]) if version is not None and str(version[0]).isdigit() else None
+        if number is None or not 1 <= number <= SCHEMA_VERSION:
             conn.close()
             raise StoreDamagedError(f"The records store {self.path} has a layout this iopkit does not know. Update "
                                     "iopkit, then try again.")
+        if number < SCHEMA_VERSION:
+            _migrate(conn, number)
         return conn
 
     def _locked(self):

@@ -1,7 +1,8 @@
 """Today's room: a facilitator-only brief for one cohort and one day.
 
-Who is new today, who is in their last three groups, who missed last time, and who is under
-the hours floor this week. It reads the cohort's calendar (``iopkit.plan``) and the store.
+Who is new today, who is in their last three groups, who missed last time, who is under
+the hours floor this week, and which measures are due for each person by the default schedule
+(``curriculum/measures/_schedule.yaml``) and which were given today. It reads the cohort's calendar (``iopkit.plan``) and the store.
 It is printed on the facilitator's own terminal only; it is never written to a file.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Brief:
     under_floor: list[str] = field(default_factory=list)
     members: int = 0
     notes: list[str] = field(default_factory=list)
+    measures: list[str] | None = None  # None: the curriculum has no measures folder
 
     def render(self) -> str:
         head = f"Today's room: {self.cohort_name}, {self.day:%A %B} {self.day.day}, {self.day.year}"
@@ -40,6 +42,9 @@ class Brief:
                 (f"Under the hours floor this week ({self.floor} minutes)", self.under_floor, "nobody")):
             lines.append(f"{title}:")
             lines.extend(f"  {item}" for item in items) if items else lines.append(f"  {empty}")
+        if self.measures is not None:
+            lines.append("Measures due by the default schedule, and given today:")
+            lines.extend(f"  {item}" for item in self.measures) if self.measures else lines.append("  nothing due")
         return "\n".join(lines)
 
 
@@ -110,4 +115,34 @@ def brief(conn, cohort, curriculum, day: dt.date) -> Brief:
             result.under_floor.append(
                 f"{person.label}: {so_far} minutes so far this week; at most {possible} by Sunday even at every "
                 f"group left, {floor - possible} short of the floor")
+    result.measures = measures_due(conn, cohort, curriculum, day)
     return result
+
+
+def measures_due(conn, cohort, curriculum, day: dt.date) -> list[str] | None:
+    """For each member active on ``day``: the measures due (``iopkit.measures.schedule.due``, counted from
+    admission, less those already given in the window) and those given on ``day``."""
+    from ..measures.load import load_measures, measures_dir
+    from ..measures.schedule import due
+    from .measures_store import administrations_in, last_given
+
+    root = getattr(curriculum, "root", None)
+    if not measures_dir(root).is_dir():
+        return None
+    ms = load_measures(root)
+    rows = administrations_in(conn, measures=ms)
+    out = []
+    for person in people.participants(conn, cohort.slug):
+        if not person.active_on(day):
+            continue
+        theirs = [r for r in rows if r.pseudonym == person.pseudonym and r.date <= day]
+        names = due(ms.schedule, person.admitted, day, last_given([r for r in theirs if r.date < day]))
+        today = [r for r in theirs if r.date == day]
+        given = list(dict.fromkeys(r.instrument + (" (safety item: follow-up needed today)" if r.score.safety else "")
+                                   for r in today))
+        done = {r.instrument for r in today}
+        pending = [n + (" (on the partner's form)" if n in ms.elsewhere else "") for n in names if n not in done]
+        parts = ([f"due {', '.join(pending)}"] if pending else []) + ([f"given today {', '.join(given)}"] if given else [])
+        if parts:
+            out.append(f"{person.label}: " + "; ".join(parts))
+    return out
