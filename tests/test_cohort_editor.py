@@ -351,3 +351,26 @@ def test_opening_another_group_asks_first_when_changes_are_not_saved(editor, fol
     assert editor.path.name == "evening-telehealth.toml"
     editor.new_button.click()  # nothing changed: no question
     assert editor.path is None
+
+
+def test_the_level_of_care_panel_drives_the_hours_check_and_its_problems_show_at_its_fields(editor, folder):
+    path = folder / "cohorts" / "example.toml"
+    editor.open(path)
+    loc = "level_of_care"
+    assert "at least 540 minutes (9 hours) a week" in editor.calendar_html.value
+    assert "Below the weekly minimum" in editor.calendar_html.value  # 3 × (180 − 15) = 495
+    editor.fields[(loc, "count_breaks")].value = True  # 3 × 180 = 540: no shortfall in a full week
+    assert "the break counts" in editor.calendar_html.value
+    assert "in a full week" not in editor.calendar_html.value
+    editor.fields[(loc, "population")].value = "adolescent"
+    assert "at least 360 minutes (6 hours) a week" in editor.calendar_html.value
+    editor.fields[(loc, "daily_minimum_minutes")].value = 400
+    shown = editor.problem_html[(loc, "daily_minimum_minutes")].value
+    assert "at most the weekly minimum (360 minutes)" in shown and editor.save() is None
+    editor.fields[(loc, "daily_minimum_minutes")].value = 0
+    editor.fields[(loc, "hcpcs")].value = "H0015"
+    assert editor.save() == path
+    text = path.read_text(encoding="utf-8")
+    assert 'population = "adolescent"' in text and 'hcpcs = "H0015"                         # billing fields' in text
+    assert "# daily_minimum_minutes = 180           # only if your payer sets a daily minimum" in text
+    assert "daily_minimum_minutes =" not in text.replace("# daily_minimum_minutes =", "")
