@@ -3,6 +3,7 @@ evening group from a blank form, hit and fix an invalid setting, reorder and ski
 session before saving, save, and build session 1 from the saved file."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -43,7 +44,7 @@ def test_a_counselor_sets_up_a_telehealth_evening_group_in_the_browser(page, voi
 
     page.goto(voila.url("/"))
     page.wait_for_selector(".iopkit-wb .wb-head h1", timeout=SLOW)
-    page.locator(".iopkit-wb .lm-TabBar-tab", has_text="Group").click()
+    page.locator(".iopkit-wb .lm-TabBar-tab", has_text=re.compile(r"^Group$")).click()
     page.wait_for_selector(f"{CE} .ce-field-program-name input", timeout=SLOW)
     page.locator(f"{CE} button", has_text="New group").click()
     page.locator(f"{CE} h2", has_text="A new group").wait_for()
@@ -133,7 +134,7 @@ def test_a_counselor_sets_up_a_telehealth_evening_group_in_the_browser(page, voi
     assert cohort.telehealth and cohort.cohort.time_of_day == "evening"
 
     # The saved group is now in the Sessions tab's list.
-    page.locator(".iopkit-wb .lm-TabBar-tab", has_text="Sessions").click()
+    page.locator(".iopkit-wb .lm-TabBar-tab", has_text=re.compile(r"^Sessions$")).click()
     options = page.locator(".iopkit-wb .widget-dropdown select").first.locator("option").all_inner_texts()
     assert "cohorts/evening-telehealth-tuesday-thursday.toml" in options
 
