@@ -180,7 +180,7 @@ def test_the_calendar_preview_follows_holidays_closures_and_the_step_down(editor
     html = editor.calendar_html.value
     assert "Weeks 1 to 8: Tuesday, Thursday, Saturday" in html and "From week 9 to the end: Tuesday, Thursday" in html
     # The hours check of `iopkit validate`: 3 × (150 − 10) = 420 countable minutes, below adult 2.1's 540.
-    assert "Weeks 1 to 8: 7 hours" in html and "at least 540 minutes (9 hours) a week" in html
+    assert "Weeks 1 to 8: 7 hours" in html and "Adult ASAM 2.1 needs at least 540 minutes (9 hours) a week" in html
     assert "3 × (150 − 10) = 420 min &lt; 540 in a full week on Tuesday, Thursday, Saturday" in html
 
 

@@ -138,6 +138,10 @@ def test_a_counselor_sets_up_a_telehealth_evening_group_in_the_browser(page, voi
     options = page.locator(".iopkit-wb .widget-dropdown select").first.locator("option").all_inner_texts()
     assert "cohorts/evening-telehealth-tuesday-thursday.toml" in options
 
+    page.locator(".iopkit-wb .lm-TabBar-tab", has_text=re.compile(r"^Group$")).click()
+    scroll_to(field(page, "level-of-care-asam-level"))
+    shot(page, "group-06-level-of-care")
+
     # Build session 1 from the saved file, as `iopkit build` does.
     out = workdir / "build-from-group"
     done = subprocess.run([sys.executable, "-m", "iopkit.cli", "build", str(saved), "--sessions", "1", "--jobs", "1",

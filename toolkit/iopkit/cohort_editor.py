@@ -372,7 +372,7 @@ class CohortEditor:
             parts.append(hint)
         parts.append(problem)
         row = w.VBox(parts)
-        row.add_class(f"ce-field-{key[0]}-{key[1].replace('_', '-')}")
+        row.add_class(f"ce-field-{key[0]}-{key[1]}".replace("_", "-"))
         self.rows[key] = row
         return row
 

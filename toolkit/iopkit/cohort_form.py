@@ -536,9 +536,11 @@ def _hours(plan) -> tuple[str, list[str]]:
     report = hours.hours_report(plan)
     loc = plan.cohort.level_of_care
     if report.minimum is None:
-        return f"{hours.level_label(plan.cohort)}: no weekly minimum set", []
+        label = hours.level_label(plan.cohort)
+        return f"{label[:1].upper() + label[1:]}: no weekly minimum set", []
     breaks = "the break counts" if loc.count_breaks else "the break is not counted"
-    goal = (f"{hours.level_label(plan.cohort)} needs at least {report.minimum} minutes "
+    label = hours.level_label(plan.cohort)
+    goal = (f"{label[:1].upper() + label[1:]} needs at least {report.minimum} minutes "
             f"({report.minimum / 60:g} hours) a week; {breaks}")
     head = re.compile(r"^Warning: .*?: level_of_care: ")
     return goal, [head.sub("", w) for w in report.warnings()]
