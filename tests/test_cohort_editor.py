@@ -374,3 +374,25 @@ def test_the_level_of_care_panel_drives_the_hours_check_and_its_problems_show_at
     assert 'population = "adolescent"' in text and 'hcpcs = "H0015"                         # billing fields' in text
     assert "# daily_minimum_minutes = 180           # only if your payer sets a daily minimum" in text
     assert "daily_minimum_minutes =" not in text.replace("# daily_minimum_minutes =", "")
+
+
+def test_a_new_aftercare_group_plans_weeks_of_the_cycle_with_its_own_length_and_level(editor, folder, curriculum):
+    f = editor.fields
+    f[("program", "name")].value = "Riverbend Recovery Center"
+    f[("cohort", "name")].value = "Thursday Aftercare"
+    f[("cohort", "facilitators")].value = "Dana Okafor, LADC"
+    f[("schedule", "start_date")].value = dt.date(2027, 4, 1)
+    editor.days.value = ["Thursday"]
+    f[("schedule", "start_time")].value = "5:30 PM"
+    f[("location", "address")].value = "412 Mill Street, Northfield, MN 55057"
+    f[("cohort", "track")].value = "aftercare"
+    assert (f[("schedule", "session_minutes")].value, f[("schedule", "break_minutes")].value) == (90, 0)
+    assert f[("level_of_care", "asam_level")].value == "1.0"
+    assert editor.rows[("schedule", "weeks")].layout.display is None
+    assert "either weeks = N" in editor.problem_html[("schedule", "weeks")].value
+    f[("schedule", "weeks")].value = 12
+    assert editor.problems == [] and len(editor.sessions.options) == len(curriculum.aftercare)
+    path = editor.save()
+    cohort = load_cohort(path, curriculum=curriculum)
+    assert cohort.track == "aftercare" and cohort.schedule.weeks == 12 and cohort.level_of_care.asam_level == "1.0"
+    assert len(sequence(cohort, curriculum)) == 12

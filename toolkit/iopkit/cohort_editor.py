@@ -839,12 +839,16 @@ class CohortEditor:
         minutes, pause = self.fields[("schedule", "session_minutes")], self.fields[("schedule", "break_minutes")]
         aftercare = self.fields[("cohort", "track")].value == "aftercare"
         lengths = {"iop": (180, 15), "aftercare": (AFTERCARE_MINUTES, 0)}
-        if (minutes.value, pause.value) == lengths["iop" if aftercare else "aftercare"]:
-            self._filling = True
-            try:
+        level = self.fields[("level_of_care", "asam_level")]
+        self._filling = True
+        try:
+            if (minutes.value, pause.value) == lengths["iop" if aftercare else "aftercare"]:
                 minutes.value, pause.value = lengths["aftercare" if aftercare else "iop"]
-            finally:
-                self._filling = False
+            # Aftercare is outpatient care (ASAM 1.0, as cohorts/aftercare.toml says); IOP is 2.1.
+            if level.value == ("2.1" if aftercare else "1.0"):
+                level.value = "1.0" if aftercare else "2.1"
+        finally:
+            self._filling = False
 
     def _time_of_day(self, text: str) -> None:
         """A start time chooses the time of day (the counselor can still change it after)."""
