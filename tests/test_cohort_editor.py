@@ -396,3 +396,13 @@ def test_a_new_aftercare_group_plans_weeks_of_the_cycle_with_its_own_length_and_
     cohort = load_cohort(path, curriculum=curriculum)
     assert cohort.track == "aftercare" and cohort.schedule.weeks == 12 and cohort.level_of_care.asam_level == "1.0"
     assert len(sequence(cohort, curriculum)) == 12
+
+
+def test_a_typed_file_name_becomes_a_plain_cohort_file_name_in_the_cohorts_folder(editor, folder):
+    for typed, expected in (("", "new-group.toml"), ("Evening Group", "evening-group.toml"),
+                            ("../../etc/evening.TOML", "evening.toml"), ("tuesday.toml", "tuesday.toml")):
+        editor.file_name.value = typed
+        assert editor.target() == folder / "cohorts" / expected
+    editor.file_name.value = ""
+    editor.fields[("cohort", "name")].value = "Mon/Wed Morning"
+    assert editor.target().name == "mon-wed-morning.toml"

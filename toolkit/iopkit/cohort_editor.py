@@ -640,10 +640,10 @@ class CohortEditor:
     def target(self) -> Path:
         if self.path is not None:
             return self.path
-        name = self.file_name.value.strip() or form.file_name(self.fields[("cohort", "name")].value)
-        if not name.lower().endswith(".toml"):
-            name += ".toml"
-        return self.folder / "cohorts" / Path(name).name
+        typed = Path(self.file_name.value.strip()).name
+        name = form.file_name(typed[:-5] if typed.lower().endswith(".toml") else typed) if typed else \
+            form.file_name(self.fields[("cohort", "name")].value)
+        return self.folder / "cohorts" / name
 
     def check_now(self) -> list:
         """Check the form now, as `iopkit validate` would check the saved file; show each problem by its field."""
