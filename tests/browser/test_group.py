@@ -149,3 +149,37 @@ def test_a_counselor_sets_up_a_telehealth_evening_group_in_the_browser(page, voi
     assert done.returncode == 0, done.stdout + done.stderr
     assert (out / "session-01" / "handout.pdf").read_bytes()[:5] == b"%PDF-"
     assert (out / "session-01" / "facilitator-guide.pdf").is_file()
+
+
+def test_the_group_tab_works_in_jupyterlab_too(page, lab, workdir):
+    """In JupyterLab's home notebook: open a group, make a setting invalid (named at its field, not
+    saved), fix it, save; the counselor's file keeps its comments."""
+    from .conftest import open_in_lab, run_all
+
+    path = workdir / "cohorts" / "evening-telehealth.toml"
+    before = path.read_text(encoding="utf-8")
+    open_in_lab(page, lab, "iopkit-home.ipynb")
+    run_all(page, until=".iopkit-wb .wb-head h1")
+    page.locator(".iopkit-wb .lm-TabBar-tab", has_text=re.compile(r"^Group$")).click()
+    page.wait_for_selector(f"{CE} .ce-field-program-name input", timeout=SLOW)
+    page.locator(f"{CE} .widget-dropdown select").first.select_option(label="cohorts/evening-telehealth.toml")
+    page.locator(f"{CE} button", has_text=re.compile(r"^Open$")).click()
+    page.locator(f"{CE} h2", has_text="cohorts/evening-telehealth.toml").wait_for()
+    wait_status(page, "Every setting checks out")
+    field(page, "schedule-break-minutes").locator("input").fill("100")
+    field(page, "schedule-break-minutes").locator("input").press("Tab")
+    wait_status(page, "1 setting needs fixing")
+    assert "at most half the session length" in field(page, "schedule-break-minutes").locator(".ce-problem").inner_text()
+    scroll_to(field(page, "schedule-break-minutes"))
+    shot(page, "group-lab-01-invalid-break")
+    scroll_to(field(page, "schedule-step-down"))
+    shot(page, "group-lab-02-step-down")
+    assert path.read_text(encoding="utf-8") == before
+    field(page, "schedule-break-minutes").locator("input").fill("15")
+    field(page, "schedule-break-minutes").locator("input").press("Tab")
+    wait_status(page, "Every setting checks out")
+    page.locator(f"{CE} button", has_text="Save the group").click()
+    page.locator(f"{CE} .ce-ok", has_text="Saved cohorts/evening-telehealth.toml").wait_for()
+    after = path.read_text(encoding="utf-8")
+    path.write_text(before, encoding="utf-8")  # the other browser tests share this folder
+    assert after == before.replace("break_minutes = 10", "break_minutes = 15")

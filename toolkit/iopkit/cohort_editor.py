@@ -43,7 +43,8 @@ HINTS = {
     ("schedule", "session_minutes"): "The curriculum is written for 180 minutes; other lengths rescale every block.",
     ("schedule", "holidays"): "Public holidays are skipped. Add your state for its own holidays (like CO).",
     ("schedule", "closures"): "Other days the clinic is closed. One date on each line, like 2027-03-15.",
-    ("schedule", "step_down"): "Meet more days at first, then fewer. Leave the weeks empty on the last stretch.",
+    ("schedule", "step_down"): "Meet more days at first, then fewer. Put 0 weeks on the last stretch: it runs "
+                               "until the sessions are done.",
     ("location", "platform"): "The video platform: it prints on handouts and join pages.",
     ("resources", "clinic_phone"): "Who to call between sessions: printed in every handout's resource box.",
     ("resources", "local_crisis_line"): "A local line for a crisis, printed beside 988 (988 is always printed).",
@@ -126,6 +127,7 @@ class DayPicker:
             button.observe(lambda _: on_change(), names="value")
         self.widget = w.HBox(self.buttons)
         self.widget.add_class("ce-days")
+        self.widget.add_class("ce-buttons")
 
     @property
     def value(self) -> list[str]:
@@ -236,7 +238,7 @@ class CohortEditor:
                                         layout=w.Layout(width="30em")))
         self.stretches = w.VBox()
         self.stretch_rows: list[tuple[Any, DayPicker, Any]] = []
-        self.add_stretch = w.Button(description="Add a stretch", layout=w.Layout(width="auto"))
+        self.add_stretch = w.Button(description="Add a stretch", layout=w.Layout(width="auto", align_self="flex-start"))
         f[("schedule", "step_down")] = w.VBox([self.step_on, self.stretches, self.add_stretch])
         f[("location", "mode")] = watch(w.ToggleButtons(options=[("In person", "in-person"),
                                                                  ("Telehealth", "telehealth")],
@@ -819,7 +821,8 @@ class CohortEditor:
         picker = DayPicker(self._changed)
         picker.value = days
         remove = w.Button(description="Remove", layout=w.Layout(width="auto"))
-        row = w.HBox([w.Label("weeks"), box, w.Label("on"), picker.widget, remove])
+        row = _buttons(box, w.Label("weeks on", layout=w.Layout(width="auto", margin="0 .5em")), picker.widget,
+                       remove)
         entry = (box, picker, row)
         self.stretch_rows.append(entry)
         self.stretches.children = tuple(r for _, _, r in self.stretch_rows)
