@@ -293,7 +293,8 @@ def test_typing_is_checked_once_after_a_pause_not_at_every_key(folder, monkeypat
 
 def test_a_change_naming_a_session_the_curriculum_does_not_have_is_kept_and_named(editor, folder):
     path = folder / "cohorts" / "example.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('# skip = ["work-job-skills"]', 'skip = ["work-job-skill"]'),
+    path.write_text(path.read_text(encoding="utf-8").replace('# skip = ["work-job-skills"]',
+                                                             'skip = ["work-job-skill"]'),
                     encoding="utf-8")
     editor.open(path)
     shown = editor.problem_html[("curriculum", "swap")].value
@@ -333,7 +334,8 @@ def test_a_step_down_made_in_the_form_is_written_like_the_example_and_shown_in_t
             '  { weeks = 6, days = ["Monday", "Wednesday", "Friday"] },\n  { days = ["Monday", "Thursday"] },\n]\n'
             ) in text
     steps = load_cohort(path).schedule.step_down
-    assert [(s.weeks, s.days) for s in steps] == [(6, ["Monday", "Wednesday", "Friday"]), (None, ["Monday", "Thursday"])]
+    assert [(s.weeks, s.days) for s in steps] == [(6, ["Monday", "Wednesday", "Friday"]),
+                                                  (None, ["Monday", "Thursday"])]
     # A stretch with no weeks before the last one is named at the step-down.
     weeks.value = 0
     assert "weeks = N on every stretch but the last" in editor.problem_html[("schedule", "step_down")].value

@@ -169,7 +169,8 @@ def test_the_group_tab_works_in_jupyterlab_too(page, lab, workdir):
     field(page, "schedule-break-minutes").locator("input").fill("100")
     field(page, "schedule-break-minutes").locator("input").press("Tab")
     wait_status(page, "1 setting needs fixing")
-    assert "at most half the session length" in field(page, "schedule-break-minutes").locator(".ce-problem").inner_text()
+    problem = field(page, "schedule-break-minutes").locator(".ce-problem").inner_text()
+    assert "at most half the session length (75 of its 150 minutes)" in problem
     scroll_to(field(page, "schedule-break-minutes"))
     shot(page, "group-lab-01-invalid-break")
     scroll_to(field(page, "schedule-step-down"))

@@ -336,7 +336,8 @@ class CohortEditor:
                               w.HBox([self.file_name, self.save_button]), self.status, self.saved, self.form_box])
         self.widget.add_class("iopkit-ce")
 
-        self.open_button.on_click(lambda _: self._guard(lambda: self._leave("open", lambda: self.open(self.choice.value))))
+        self.open_button.on_click(
+            lambda _: self._guard(lambda: self._leave("open", lambda: self.open(self.choice.value))))
         self.new_button.on_click(lambda _: self._guard(lambda: self._leave("new", self.new)))
         self.save_button.on_click(lambda _: self._guard(self.save))
         self.closure_add.on_click(lambda _: self._guard(self._add_closure))

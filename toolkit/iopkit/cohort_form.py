@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-from tomlkit.items import Array, InlineTable, Item, Table
+from tomlkit.items import Array, Item, Table
 
 from .cohort import AFTERCARE_MINUTES, WEEKDAYS, parse_clock, parse_weekday
 from .errors import CohortError, IopkitError, Problem
