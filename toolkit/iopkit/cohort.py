@@ -268,6 +268,8 @@ def load_cohort(path: str | Path, curriculum=None) -> Cohort:
                 expected = _expected(error)
                 if error["type"] in ("date_from_datetime_parsing", "date_parsing", "date_type"):
                     expected = "a date written like 2027-01-04 (no quotes)"
+                if error["type"] == "string_pattern_mismatch" and loc[-1] == "accent_color":
+                    expected = "a color written like #2f6b7e (# and six digits or letters a to f)"
                 collector.add(source, loc, error.get("input"), expected)
         raise CohortError(collector.problems) from None
     check_cohort(cohort, source, collector, curriculum)

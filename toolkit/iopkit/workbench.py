@@ -504,8 +504,15 @@ class Workbench:
                                     self.measures_screen.widget, self.supervision.widget], layout=w.Layout(width="100%"))
         self.tabs.titles = ("Today's session", "Guide and handout", "Exercise", "After the group",
                             "Attendance", "Measures", "Supervision")
-        self.widget = w.VBox([w.HTML(_CSS), self.head, w.HBox([self.cohort, self.reload]), self.session,
-                              self.message, self.tabs])
+        # The Group tab (iopkit.cohort_editor): set up or change a group; built the first time it is opened.
+        from .cohort_editor import GroupTab
+
+        self.group = GroupTab(self)
+        self.areas = w.Tab(children=[w.VBox([w.HBox([self.cohort, self.reload]), self.session, self.message,
+                                             self.tabs]), self.group.widget], layout=w.Layout(width="100%"))
+        self.areas.titles = ("Sessions", "Group")
+        self.areas.observe(lambda c: self._guard(self.group.open) if c["new"] == 1 else None, names="selected_index")
+        self.widget = w.VBox([w.HTML(_CSS), self.head, self.areas])
         self.widget.add_class("iopkit-wb")
 
         self.cohort.observe(self._on_cohort, names="value")
@@ -593,8 +600,8 @@ class Workbench:
             self.session.disabled = True
             self.tabs.layout.display = "none"
             self.head.value = self._head_html(None)
-            self._say(f"This cohort cannot be shown yet. Fix what each line below names, save the file, "
-                      f"then choose Reload.\n\n{plain_error(exc)}")
+            self._say(f"This cohort cannot be shown yet. Fix what each line below names (in the Group tab, or "
+                      f"in the file, then choose Reload).\n\n{plain_error(exc)}")
             return
         self.plan = plan
         self._say("")
