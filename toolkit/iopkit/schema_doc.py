@@ -14,6 +14,7 @@ Regenerate the page after changing either with::
 from __future__ import annotations
 
 import argparse
+import datetime
 import enum
 import re
 import sys
@@ -85,7 +86,13 @@ def _values(choices) -> str:
     return ", ".join(f"`{c}`" for c in choices)
 
 
+#: The limits pydantic keeps in a field's metadata, by the attribute that holds each.
+_LIMITS = {"ge": annotated_types.Ge, "le": annotated_types.Le, "multiple_of": annotated_types.MultipleOf,
+           "min_length": annotated_types.MinLen, "max_length": annotated_types.MaxLen}
+
+
 def _constraints(metadata) -> dict[str, object]:
+    """The limits a field's metadata sets: numbers' bounds, lists' lengths, a text's pattern."""
     found: dict[str, object] = {}
     for item in metadata:
         if isinstance(item, StringConstraints):
@@ -93,10 +100,8 @@ def _constraints(metadata) -> dict[str, object]:
                 found["pattern"] = item.pattern
             if item.min_length:
                 found["text_min"] = item.min_length
-        for name in ("ge", "le", "gt", "lt", "multiple_of", "min_length", "max_length"):
-            if isinstance(item, getattr(annotated_types, {"ge": "Ge", "le": "Le", "gt": "Gt", "lt": "Lt",
-                                                          "multiple_of": "MultipleOf", "min_length": "MinLen",
-                                                          "max_length": "MaxLen"}[name])):
+        for name, kind in _LIMITS.items():
+            if isinstance(item, kind):
                 found[name] = getattr(item, name)
     return found
 
@@ -168,6 +173,10 @@ def describe_type(annotation, limits: dict[str, object] | None = None, plural: b
         return "`true` or `false`"
     if annotation is int:
         return "whole numbers" if plural else _number_words(limits)
+    if annotation is float:
+        return "numbers" if plural else "a number"
+    if annotation is datetime.date:
+        return "dates (YYYY-MM-DD)" if plural else "a date (YYYY-MM-DD)"
     if annotation is str:
         if "pattern" in limits:
             return _SLUGS if plural else _SLUG
