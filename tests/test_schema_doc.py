@@ -118,3 +118,8 @@ def test_write_puts_the_page_in_the_named_file(tmp_path, capsys):
     assert target.read_text(encoding="utf-8") == schema_doc.render_markdown()
     assert schema_doc.main([]) == 0
     assert capsys.readouterr().out.endswith(schema_doc.render_markdown())
+
+
+def test_write_into_a_missing_folder_says_so_plainly(tmp_path, capsys):
+    assert schema_doc.main(["--write", str(tmp_path / "no-such-folder" / "SCHEMA.md")]) == 2
+    assert "There is no folder" in capsys.readouterr().err

@@ -265,6 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.write is None:
         sys.stdout.write(page)
         return 0
+    if not args.write.parent.is_dir():  # an installed iopkit has no curriculum folder beside its source
+        print(f"There is no folder {args.write.parent} to write SCHEMA.md into: name the file, for example "
+              "--write curriculum/SCHEMA.md", file=sys.stderr)
+        return 2
     from .build import write_atomic  # the one atomic write (nothing half-written)
 
     write_atomic(args.write, page)
