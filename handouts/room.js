@@ -33,11 +33,10 @@
     box.querySelector(".room-timer-left").textContent = rest;
     box.hidden = hidden || !text;
   }
-  document.addEventListener("keydown", function (event) {
-    if (event.key === "f" || event.key === "F") {
-      if (keys) { keys.classList.add("room-hidden"); }
-    }
-  });
+  // The keys are said once, on the first slide; any key or click puts the hint away.
+  function hideKeys() { if (keys) { keys.classList.add("room-hidden"); } }
+  document.addEventListener("keydown", hideKeys);
+  document.addEventListener("click", hideKeys);
   draw();
   setInterval(draw, 1000);
 })();

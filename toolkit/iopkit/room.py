@@ -39,7 +39,12 @@ def _slide(kind: str, inner: str, label: str) -> str:
 
 
 def _chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    """At most ``size`` to a slide, spread evenly (four points: two and two, not three and one)."""
+    if not items:
+        return [[]]
+    slides = -(-len(items) // size)
+    size = -(-len(items) // slides)
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def steps_for_the_room(steps: list[str]) -> bool:
