@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import sys
 import types
@@ -472,3 +473,37 @@ def test_a_free_port_is_chosen_when_the_usual_one_is_busy():
         taken = busy.getsockname()[1]
         assert launch.free_port(taken) != taken
     assert launch.free_port(None) > 0
+
+
+# ---------------------------------------------------------------- the room view
+
+
+def test_the_room_view_opens_in_its_own_tab_where_its_script_runs(tmp_path):
+    """JupyterLab's HTML viewer runs no script: the link goes to the server's raw files; Voilà serves room.html."""
+    from iopkit.workbench import room_href, room_link_html
+
+    room = tmp_path / "build" / "example" / "session-03" / "room.html"
+    assert room_href(room, tmp_path, environ={}) == "/files/build/example/session-03/room.html"
+    voila = {"SERVER_SOFTWARE": "voila/0.5.13", "SCRIPT_NAME": "/", "VOILA_SERVER_URL": "/"}
+    assert room_href(room, tmp_path, environ=voila) == "/voila/files/build/example/session-03/room.html"
+    assert re.fullmatch(launch.APP_FILES, "build/example/session-03/room.html")
+    assert not re.fullmatch(launch.APP_FILES, "build/example/session-03/other.html")
+    assert "made when you build this session" in room_link_html(room, tmp_path, environ={})
+    room.parent.mkdir(parents=True)
+    room.write_text("<html></html>")
+    link = room_link_html(room, tmp_path, environ={})
+    assert 'href="/files/build/example/session-03/room.html"' in link and 'target="_blank"' in link
+    assert "Open the room view" in link
+
+
+def test_todays_tab_offers_the_room_view_once_the_session_is_built(tmp_path):
+    wb = Workbench(tmp_path)
+    item = _complete(wb.plan)
+    wb.select(item.position)
+    assert "made when you build this session" in wb.room_link.outputs[0]["data"]["text/html"]
+    room = tmp_path / "build" / "example" / f"session-{item.position:02d}" / "room.html"
+    room.parent.mkdir(parents=True)
+    room.write_text("<html></html>")
+    wb.select(item.position + 1)
+    wb.select(item.position)
+    assert f"session-{item.position:02d}/room.html" in wb.room_link.outputs[0]["data"]["text/html"]
