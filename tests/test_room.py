@@ -35,7 +35,7 @@ def rooms():
 
 #: The room view's own headings and notes, the same on every session's slides.
 ROOM_WORDS = ("Today", "What we learn and practice today", "Remember", "Let's talk", "Practice", "In your handout:",
-              "On this screen, together", "There is a paper version too: ask for one if you prefer.",
+              "On this screen, together", "Its paper version is in your handout.",
               "Your practice before next time", "If you need help now")
 
 
@@ -151,6 +151,7 @@ def test_practice_slide_speaks_to_the_room(rooms):
 
 def test_anonymous_exercises_say_only_counts_are_shown(rooms):
     for view, page, text in rooms:
+        assert ("Its paper version is in your handout." in text) == view.session.exercise.sheet_in_handout
         if view.session.exercise.widget == "group-check-in":
             assert "only how many people chose each answer" in text
 

@@ -127,9 +127,10 @@ class RoomView:
         ex = make_exercise(widget)
         anonymous = ("" if ex.personal else
                      '<p class="room-note">No names. The screen shows only how many people chose each answer.</p>')
+        paper = ('<p class="room-note">Its paper version is in your handout.</p>'
+                 if self.session.exercise.sheet_in_handout else "")
         inner = (f'<p class="room-kicker">On this screen, together</p><h2>{esc(ex.title)}</h2>'
-                 f'<p class="room-lead">{esc(ex.intro)}</p>{anonymous}'
-                 '<p class="room-note">There is a paper version too: ask for one if you prefer.</p>')
+                 f'<p class="room-lead">{esc(ex.intro)}</p>{anonymous}{paper}')
         return Html(_slide("exercise", inner, "Exercise"))
 
     def homework(self) -> Html:
