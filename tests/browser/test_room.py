@@ -156,3 +156,33 @@ def test_before_the_group_the_timer_says_when_it_starts(screen, room_files):
 
     page.locator("#room-timer").wait_for(state="visible")
     assert page.locator("#room-timer").inner_text().strip() == f"We start at {clock(view.item.start)}"
+
+
+def test_no_slide_of_any_session_runs_off_the_screen_or_shrinks_below_28px(screen, tmp_path):
+    """All 36 sessions, every slide, at 1920 x 1080 for the example cohort."""
+    from iopkit.cohort import load_cohort
+    from iopkit.curriculum import load_curriculum
+    from iopkit.exporters import render_room
+    from iopkit.plan import plan_cohort
+    from iopkit.room import room_notebook
+    from iopkit.views import SessionView
+
+    from iopkit import paths
+
+    page, network, errors = screen
+    curriculum = load_curriculum()
+    cohort = load_cohort(paths.example_cohort(), curriculum=curriculum)
+    problems = []
+    for item in plan_cohort(cohort, curriculum).sessions:
+        path = tmp_path / f"room-{item.position:02d}.html"
+        path.write_text(render_room(room_notebook(SessionView(curriculum, cohort, item))), encoding="utf-8")
+        total = open_room(page, path)
+        for i in range(total):
+            info = page.evaluate(SMALLEST_TEXT)
+            if info["smallest"] < MIN_PX or info["overflow"] or info["bottom"] > 1080:
+                problems.append(f"session {item.position}, slide {i + 1}: {info['smallest']:.0f}px, "
+                                f"overflow {info['overflow']}")
+                page.screenshot(path=str(SCREENSHOTS / f"room-problem-{item.position:02d}-{i + 1:02d}.png"))
+            page.keyboard.press("ArrowRight")
+    assert problems == []
+    assert errors == [] and network.refused == []
