@@ -1,10 +1,11 @@
 /* The room view: start reveal.js, and show the block timer. The timer follows the run of
    show's clock times (data-start / data-end on its rows) and this computer's clock: the
-   block on now, and the minutes left in it. T shows or hides it; F is full screen. */
+   block on now, and the minutes left in it. T shows or hides it; S starts the run of show
+   now (for a group that starts late, or a practice run); F is full screen. */
 (function () {
   Reveal.initialize({ width: 1920, height: 1080, margin: 0.03, minScale: 0.2, maxScale: 2.0, hash: true,
     controls: true, progress: true, slideNumber: "c/t", center: false, transition: "none", embedded: false,
-    keyboard: { 84: function () { toggleTimer(); } } });
+    keyboard: { 84: function () { toggleTimer(); }, 83: function () { startNow(); } } });
   var box = document.getElementById("room-timer");
   var keys = document.getElementById("room-keys");
   var rows = Array.prototype.slice.call(document.querySelectorAll("table.room-run tr[data-start]"));
@@ -12,7 +13,8 @@
     return { row: row, start: Date.parse(row.getAttribute("data-start")), end: Date.parse(row.getAttribute("data-end")),
       title: row.cells[1].textContent, clock: row.cells[0].textContent };
   });
-  var hidden = false;
+  var hidden = false, shift = 0;  // shift: how far the group runs behind the printed clock times
+  function startNow() { if (blocks.length) { shift = Date.now() - blocks[0].start; hidden = false; draw(); } }
   function toggleTimer() { hidden = !hidden; draw(); }
   function two(n) { return (n < 10 ? "0" : "") + n; }
   function left(ms) {
@@ -21,7 +23,7 @@
   }
   function draw() {
     if (!blocks.length) { box.hidden = true; return; }
-    var now = Date.now(), first = blocks[0], last = blocks[blocks.length - 1], text = "", rest = "";
+    var now = Date.now() - shift, first = blocks[0], last = blocks[blocks.length - 1], text = "", rest = "";
     blocks.forEach(function (b) { b.row.classList.toggle("room-now", now >= b.start && now < b.end); });
     if (now < first.start && first.start - now < 12 * 3600 * 1000) {
       text = "We start at " + first.clock; rest = "";

@@ -186,3 +186,16 @@ def test_no_slide_of_any_session_runs_off_the_screen_or_shrinks_below_28px(scree
             page.keyboard.press("ArrowRight")
     assert problems == []
     assert errors == [] and network.refused == []
+
+
+def test_a_group_that_starts_late_starts_the_timer_with_s(screen, room_files):
+    page, _, _ = screen
+    view, path = room_files[16]
+    page.clock.set_fixed_time((view.item.start - dt.timedelta(days=1)).timestamp())
+    open_room(page, path)
+    timer = page.locator("#room-timer")
+    assert not timer.is_visible()  # the day before: nothing to time
+    page.keyboard.press("s")
+    timer.wait_for(state="visible")
+    first = view.item.blocks[0]
+    assert timer.inner_text().strip() == f"Now: {first.block.title} {first.minutes}:00 left"
