@@ -173,6 +173,9 @@ def test_the_room_view_opens_in_its_own_tab_with_the_block_timer(home, item, wor
     room = opened.value
     try:
         room.set_viewport_size({"width": 1920, "height": 1080})
+        errors = []
+        room.on("pageerror", lambda e: errors.append(str(e)))
+        room.reload()  # with the error listener in place from the start (the server serves it sandboxed)
         room.wait_for_function("window.Reveal && Reveal.isReady()", timeout=SLOW)
         assert item.session.title in room.locator(".reveal .slides section").first.inner_text()
         assert room.locator("#room-timer").count() == 1
@@ -180,6 +183,7 @@ def test_the_room_view_opens_in_its_own_tab_with_the_block_timer(home, item, wor
         for _ in range(total - 1):
             room.keyboard.press("ArrowRight")
         assert "988" in room.evaluate("Reveal.getCurrentSlide().innerText")
+        assert errors == []
         shot(room, "lab-06d-room-view-last-slide")
     finally:
         room.close()
