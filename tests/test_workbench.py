@@ -274,9 +274,24 @@ def test_open_the_exercise_shows_the_sessions_widget(tmp_path, stand_in_exercise
     assert wb.exercise_box.children == ()
 
 
-def test_a_session_without_an_interactive_exercise_says_so_plainly(tmp_path, stand_in_exercises):
-    wb = Workbench(tmp_path)
+@pytest.fixture
+def no_widget_in_16(curriculum_copy):
+    """The curriculum with session 16's widget taken out, loaded (and cached) before the stand-in exercises."""
+    from iopkit.curriculum import load_curriculum
+
+    session_file = sorted((curriculum_copy / "sessions").glob("16-*.yaml"))[0]
+    text = session_file.read_text()
+    session_file.write_text("".join(line for line in text.splitlines(keepends=True)
+                                    if not line.startswith(("  widget:", "  sheet_in_handout:"))))
+    load_curriculum(curriculum_copy)
+    return curriculum_copy
+
+
+def test_a_session_without_an_interactive_exercise_says_so_plainly(tmp_path, no_widget_in_16, stand_in_exercises):
+    """Every shipped session has one now; a program's own session file may not."""
+    wb = Workbench(tmp_path, curriculum_dir=no_widget_in_16)
     item = _complete(wb.plan, with_widget=False)
+    assert item.position == 16
     wb.select(item.position)
     assert "no interactive version" in wb.exercise_intro.value
     assert wb.open_exercise.disabled and wb.open_exercise.layout.display == "none"
