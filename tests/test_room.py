@@ -19,11 +19,11 @@ from iopkit.schema import WIDGETS
 from iopkit.views import SessionView, long_date
 
 
-@pytest.fixture(scope="module")
-def rooms():
-    """Every session's room view for the example cohort: (view, page HTML, slides' text)."""
+@pytest.fixture(scope="module", params=["example.toml", "evening-telehealth.toml"])
+def rooms(request):
+    """Every session's room view for a cohort (in the room, and on a video call): (view, page HTML, slides' text)."""
     curriculum = load_curriculum()
-    cohort = load_cohort(paths.example_cohort(), curriculum=curriculum)
+    cohort = load_cohort(ROOT / "cohorts" / request.param, curriculum=curriculum)
     plan = plan_cohort(cohort, curriculum)
     out = []
     for item in plan.sessions:
