@@ -129,8 +129,10 @@ class RoomView:
                      '<p class="room-note">No names. The screen shows only how many people chose each answer.</p>')
         paper = ('<p class="room-note">Its paper version is in your handout.</p>'
                  if self.session.exercise.sheet_in_handout else "")
+        phases = getattr(ex, "phases", ())  # a guided timer: its steps, in order
+        steps = ('<p class="room-steps">' + " → ".join(esc(p.name) for p in phases) + "</p>") if phases else ""
         inner = (f'<p class="room-kicker">On this screen, together</p><h2>{esc(ex.title)}</h2>'
-                 f'<p class="room-lead">{esc(ex.intro)}</p>{anonymous}{paper}')
+                 f'<p class="room-lead">{esc(ex.intro)}</p>{steps}{anonymous}{paper}')
         return Html(_slide("exercise", inner, "Exercise"))
 
     def homework(self) -> Html:
