@@ -34,7 +34,9 @@ def built(tmp_path_factory):
 
 def test_session_folder_holds_the_documents_and_the_exercise_notebook(built):
     names = sorted(p.name for p in built["dir"].iterdir())
-    assert names == [".build.json", "exercise.ipynb", "facilitator-guide.pdf", "handout.pdf", "session.ipynb"]
+    assert names == [".build.json", "exercise.ipynb", "facilitator-guide.pdf", "handout.pdf", "room.html",
+                     "session.ipynb"]
+    assert "room.html" in json.loads((built["dir"] / ".build.json").read_text())["files"]
     assert "1 session built" in built["result"].stdout
     exercise = nbformat.read(built["dir"] / "exercise.ipynb", as_version=4)
     widget = built["item"].session.exercise.widget
@@ -248,3 +250,15 @@ def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path, monkeypatch):
     assert out.cells[0].outputs[0]["text"].strip() == "False False False"
     # The build's kernel keeps no input history on disk (IPython's history.sqlite).
     assert not list((tmp_path / "ipython").rglob("history.sqlite"))
+
+
+def test_room_view_is_built_from_the_executed_notebook_and_needs_no_network(built):
+    """room.html: the session's title, date and crisis lines on big slides, reveal.js inside the file."""
+    page = (built["dir"] / "room.html").read_text(encoding="utf-8")
+    item = built["item"]
+    assert item.session.title.replace("'", "&#x27;") in page or item.session.title in page
+    assert long_date(item.date) in page
+    assert "988" in page and "Reveal.initialize" in page
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', page)
+    notes = re.sub(r"\s+", " ", item.session.facilitator_notes).split(". ")[0]
+    assert notes[:60] not in re.sub(r"\s+", " ", page)

@@ -31,6 +31,7 @@ from iopkit.exercises.happiness_scale import AREAS, HappinessScale
 from iopkit.exercises.refusal_cards import OWN_DECK, PARTS, RefusalCards
 from iopkit.exercises.sober_breathing_space import SoberBreathingSpace
 from iopkit.exercises.urge_surfing import UrgeSurfing
+from iopkit.exercises.kind_wishes import KindWishes
 from iopkit.schema import WIDGETS
 
 #: Exercises that hold no one person's answers: no save buttons.
@@ -134,6 +135,7 @@ SAMPLES = {
                            "stands_out": "My kids matter most"},
     "urge-surfing": {"minutes": 5, "before": 8, "after": 3, "noticed": "It peaked and then eased off"},
     "sober-breathing-space": {"minutes": 5, "noticed": "Tight jaw", "next_step": "Called my sister"},
+    "kind-wishes": {"minutes": 8, "sentence": "I am doing something hard, and I am still here."},
     "high-risk-map": {"situations": [{"situation": "Payday Friday", "confidence": 3, "plan": "Go straight home"},
                                      {"situation": "Family dinner", "confidence": 7, "plan": "Bring my own soda"}]},
     "values-card-sort": {"piles": {"very": ["family", "health"], "important": ["fun"], "not_so": ["adventure"]},
@@ -696,3 +698,19 @@ def test_relapse_prevention_plan_shows_the_crisis_lines_on_screen_and_paper():
     for text in (visible_text(exercise.widget()), strip_tags(exercise.paper_html())):
         for line in ("988", "1-800-662-4357", "HOME to 741741", "911"):
             assert line in text
+
+
+def test_kind_wishes_follows_its_steps_and_always_offers_a_way_out():
+    """Wishes for someone easy come before oneself, and every step about oneself says one may just breathe."""
+    clock = FakeClock()
+    exercise = KindWishes(now=clock, ticking=False)
+    exercise.widget()
+    exercise.start()
+    seen = []
+    for _ in range(5 * 60 // 10):
+        seen.append(exercise.phase().phase.key)
+        clock.advance(10)
+    order = list(dict.fromkeys(seen))
+    assert order == ["settle", "easy", "me", "others", "return"]
+    assert "just breathe" in next(p.prompt for p in exercise.phases if p.key == "me")
+    assert "stop at any time" in KindWishes.intro

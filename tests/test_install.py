@@ -62,6 +62,14 @@ def test_pip_install_dot_builds_a_session_outside_the_checkout(tmp_path):
     assert (folder / "facilitator-guide.pdf").stat().st_size > 10_000
     assert (folder / "handout.pdf").stat().st_size > 5_000
     assert "Keeping Each Other Safe" in " ".join(pdf_text(folder / "handout.pdf").split())
+    # The room view's template, stylesheet and vendored reveal.js ship in the wheel, inlined in room.html.
+    room = (folder / "room.html").read_text(encoding="utf-8")
+    assert "Reveal.initialize" in room and "If you need help now" in room
+    # ... and its exporter is registered, so JupyterLab's export menu lists it (as Room_html).
+    registered = subprocess.check_output(
+        [str(python), "-c", "from nbconvert.exporters import get_exporter; print(get_exporter('room_html').__name__)"],
+        text=True, cwd=tmp_path, env=env).strip()
+    assert registered == "RoomHTMLExporter"
     # The after-group kit's templates, print CSS and reminder texts ship in the wheel too.
     result = subprocess.run([str(env_dir / "bin" / "iopkit"), "notes", "cohorts/example.toml", "--session", "1"], cwd=work,
                             capture_output=True, text=True, env=env, timeout=600)

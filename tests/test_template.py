@@ -11,7 +11,7 @@ from iopkit.exporters import FACILITATOR_TAGS, PARTICIPANT_TAGS
 
 TEMPLATE = ROOT / "notebooks" / "session.ipynb"
 #: The documented tag contract (notebooks/README.md).
-TAGS = {"parameters", "setup", "facilitator", "participant", "workbench", "interactive"}
+TAGS = {"parameters", "setup", "facilitator", "participant", "room", "workbench", "interactive"}
 
 
 def test_builder_passes_exactly_the_template_parameters():

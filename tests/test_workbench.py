@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import sys
 import types
@@ -273,9 +274,24 @@ def test_open_the_exercise_shows_the_sessions_widget(tmp_path, stand_in_exercise
     assert wb.exercise_box.children == ()
 
 
-def test_a_session_without_an_interactive_exercise_says_so_plainly(tmp_path, stand_in_exercises):
-    wb = Workbench(tmp_path)
+@pytest.fixture
+def no_widget_in_16(curriculum_copy):
+    """The curriculum with session 16's widget taken out, loaded (and cached) before the stand-in exercises."""
+    from iopkit.curriculum import load_curriculum
+
+    session_file = sorted((curriculum_copy / "sessions").glob("16-*.yaml"))[0]
+    text = session_file.read_text()
+    session_file.write_text("".join(line for line in text.splitlines(keepends=True)
+                                    if not line.startswith(("  widget:", "  sheet_in_handout:"))))
+    load_curriculum(curriculum_copy)
+    return curriculum_copy
+
+
+def test_a_session_without_an_interactive_exercise_says_so_plainly(tmp_path, no_widget_in_16, stand_in_exercises):
+    """Every shipped session has one now; a program's own session file may not."""
+    wb = Workbench(tmp_path, curriculum_dir=no_widget_in_16)
     item = _complete(wb.plan, with_widget=False)
+    assert item.position == 16
     wb.select(item.position)
     assert "no interactive version" in wb.exercise_intro.value
     assert wb.open_exercise.disabled and wb.open_exercise.layout.display == "none"
@@ -509,3 +525,37 @@ def test_a_free_port_is_chosen_when_the_usual_one_is_busy():
         taken = busy.getsockname()[1]
         assert launch.free_port(taken) != taken
     assert launch.free_port(None) > 0
+
+
+# ---------------------------------------------------------------- the room view
+
+
+def test_the_room_view_opens_in_its_own_tab_where_its_script_runs(tmp_path):
+    """JupyterLab's HTML viewer runs no script: the link goes to the server's raw files; Voilà serves room.html."""
+    from iopkit.workbench import room_href, room_link_html
+
+    room = tmp_path / "build" / "example" / "session-03" / "room.html"
+    assert room_href(room, tmp_path, environ={}) == "/files/build/example/session-03/room.html"
+    voila = {"SERVER_SOFTWARE": "voila/0.5.13", "SCRIPT_NAME": "/", "VOILA_SERVER_URL": "/"}
+    assert room_href(room, tmp_path, environ=voila) == "/voila/files/build/example/session-03/room.html"
+    assert re.fullmatch(launch.APP_FILES, "build/example/session-03/room.html")
+    assert not re.fullmatch(launch.APP_FILES, "build/example/session-03/other.html")
+    assert "made when you build this session" in room_link_html(room, tmp_path, environ={})
+    room.parent.mkdir(parents=True)
+    room.write_text("<html></html>")
+    link = room_link_html(room, tmp_path, environ={})
+    assert 'href="/files/build/example/session-03/room.html"' in link and 'target="_blank"' in link
+    assert "Open the room view" in link
+
+
+def test_todays_tab_offers_the_room_view_once_the_session_is_built(tmp_path):
+    wb = Workbench(tmp_path)
+    item = _complete(wb.plan)
+    wb.select(item.position)
+    assert "made when you build this session" in wb.room_link.outputs[0]["data"]["text/html"]
+    room = tmp_path / "build" / "example" / f"session-{item.position:02d}" / "room.html"
+    room.parent.mkdir(parents=True)
+    room.write_text("<html></html>")
+    wb.select(item.position + 1)
+    wb.select(item.position)
+    assert f"session-{item.position:02d}/room.html" in wb.room_link.outputs[0]["data"]["text/html"]

@@ -157,6 +157,39 @@ def test_one_click_builds_the_guide_and_handout_and_previews_the_handout(home, i
     home.locator(f"{WB} .wb-links").wait_for()
 
 
+def test_the_room_view_opens_in_its_own_tab_with_the_block_timer(home, item, workdir):
+    """After the build, Today's session offers the room view; it opens in a browser tab of its own
+    (the server's raw file, so reveal.js runs), steps through its slides and asks nothing of the network."""
+    home.locator(f"{WB} .lm-TabBar-tab", has_text="Today's session").click()
+    link = home.locator(f"{WB} a.wb-room")
+    link.wait_for()
+    assert link.get_attribute("href").endswith("build/example/session-07/room.html")
+    shot(home, "lab-06c-room-link")
+    refused = []
+    home.context.route(re.compile(r"^(https?|wss?)://(?!(127\.0\.0\.1|localhost)([:/]|$))"),
+                       lambda route: (refused.append(route.request.url), route.abort()))
+    with home.context.expect_page() as opened:
+        link.click()
+    room = opened.value
+    try:
+        room.set_viewport_size({"width": 1920, "height": 1080})
+        errors = []
+        room.on("pageerror", lambda e: errors.append(str(e)))
+        room.reload()  # with the error listener in place from the start (the server serves it sandboxed)
+        room.wait_for_function("window.Reveal && Reveal.isReady()", timeout=SLOW)
+        assert item.session.title in room.locator(".reveal .slides section").first.inner_text()
+        assert room.locator("#room-timer").count() == 1
+        total = room.evaluate("Reveal.getTotalSlides()")
+        for _ in range(total - 1):
+            room.keyboard.press("ArrowRight")
+        assert "988" in room.evaluate("Reveal.getCurrentSlide().innerText")
+        assert errors == []
+        shot(room, "lab-06d-room-view-last-slide")
+    finally:
+        room.close()
+    assert refused == []
+
+
 def test_the_happiness_scale_chart_follows_the_slider_and_answers_are_saved(home, workdir):
     home.locator(f"{WB} .lm-TabBar-tab", has_text="Exercise").click()
     home.locator(f"{WB} button", has_text="Open the exercise").click()

@@ -188,7 +188,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
 
 #: The files every session folder holds when its build succeeded (plus exercise.ipynb when the
 #: session has an interactive exercise).
-SESSION_FILES = ("session.ipynb", "facilitator-guide.pdf", "handout.pdf")
+SESSION_FILES = ("session.ipynb", "facilitator-guide.pdf", "handout.pdf", "room.html")
 EXERCISE_NOTEBOOK = "exercise.ipynb"
 
 
@@ -206,7 +206,8 @@ class SessionTask:
 # The steps of one session's build, in order. Each takes and returns the work dict.
 # execute comes first (the views come from the executed notebook); render lays out
 # both views from it; write_pdfs uses the layout (the facilitator exporter in JupyterLab
-# runs the same render_views and write, so both give the same PDF); publish comes last
+# runs the same render_views and write, so both give the same PDF); room needs only the executed
+# notebook (the room_html exporter in JupyterLab runs the same render_room); publish comes last
 # (it moves the finished files into place, then records the manifest).
 
 def step_execute(work: dict) -> dict:
@@ -288,6 +289,15 @@ def step_write_pdfs(work: dict) -> dict:
     return work
 
 
+def step_room(work: dict) -> dict:
+    """The room view (``room.html``): slides for the projector, from the same executed notebook."""
+    from .exporters import render_room
+
+    resources = {"metadata": {"name": f"session-{work['task'].position:02d}"}}
+    (work["staging"] / "room.html").write_text(render_room(work["nb"], resources), encoding="utf-8")
+    return work
+
+
 def step_exercise_notebook(work: dict) -> dict:
     """For a session with an interactive exercise, a small notebook that opens it (JupyterLab or Voila)."""
     import nbformat
@@ -316,7 +326,7 @@ def step_publish(work: dict) -> dict:
     return work
 
 
-STEPS = (step_execute, step_render, step_write_pdfs, step_exercise_notebook, step_publish)
+STEPS = (step_execute, step_render, step_write_pdfs, step_room, step_exercise_notebook, step_publish)
 
 
 def build_session(task: SessionTask) -> SessionResult:

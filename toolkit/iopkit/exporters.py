@@ -5,7 +5,8 @@ Jupyter server's route accepts them), they appear in JupyterLab's *File > Save a
 Export Notebook As* menu and in ``jupyter nbconvert --to``:
 
 - ``facilitator_html`` / ``facilitator_pdf``: every facilitator and participant cell;
-- ``participant_html`` / ``participant_pdf``: participant cells only.
+- ``participant_html`` / ``participant_pdf``: participant cells only;
+- ``room_html``: the room view, cells tagged ``room``, as reveal.js slides with every asset inlined.
 
 Neither view shows code, prompts, parameters or widget outputs. The tag contract is
 documented in ``notebooks/README.md``.
@@ -25,6 +26,7 @@ META_MIME = "application/vnd.iopkit+json"
 #: Cell tags: which view shows a cell. Cells with none of these tags are never printed.
 FACILITATOR_TAGS = ("facilitator", "participant")
 PARTICIPANT_TAGS = ("participant",)
+ROOM_TAGS = ("room",)
 #: Output types that never reach paper.
 _PRINTABLE = ("text/html", "text/markdown", "image/png", "image/svg+xml", META_MIME)
 
@@ -152,6 +154,70 @@ class _GuideOnlyHTMLExporter(_ViewHTMLExporter):
 
     export_from_notebook = None
     keep_tags = ("facilitator",)
+
+
+class RoomHTMLExporter(HTMLExporter):
+    """The room view: big-type reveal.js slides for a projector or a shared screen (``iopkit.room``).
+
+    Only cells tagged ``room`` reach it (participant words, never the facilitator's); reveal.js
+    and the room's CSS and timer are inlined from ``handouts/``, so the page needs no network.
+    """
+
+    export_from_notebook = "Room view (slides)"
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "iopkit_room"
+
+    @default("template_file")
+    def _template_file_default(self):
+        return "index.html.j2"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self):
+        return [str(paths.handouts_dir() / "templates")]
+
+    @default("exclude_input")
+    def _exclude_input_default(self):
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self):
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self):
+        return True
+
+    def _init_preprocessors(self):
+        super()._init_preprocessors()
+        self.register_preprocessor(SelectViewPreprocessor(keep_tags=list(ROOM_TAGS)), enabled=True)
+
+    def _init_resources(self, resources):
+        resources = super()._init_resources(resources)
+        info = resources.setdefault("iopkit", {})
+        info.update(room_assets())
+        info.setdefault("meta", {})
+        return resources
+
+
+def room_assets() -> dict[str, str]:
+    """reveal.js and the room's stylesheet and script, read from ``handouts/`` to be inlined."""
+    folder = paths.handouts_dir()
+    vendor = folder / "vendor" / "reveal.js"
+
+    def read(path):
+        return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+    return {"reveal_js": read(vendor / "reveal.js"), "reveal_css": read(vendor / "reveal.css"),
+            "reset_css": read(vendor / "reset.css"), "room_css": read(folder / "room.css"),
+            "room_js": read(folder / "room.js")}
+
+
+def render_room(nb, resources=None) -> str:
+    """The room view's HTML page from an executed session notebook."""
+    html, _ = _exporter(RoomHTMLExporter).from_notebook_node(nb, _copy(resources))
+    return html
 
 
 def render_views(nb, resources=None):

@@ -40,8 +40,8 @@ LAB_SETTINGS = {
     # Widget values are never written into a saved notebook (the attendance screen shows names).
     "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": False},
 }
-#: The files Voilà may serve beside the notebook: images, and the PDFs the workbench links to.
-APP_FILES = r".*\.(png|jpg|jpeg|gif|svg|pdf)"
+#: The files Voilà may serve beside the notebook: images, the PDFs the workbench links to, and the room view.
+APP_FILES = r".*\.(png|jpg|jpeg|gif|svg|pdf)|.*/room\.html"
 #: Voilà's own "lab" template, less the two stylesheets it fetches from a CDN (Font Awesome:
 #: Voilà's bundled styles already carry the icon font). Nothing of the page leaves the computer.
 APP_TEMPLATE = "iopkit"

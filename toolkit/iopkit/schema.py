@@ -87,6 +87,7 @@ WIDGETS = (
     "refusal-cards",
     "weekly-planner",
     "relapse-prevention-plan",
+    "kind-wishes",
 )
 
 #: What each interactive exercise's printed sheet is for: a session that prints the sheet in its
@@ -107,6 +108,7 @@ WIDGET_TECHNIQUES: dict[str, tuple[str, ...] | None] = {
     "weekly-planner": ("sobriety-sampling", "social-recreational", "functional-analysis-pleasant", "lifestyle-balance",
                        "self-care-balance", "sleep", "movement", "committed-action"),
     "relapse-prevention-plan": ("relapse-prevention-plan", "warning-signs", "aftercare", "stepping-down"),
+    "kind-wishes": ("loving-kindness",),
 }
 
 

@@ -383,6 +383,12 @@ class SessionView:
 
         return show(self.session.exercise.widget)
 
+    def room(self):
+        """The room view's slides (``iopkit.room``): the projector and the shared screen."""
+        from .room import RoomView
+
+        return RoomView(self)
+
     def take_home(self) -> Html:
         return Html(
             f'<section class="iopkit-doc handout take-home"><div class="homework"><h2>Your practice before next time</h2>'

@@ -281,6 +281,37 @@ def build_status_html(position: int, result) -> str:
             f'<div class="wb-summary">{_esc(result.summary())}</div></div>')
 
 
+# ---------------------------------------------------------------- the room view
+
+ROOM_FILE = "room.html"
+
+
+def room_href(path: Path, cwd: Path | None = None, environ: dict | None = None) -> str | None:
+    """A link that opens the room view in its own browser tab, where reveal.js can run.
+
+    Voilà serves it under ``voila/files/`` (``iopkit app`` allows ``room.html``); in JupyterLab a
+    relative link would open it in JupyterLab's HTML viewer, which runs no script, so the link
+    goes to the server's raw ``/files/`` route (``iopkit lab`` serves the folder at ``/``).
+    """
+    href = file_href(path, cwd, environ)
+    if href is None or href.startswith("/"):
+        return href
+    return "/files/" + href
+
+
+def room_link_html(path: Path | None, folder: Path, environ: dict | None = None) -> str:
+    """The button that opens this session's room view, or what to do to make it."""
+    if path is None or not Path(path).is_file():
+        return ('<p class="muted">The room view (slides for the projector or the shared screen, with this timer on '
+                "them) is made when you build this session: see the Guide and handout tab.</p>")
+    href = room_href(path, folder, environ)
+    if href is None:
+        return f'<p class="muted">The room view is in {_esc(path)}: open it in a browser.</p>'
+    return (f'<p><a class="wb-room" href="{_esc(href)}" target="_blank" rel="noopener">Open the room view</a> '
+            '<span class="muted">In its own tab, for the projector or the shared screen: press F for full screen. '
+            "The block timer shows in its corner, from the run of show's clock times.</span></p>")
+
+
 # ---------------------------------------------------------------- after the group
 
 
@@ -391,6 +422,8 @@ _CSS = f"""
 .iopkit-wb .wb-bar {{ background: var(--wb-soft); border-radius: 6px; height: .7em; margin: .4em 0; }}
 .iopkit-wb .wb-bar > div {{ background: var(--wb-accent); border-radius: 6px; height: .7em; }}
 .iopkit-wb .wb-next {{ color: var(--wb-muted); }}
+.iopkit-wb a.wb-room {{ display: inline-block; background: var(--wb-accent); color: #ffffff; font-weight: 650;
+  padding: .45em 1.1em; border-radius: 6px; text-decoration: none; margin-right: .6em; }}
 .iopkit-wb .wb-links a {{ color: var(--wb-accent); font-weight: 600; margin-right: 1.5em; font-size: 1.05em; }}
 .iopkit-wb .wb-summary {{ white-space: pre-wrap; font-size: .88em; color: var(--wb-muted); margin: .4em 0 0; }}
 .iopkit-wb iframe.wb-preview {{ width: 100%; max-width: 900px; height: 900px; border: 1px solid var(--wb-line);
@@ -450,7 +483,9 @@ class Workbench:
         self.timer_box = w.VBox([self.timer_html, w.HBox([self.start, self.pause, self.next, self.reset]), self.play])
         self.timer_box.add_class("wb-timer")
         self.run_html = w.HTML(layout=w.Layout(width="100%"))
-        today_tab = w.VBox([self.card, self.timer_box, self.run_html])
+        # The room view (room.html, made by the build): a link that opens it in its own browser tab.
+        self.room_link = w.Output(layout=w.Layout(width="100%"))
+        today_tab = w.VBox([self.card, self.room_link, self.timer_box, self.run_html])
 
         # Guide and handout.
         self.build_intro = w.HTML(layout=w.Layout(width="100%"))
@@ -634,6 +669,7 @@ class Workbench:
         self.timer_box.layout.display = None if complete else "none"
         self._draw_timer()
         self.run_html.value = self._run_html()
+        self._show_room_link()
         self.build_intro.value = self._build_intro_html()
         self.build.disabled = not complete or self._building
         self.build_status.value = ""
@@ -770,6 +806,7 @@ class Workbench:
         self.links.append_display_data(HTML(
             f'<div class="wb-links">{"".join(links)}</div>'
             f'<p class="muted">Saved in {where}. Print the handout double-sided, one copy for each person.</p>'))
+        self._show_room_link()
         if (folder / "session.ipynb").is_file():
             self.preview.value = self._preview_html(folder / "session.ipynb")
 
@@ -783,6 +820,20 @@ class Workbench:
         return ('<h3>Preview of the handout</h3>'
                 f'<iframe class="wb-preview" title="Preview of the participant handout" sandbox="" '
                 f'srcdoc="{_esc(page)}"></iframe>')
+
+    # ------------------------------------------------------------ the room view
+
+    def room_file(self) -> Path | None:
+        if self.item is None or self.plan is None:
+            return None
+        return self.folder / "build" / self.plan.cohort.slug / f"session-{self.item.position:02d}" / ROOM_FILE
+
+    def _show_room_link(self) -> None:
+        from IPython.display import HTML
+
+        self.room_link.outputs = ()
+        if self.item is not None and is_complete(self.item):
+            self.room_link.append_display_data(HTML(room_link_html(self.room_file(), self.folder)))
 
     # ------------------------------------------------------------ after the group
 

@@ -29,6 +29,7 @@ from .goals_builder import GoalsBuilder
 from .group_check_in import GroupCheckIn
 from .happiness_scale import HappinessScale
 from .high_risk_map import HighRiskMap
+from .kind_wishes import KindWishes
 from .refusal_cards import RefusalCards
 from .relapse_prevention_plan import RelapsePreventionPlan
 from .sober_breathing_space import SoberBreathingSpace
@@ -57,6 +58,7 @@ EXERCISES: dict[str, type[Exercise]] = {
         RefusalCards,
         WeeklyPlanner,
         RelapsePreventionPlan,
+        KindWishes,
     )
 }
 
