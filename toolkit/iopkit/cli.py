@@ -100,7 +100,16 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild sessions even if nothing changed")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.add_argument("--curriculum", type=Path, help="a curriculum folder other than the one iopkit ships")
+    b.add_argument("--require-reviewed", action="store_true",
+                   help="refuse to build a handout whose translation no person has reviewed")
     b.set_defaults(func=cmd_build)
+    tr = sub.add_parser("translations", help="translated handouts: stamp an overlay with the English it matches")
+    trs = tr.add_subparsers(dest="translations_command", required=True)
+    st = trs.add_parser("stamp", help="write into each overlay the hash of the English it translates")
+    st.add_argument("files", nargs="+", type=Path, help="overlay files, like curriculum/translations/es/sessions/01-orientation.yaml")
+    st.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
+    st.set_defaults(func=cmd_translations_stamp)
+
     j = sub.add_parser("join", help="list the 36 sessions a person joining on a date will attend (no name needed)")
     j.add_argument("cohort", type=Path, help="the cohort file")
     j.add_argument("--date", required=True, help="the day the person joins, like 2027-02-10")
@@ -250,6 +259,15 @@ def cmd_validate(args) -> int:
 
         problems += check_curriculum_texts(curriculum)
     problems += _measure_problems(args)
+    translation_warnings = []
+    if curriculum is not None:  # the handouts' translation overlays (issue 19)
+        from .translations import check_translations
+
+        checked = check_translations(curriculum)
+        problems += checked.problems
+        translation_warnings = checked.warnings
+    for warning in translation_warnings:
+        print("Warning: " + warning, file=sys.stderr)
     loaded = []
     for path in cohorts:
         try:
@@ -457,13 +475,21 @@ def cmd_reminders(args) -> int:
     return 0
 
 
+def cmd_translations_stamp(args) -> int:
+    from .translations import stamp
+
+    for line in stamp(args.files, args.curriculum):
+        print(line)
+    return 0
+
+
 def cmd_build(args) -> int:
     from .build import build_cohort
 
     _announce(args)
     result = build_cohort(
         args.cohort, sessions=args.sessions, out=args.out, jobs=args.jobs, force=args.force,
-        curriculum_dir=args.curriculum,
+        curriculum_dir=args.curriculum, require_reviewed=args.require_reviewed,
         progress=not args.quiet and sys.stderr.isatty() or os.environ.get("IOPKIT_PROGRESS") == "1",
     )
     print(result.summary())

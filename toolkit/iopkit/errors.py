@@ -169,3 +169,9 @@ class RecordInputError(RecordsError):
 
 class AuditChainError(RecordsError):
     """The audit trail inside the store has been changed, removed or reordered."""
+
+
+class TranslationNotReviewedError(IopkitError):
+    """``iopkit build --require-reviewed`` and a handout whose translation no person has reviewed."""
+
+    exit_code = 2

@@ -35,7 +35,9 @@ def print_css() -> str:
         from .errors import TemplateMissingError
 
         raise TemplateMissingError(f"The print stylesheet is missing: {css_path}. Reinstall iopkit.")
-    return font_faces() + "\n" + css_path.read_text(encoding="utf-8")
+    extra = paths.handouts_dir() / "large-print.css"  # Spanish page footers and the large-print edition
+    return (font_faces() + "\n" + css_path.read_text(encoding="utf-8")
+            + ("\n" + extra.read_text(encoding="utf-8") if extra.is_file() else ""))
 
 
 @cache

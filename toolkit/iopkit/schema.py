@@ -276,6 +276,15 @@ class AftercareTrack(Model):
     break_minutes: int = Field(default=0, ge=0, le=15, multiple_of=5)
 
 
+class ProgramTranslation(Model):
+    """program.yaml's participant words in another language (issue 19): the crisis lines and the
+    Part 2 notice, which is a translation of the federal text (the English prevails)."""
+
+    crisis_resources: list[CrisisResource] = []
+    part2_notice: str = ""
+    part2_notice_note: str = Field(default="", description="Says the notice is a translation and the English prevails")
+
+
 class Program(Model):
     """``curriculum/program.yaml``: the numbers the curriculum is written for."""
 
@@ -290,6 +299,7 @@ class Program(Model):
     crisis_resources: list[CrisisResource] = Field(min_length=1)
     part2_notice: Text
     aftercare: AftercareTrack | None = None
+    translations: dict[Literal["es"], ProgramTranslation] = {}
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

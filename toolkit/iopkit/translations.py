@@ -1,0 +1,366 @@
+"""Translated handouts: overlay files beside the English (issue 19, TRANSLATION-SPEC.md).
+
+A session's Spanish lives in ``curriculum/translations/es/<track folder>/<English file name>``
+and holds only what a participant reads (the handout and the homework), in the same shape and
+counts as the English. Each overlay records its status (``machine``, ``reviewed``,
+``clinically-reviewed``), who reviewed it, and ``source_hash``: the hash of the English it
+translates, written by ``iopkit translations stamp``. The English file stays the source of truth.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from . import language
+from .errors import Problem, ValidationError
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: The languages a handout can be printed in, and each one's tag for the HTML and the PDF.
+LANGUAGE_TAGS = {"en": "en-US", "es": "es-US"}
+TRANSLATED = ("es",)
+STATUSES = ("machine", "reviewed", "clinically-reviewed")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScaleLabels(_Model):
+    low_label: str = ""
+    high_label: str = ""
+
+
+class OverlayItem(_Model):
+    prompt: Text
+    options: list[Text] | None = None
+    columns: list[Text] | None = None
+    row_labels: list[Text] | None = None
+    scale: ScaleLabels | None = None
+
+
+class OverlayWorksheet(_Model):
+    title: Text
+    instructions: Text
+    items: list[OverlayItem]
+
+
+class OverlayHandout(_Model):
+    title: Text
+    explanation: Text
+    key_points: list[Text] = []
+    worksheet: OverlayWorksheet
+
+
+class Overlay(_Model):
+    """One session's translation."""
+
+    language: Literal["es"]
+    status: Literal["machine", "reviewed", "clinically-reviewed"]
+    reviewed_by: str = ""
+    source_hash: str = ""
+    handout: OverlayHandout
+    homework: Text
+
+    @property
+    def reviewed(self) -> bool:
+        return self.status != "machine"
+
+
+@dataclass
+class Checked:
+    """What checking overlays found: problems (exit 2) and warnings (the English changed since)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def source_hash(session) -> str:
+    """The hash of the English a participant reads: canonical JSON of the handout and the homework."""
+    data = {"handout": session.handout.model_dump(mode="json"), "homework": session.homework}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def overlay_path(root: Path, english: Path, lang: str) -> Path:
+    """Where the overlay of an English session file sits (same name, same track folder)."""
+    return Path(root) / "translations" / lang / Path(english).parent.name / Path(english).name
+
+
+def english_path(overlay: Path) -> Path:
+    """The English session file an overlay translates: translations/<lang>/<folder>/<name> -> <folder>/<name>."""
+    overlay = Path(overlay).resolve()
+    return overlay.parents[3] / overlay.parent.name / overlay.name
+
+
+# ------------------------------------------------------------------ loading and checking
+
+def load_overlay(path: Path, session, collector) -> Overlay | None:
+    """Read and check one overlay against its English session; problems go to ``collector``.
+
+    Returns the overlay when it is valid; None otherwise.
+    """
+    from .curriculum import _read, load_model
+
+    source = _read(Path(path), collector)
+    if source is None:
+        return None
+    overlay = load_model(Overlay, source, collector)
+    if overlay is None:
+        return None
+    before = len(collector.problems)
+    _check_shape(overlay, session, source, collector)
+    _check_review(overlay, source, collector)
+    _check_language(overlay, source, collector)
+    return overlay if len(collector.problems) == before else None
+
+
+def _check_review(overlay: Overlay, source, collector) -> None:
+    if overlay.reviewed and not overlay.reviewed_by.strip():
+        collector.add(source, ("reviewed_by",), None,
+                      f'the name and credential of the person who reviewed it (status is "{overlay.status}"); '
+                      'or status: machine if no person has reviewed it yet')
+
+
+def _check_shape(overlay: Overlay, session, source, collector) -> None:
+    """The same structure and the same counts as the English."""
+    en, es = session.handout, overlay.handout
+
+    def count(loc, got: int, want: int, what: str) -> None:
+        if got != want:
+            collector.add(source, loc, f"{got} {what}", f"{want}, the same number as the English "
+                          f"({session.id}: {'.'.join(str(p) for p in loc)})", raw=True)
+
+    count(("handout", "key_points"), len(es.key_points), len(en.key_points), "key points")
+    count(("handout", "worksheet", "items"), len(es.worksheet.items), len(en.worksheet.items), "worksheet items")
+    for i, (item_en, item_es) in enumerate(zip(en.worksheet.items, es.worksheet.items)):
+        loc = ("handout", "worksheet", "items", i)
+        for name in ("options", "columns", "row_labels"):
+            want, got = getattr(item_en, name), getattr(item_es, name)
+            if want and got is None:
+                collector.add(source, loc, f"no {name}", f"{len(want)} {name}, like the English item", raw=True)
+            elif got is not None:
+                count(loc + (name,), len(got), len(want), name.replace("_", " "))
+        labels = item_en.scale and (item_en.scale.low_label or item_en.scale.high_label)
+        if labels and (item_es.scale is None or not (item_es.scale.low_label or item_es.scale.high_label)):
+            collector.add(source, loc, "no scale labels", "scale: {low_label: ..., high_label: ...} like the English",
+                          raw=True)
+
+
+def participant_text(overlay: Overlay) -> dict[tuple, str]:
+    """Every translated field, by its place in the overlay file."""
+    h = overlay.handout
+    out: dict[tuple, str] = {("handout", "title"): h.title, ("handout", "explanation"): h.explanation,
+                             ("handout", "worksheet", "title"): h.worksheet.title,
+                             ("handout", "worksheet", "instructions"): h.worksheet.instructions,
+                             ("homework",): overlay.homework}
+    for i, point in enumerate(h.key_points):
+        out[("handout", "key_points", i)] = point
+    for i, item in enumerate(h.worksheet.items):
+        out[("handout", "worksheet", "items", i, "prompt")] = item.prompt
+        for name in ("options", "columns", "row_labels"):
+            for j, text in enumerate(getattr(item, name) or []):
+                out[("handout", "worksheet", "items", i, name, j)] = text
+        if item.scale:
+            out[("handout", "worksheet", "items", i, "scale", "low_label")] = item.scale.low_label
+            out[("handout", "worksheet", "items", i, "scale", "high_label")] = item.scale.high_label
+    return out
+
+
+def _check_language(overlay: Overlay, source, collector) -> None:
+    """Person-first Spanish, no placeholders, and easy reading (Fernández-Huerta)."""
+    for loc, text in participant_text(overlay).items():
+        # "todo" is a Spanish word ("everything"): only the upper-case TODO marks unfinished writing.
+        for marker in [m for m in language.placeholders(text) if m.lower() != "todo" or m == "TODO"]:
+            collector.add(source, loc, f'placeholder text "{marker}"', "finished writing", raw=True)
+        for term in dict.fromkeys(language.stigmatizing_terms_es(text)):
+            collector.add(source, loc, f'the word "{term}"',
+                          f"person-first language: say {language.STIGMATIZING_TERMS_ES[term]}", raw=True)
+    score = language.readability_es(overlay.handout.explanation + "\n\n" + overlay.homework)
+    if score.sentences >= 4 and score.ease < language.MIN_EASE_ES:
+        collector.add(source, ("handout", "explanation"), f"Fernández-Huerta reading ease {score.ease:.0f}",
+                      f"{language.MIN_EASE_ES:.0f} or more (shorter sentences and common words; aim for "
+                      f"{language.AIM_EASE_ES:.0f})", raw=True)
+
+
+def reading_warning(path: Path, overlay: Overlay) -> str | None:
+    score = language.readability_es(overlay.handout.explanation + "\n\n" + overlay.homework)
+    if score.sentences >= 4 and language.MIN_EASE_ES <= score.ease < language.AIM_EASE_ES:
+        return (f"{_display(path)}: handout, explanation: Fernández-Huerta reading ease {score.ease:.0f}; "
+                f"the aim is {language.AIM_EASE_ES:.0f} or more (shorter sentences, common words).")
+    return None
+
+
+def stale_warning(path: Path, overlay: Overlay, session) -> str | None:
+    """Said when the English changed since the overlay was stamped (or it was never stamped)."""
+    now = source_hash(session)
+    if not overlay.source_hash:
+        return (f"{_display(path)}: source_hash: empty. Once the translation matches the English, run: "
+                f"iopkit translations stamp {_display(path)}")
+    if overlay.source_hash != now:
+        return (f"{_display(path)}: source_hash: the English handout or homework of {session.id} changed since "
+                "this translation was stamped. Check the Spanish against the English, then run: "
+                f"iopkit translations stamp {_display(path)}")
+    return None
+
+
+def _display(path: Path) -> str:
+    from .errors import display_path
+
+    return display_path(Path(path))
+
+
+def _english_sessions(curriculum) -> dict[Path, object]:
+    out = {}
+    for sessions, files in ((curriculum.sessions, curriculum.files), (curriculum.aftercare, curriculum.aftercare_files)):
+        for number, path in files.items():
+            out[Path(path).resolve()] = sessions[number]
+    for key, path in curriculum.elective_files.items():
+        out[Path(path).resolve()] = curriculum.electives[key]
+    return out
+
+
+def check_translations(curriculum, lang: str | None = None) -> Checked:
+    """Check every overlay under curriculum/translations/ (what ``iopkit validate`` runs)."""
+    from .curriculum import Collector
+
+    checked = Checked()
+    collector = Collector()
+    english = _english_sessions(curriculum)
+    for code in ([lang] if lang else TRANSLATED):
+        folder = Path(curriculum.root) / "translations" / code
+        for path in sorted(folder.glob("*/*.yaml")):
+            if path.parent.name == "individual":
+                continue  # checked by iopkit.individual_translations
+            session = english.get(english_path(path))
+            if session is None:
+                collector.add(path, (), path.name, f"the name of an English session file in "
+                              f"curriculum/{path.parent.name}/ (this overlay translates nothing)", raw=True)
+                continue
+            if not hasattr(session, "handout"):
+                collector.add(path, (), "a translation of an outline", "a session written in full", raw=True)
+                continue
+            overlay = load_overlay(path, session, collector)
+            if overlay is not None:
+                for warning in (stale_warning(path, overlay, session), reading_warning(path, overlay)):
+                    if warning:
+                        checked.warnings.append(warning)
+    checked.problems = collector.problems
+    return checked
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A session's participant text in one language, ready to print."""
+
+    lang: str
+    overlay: Overlay | None  # None: no translation yet (the English is printed, with a note)
+    path: Path | None
+
+    @property
+    def reviewed(self) -> bool:
+        return self.overlay is not None and self.overlay.reviewed
+
+
+def find_translation(curriculum_root: Path, source: Path, session, lang: str) -> Translation:
+    """The overlay of ``session`` (its English file ``source``) in ``lang``; raises if it is invalid."""
+    from .curriculum import Collector
+
+    path = overlay_path(curriculum_root, source, lang)
+    if not path.is_file():
+        return Translation(lang, None, None)
+    collector = Collector()
+    overlay = load_overlay(path, session, collector)
+    collector.raise_if_any()
+    return Translation(lang, overlay, path)
+
+
+def translate_session(session, overlay: Overlay):
+    """A copy of ``session`` with the overlay's participant text in place of the English."""
+    en, es = session.handout, overlay.handout
+    items = []
+    for item_en, item_es in zip(en.worksheet.items, es.worksheet.items):
+        update: dict = {"prompt": item_es.prompt}
+        for name in ("options", "columns", "row_labels"):
+            if getattr(item_es, name):
+                update[name] = list(getattr(item_es, name))
+        if item_en.scale and item_es.scale:
+            update["scale"] = item_en.scale.model_copy(update={"low_label": item_es.scale.low_label,
+                                                               "high_label": item_es.scale.high_label})
+        items.append(item_en.model_copy(update=update))
+    worksheet = en.worksheet.model_copy(update={"title": es.worksheet.title,
+                                                "instructions": es.worksheet.instructions, "items": items})
+    handout = en.model_copy(update={"title": es.title, "explanation": es.explanation,
+                                    "key_points": list(es.key_points), "worksheet": worksheet})
+    return session.model_copy(update={"handout": handout, "homework": overlay.homework})
+
+
+# ------------------------------------------------------------------ stamping
+
+_HASH_LINE = re.compile(r"^source_hash:.*$", re.MULTILINE)
+
+
+def stamp(files: list[Path], curriculum_root: Path | None = None) -> list[str]:
+    """Write into each overlay the hash of the English it translates; return one line per file."""
+    from .build import write_atomic
+    from .curriculum import Collector, load_curriculum
+
+    curriculum = load_curriculum(curriculum_root)
+    english = _english_sessions(curriculum)
+    said, problems = [], []
+    for path in map(Path, files):
+        session = english.get(english_path(path))
+        if session is None or not hasattr(session, "handout"):
+            problems.append(Problem(_display(path), None, "file", path.name,
+                                    "an overlay under curriculum/translations/<language>/<folder>/ named like the "
+                                    "English session file it translates"))
+            continue
+        collector = Collector()
+        load_overlay(path, session, collector)  # a broken overlay is not stamped as matching
+        if collector.problems:
+            problems += collector.problems
+            continue
+        value = source_hash(session)
+        text = path.read_text(encoding="utf-8")
+        line = f'source_hash: "{value}"'
+        if _HASH_LINE.search(text):
+            text = _HASH_LINE.sub(line, text, count=1)
+        else:
+            text = line + "\n" + text
+        write_atomic(path, text)
+        said.append(f"{_display(path)}: source_hash {value} (the English of {session.id})")
+    if problems:
+        raise ValidationError(problems)
+    return said
+
+
+def check_reviewed(plan, curriculum, positions) -> None:
+    """Refuse (exit 2) when a chosen session's handout would print an unreviewed or missing translation."""
+    from .errors import TranslationNotReviewedError
+
+    languages = [lang for lang in plan.cohort.handouts.languages if lang != "en"]
+    missing = []
+    for position in positions:
+        item = plan.at(position)
+        if not hasattr(item.session, "handout"):
+            continue
+        for lang in languages:
+            found = find_translation(curriculum.root, item.source, item.session, lang)
+            if found.overlay is None:
+                missing.append(f"session {position} ({item.session.id}): no {lang} translation yet "
+                               f"(looked for {_display(overlay_path(curriculum.root, item.source, lang))})")
+            elif not found.reviewed:
+                missing.append(f"session {position} ({item.session.id}): the {lang} translation is status: machine "
+                               f"in {_display(found.path)}")
+    if missing:
+        raise TranslationNotReviewedError(
+            "Not built: --require-reviewed asks for translations a person has reviewed, and these are not:\n  "
+            + "\n  ".join(missing) + "\nHave a qualified reviewer check each one, then set status: reviewed (or "
+            "clinically-reviewed) and reviewed_by: their name and credential. Or build without --require-reviewed: "
+            "the handout then says on its last page that no person has reviewed the translation.")
