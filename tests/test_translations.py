@@ -1,0 +1,186 @@
+"""Spanish handouts, large print and tagged PDFs (issue 19).
+
+The fixture overlay (tests/fixtures/translations/es/sessions/01-orientation.yaml, status machine)
+is put into a copy of the curriculum, so these tests do not depend on which overlays the
+translators have finished.
+"""
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, run_cli
+
+OVERLAY = FIXTURES / "translations" / "es" / "sessions" / "01-orientation.yaml"
+
+
+@pytest.fixture
+def world(tmp_path):
+    """A curriculum copy with the fixture overlay, and the example cohort set to Spanish, large print."""
+    curriculum = tmp_path / "curriculum"
+    shutil.copytree(ROOT / "curriculum", curriculum, ignore=shutil.ignore_patterns("translations"))
+    folder = curriculum / "translations" / "es" / "sessions"
+    folder.mkdir(parents=True)
+    shutil.copy(OVERLAY, folder / OVERLAY.name)
+    for name in ("example.toml", "riverbend-logo.png"):
+        shutil.copy(ROOT / "cohorts" / name, tmp_path / name)
+    cohort = tmp_path / "example.toml"
+    cohort.write_text(cohort.read_text() + '\n[handouts]\nlanguage = "es"\nlarge_print = true\n')
+    return tmp_path, curriculum, cohort, folder / OVERLAY.name
+
+
+def test_spanish_person_first_list():
+    """Person-first Spanish: labels are caught, names and things are not."""
+    from iopkit.language import stigmatizing_terms_es
+
+    assert stigmatizing_terms_es("Era un adicto. Mi tío es alcohólico. Lleva un mes limpia.") == \
+        ["adicto", "alcohólico", "limpia"]
+    assert stigmatizing_terms_es("el abuso de sustancias") == ["abuso de sustancias"]
+    assert stigmatizing_terms_es("Alcohólicos Anónimos; una bebida alcohólica; jeringas limpias; "
+                                 "una sustancia adictiva; la adicción") == []
+
+
+def test_spanish_readability_restores_textstat_language():
+    """Fernández-Huerta needs textstat in Spanish; the English score afterwards is unchanged."""
+    import textstat
+
+    from iopkit.language import readability_es
+
+    english = "The cat sat on the mat. It was a very happy cat that day."
+    before = textstat.flesch_kincaid_grade(english)
+    score = readability_es("Usted no está solo. Las ganas suben y bajan. Respire despacio. Llame a su consejera.")
+    assert score.ease > 70
+    assert textstat.flesch_kincaid_grade(english) == before
+
+
+def _break(overlay: Path, old: str, new: str) -> None:
+    text = overlay.read_text(encoding="utf-8")
+    assert old in text
+    overlay.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_wrong_item_count_is_reported_with_file_and_line(world):
+    """An overlay with a key point missing: file:line, the field, the English count; exit 2."""
+    _, curriculum, cohort, overlay = world
+    _break(overlay, '    - Tenga su plan de seguridad donde lo encuentre rápido.\n', "")
+    result = run_cli("validate", str(cohort), "--curriculum", str(curriculum))
+    assert result.returncode == 2
+    assert "01-orientation.yaml:" in result.stderr
+    assert "handout, key_points: got 4 key points, expected 5, the same number as the English" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_stigmatizing_spanish_word_is_reported(world):
+    _, curriculum, cohort, overlay = world
+    _break(overlay, "Decir que sí no es motivo de vergüenza.", "Nadie aquí es un adicto.")
+    result = run_cli("validate", str(cohort), "--curriculum", str(curriculum))
+    assert result.returncode == 2
+    line = next(x for x in result.stderr.splitlines() if "adicto" in x)
+    assert line.split(":")[1].isdigit()  # file:line
+    assert "person-first language: say persona con un trastorno por consumo de sustancias" in line
+
+
+def test_stamp_then_stale_english_warns(world):
+    """Stamped overlays are quiet; an English change afterwards is a warning (exit 0)."""
+    _, curriculum, cohort, overlay = world
+    result = run_cli("translations", "stamp", str(overlay), "--curriculum", str(curriculum))
+    assert result.returncode == 0, result.stderr
+    assert 'source_hash: "sha256:' in overlay.read_text()
+    result = run_cli("validate", str(cohort), "--curriculum", str(curriculum))
+    assert result.returncode == 0, result.stderr
+    assert "01-orientation.yaml: source_hash" not in result.stderr
+    english = curriculum / "sessions" / "01-orientation.yaml"
+    english.write_text(english.read_text().replace("Save 988 in your phone.", "Save 988 in your phone today."))
+    result = run_cli("validate", str(cohort), "--curriculum", str(curriculum))
+    assert result.returncode == 0, result.stderr
+    assert "01-orientation.yaml: source_hash: the English handout or homework of orientation changed" \
+        in result.stderr
+
+
+def test_require_reviewed_refuses_machine_translation(world):
+    tmp, curriculum, cohort, _ = world
+    result = run_cli("build", str(cohort), "--curriculum", str(curriculum), "--sessions", "1",
+                     "--require-reviewed", "--out", str(tmp / "build"))
+    assert result.returncode == 2
+    assert "session 1 (orientation): the es translation is status: machine" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp / "build" / "session-01" / "handout.pdf").exists()
+
+
+def _sizes_and_text(pdf_path: Path) -> tuple[list[tuple[float, str]], str]:
+    """Every piece of drawn text with its rendered size (font size times the text matrix scale)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_path)
+    pieces, text = [], []
+    for page in reader.pages:
+        def visit(chunk, cm, tm, font, size, pieces=pieces):
+            if chunk.strip():
+                scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+                pieces.append((size * scale, chunk.strip()))
+        text.append(page.extract_text(visitor_text=visit))
+    return pieces, "\n".join(text)
+
+
+@pytest.mark.slow
+def test_spanish_large_print_handout(world):
+    """Session 1 in Spanish, large print: Spanish text, no English prose, crisis lines in Spanish,
+    the not-yet-reviewed line, no participant text under 18 pt, tagged with /Lang es-US."""
+    import pikepdf
+
+    tmp, curriculum, cohort, _ = world
+    result = run_cli("build", str(cohort), "--curriculum", str(curriculum), "--sessions", "1",
+                     "--out", str(tmp / "build"), "--quiet")
+    assert result.returncode == 0, result.stderr + result.stdout
+    handout = tmp / "build" / "session-01" / "handout.pdf"
+    pieces, text = _sizes_and_text(handout)
+    flat = " ".join(text.split())
+    assert "Bienvenida y cómo mantenerse a salvo" in flat
+    assert "Mi plan de seguridad" in flat
+    assert "para español, oprima el 2" in flat
+    assert "Línea Nacional de Ayuda de SAMHSA" in flat and "1-800-662-4357" in flat
+    assert "Traducción automática, aún sin revisar por una persona" in flat
+    for english in ("Welcome. This group meets", "My Safety Plan", "Your practice before next time",
+                    "If you need help now", "Tell one person on your safety plan"):
+        assert english not in flat
+    # The reading order: the explanation, then the key points, the worksheet, the practice, the crisis box.
+    order = [flat.index(x) for x in ("Bienvenido. Este grupo", "Para recordar", "Mi plan de seguridad",
+                                     "Su práctica para la próxima vez", "Si necesita ayuda ahora")]
+    assert order == sorted(order)
+    small = [(round(size, 1), chunk) for size, chunk in pieces if size < 17.9]
+    assert not small, small[:10]
+    with pikepdf.open(handout) as pdf:
+        assert str(pdf.Root.Lang) == "es-US"
+        assert "/StructTreeRoot" in pdf.Root
+        assert pdf.docinfo.get("/Title") is not None and "Sesión 1 de" in str(pdf.docinfo["/Title"])
+        figures = [node for node in _struct_nodes(pdf.Root.StructTreeRoot) if node.get("/S") == "/Figure"]
+        assert figures, "the logo is tagged as a figure"
+        assert all(str(node.get("/Alt", "")).strip() for node in figures)
+    guide = tmp / "build" / "session-01" / "facilitator-guide.pdf"
+    with pikepdf.open(guide) as pdf:
+        assert str(pdf.Root.Lang) == "en-US"
+    _, guide_text = _sizes_and_text(guide)
+    assert "Mi plan de seguridad" in " ".join(guide_text.split())  # the guide carries the Spanish handout
+
+
+def _struct_nodes(node, seen=None):
+    import pikepdf
+
+    seen = seen if seen is not None else set()
+    out = []
+    kids = node.get("/K")
+    if kids is None:
+        return out
+    items = kids if isinstance(kids, pikepdf.Array) else [kids]
+    for kid in items:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            key = kid.objgen
+            if key in seen and key != (0, 0):
+                continue
+            seen.add(key)
+            out.append(kid)
+            out += _struct_nodes(kid, seen)
+    return out
