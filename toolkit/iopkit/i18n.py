@@ -39,6 +39,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "toc_page": "Page",
         "page": "Page",
         "of": "of",
+        "before_first": "Before your first group",
+        "after_last": "After your last group",
+        "orientation_packet": "Orientation packet",
+        "step_down_sheet": "Step-down sheet",
+        "packet_not_translated": "",
+        "five_steps": "If someone will not wake up: five steps",
+        "join_title": "Your group schedule",
+        "join_kind": "Your schedule",
+        "join_intro": "Welcome to the {group}. First you meet a counselor for your orientation. "
+                      "<strong>Your first group</strong> is on {first_date} at {first_time}. You come to {count} "
+                      "groups. <strong>Your last group</strong> is on {last_date} at {last_time}. Each group stands "
+                      "on its own.",
+        "join_date": "Date",
+        "join_group": "Group (each starts at {time})",
+        "join_before": "Before",
+        "join_after": "After",
+        "join_orientation": "",
+        "join_first": "",
+        "join_last": "",
+        "join_step_down": "",
+        "on_video": "On video",
     },
     "es": {
         "session_line": "Sesión {n} de {total}",
@@ -73,6 +94,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "toc_page": "Página",
         "page": "Página",
         "of": "de",
+        "before_first": "Antes de su primer grupo",
+        "after_last": "Después de su último grupo",
+        "orientation_packet": "Paquete de orientación",
+        "step_down_sheet": "Hoja para pasar a la siguiente etapa",
+        "packet_not_translated": "Este paquete todavía no está traducido al español: los títulos y las líneas de "
+                                 "ayuda están en español, y el resto está en inglés. Pida a su consejero o "
+                                 "consejera que lo repase con usted.",
+        "five_steps": "Si alguien no despierta: cinco pasos",
+        "join_title": "Su calendario del grupo",
+        "join_kind": "Su calendario",
+        "join_intro": "Bienvenido o bienvenida a {group}. Primero se reúne con un consejero o consejera para "
+                      "su orientación. <strong>Su primer grupo</strong> es el {first_date}, a las {first_time}; "
+                      "va a venir a {count} grupos. <strong>Su último grupo</strong> es el {last_date}, a las "
+                      "{last_time}; cada grupo se entiende por sí solo.",
+        "join_date": "Fecha",
+        "join_group": "Grupo (todos empiezan a las {time})",
+        "join_before": "Antes",
+        "join_after": "Después",
+        "join_orientation": "Antes de su primer grupo: su orientación con un consejero o consejera (más o menos una hora)",
+        "join_first": "Su primer grupo",
+        "join_last": "Su último grupo: terminar y pasar a la siguiente etapa",
+        "join_step_down": "Después de su último grupo: una visita con su consejero o consejera para hablar de la "
+                          "siguiente etapa",
+        "on_video": "Por video",
     },
 }
 

@@ -364,3 +364,23 @@ def check_reviewed(plan, curriculum, positions) -> None:
             + "\n  ".join(missing) + "\nHave a qualified reviewer check each one, then set status: reviewed (or "
             "clinically-reviewed) and reviewed_by: their name and credential. Or build without --require-reviewed: "
             "the handout then says on its last page that no person has reviewed the translation.")
+
+
+def handout_title(item, lang: str) -> str:
+    """The title a participant sees for a planned session in ``lang``: the overlay's handout title when
+    there is one, else the session's English title (calendar, contents and join page)."""
+    if lang == "en" or not hasattr(item.session, "handout"):
+        return item.session.title
+    source = Path(item.source)
+    path = overlay_path(source.parent.parent, source, lang)
+    return _overlay_title(str(path)) or item.session.title
+
+
+def _overlay_title(path: str) -> str:
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return str(data["handout"]["title"]).strip()
+    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError):
+        return ""

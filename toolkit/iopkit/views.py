@@ -174,7 +174,7 @@ class SessionView:
             facts.append(("Source", f"Custom session for this cohort ({esc(item.source.name)})"))
         elif s.track == "elective":
             facts.append(("Source", f"Elective session ({esc(s.id)}), chosen for this cohort"))
-        rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts)
+        rows = "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in facts)
         objectives = "".join(f"<li>{md_inline(o)}</li>" for o in s.objectives)
         body = (
             f'<section class="iopkit-doc guide cover">{self._style()}{self._runhead("Facilitator guide")}'
@@ -200,7 +200,7 @@ class SessionView:
         scaled = rescaled_note(self.item, self.cohort)
         # At a glance, on the first page: what each block does is in "The session, block by block".
         return (f'<div class="run-of-show-page"><h2>Run of show</h2>{scaled}<table class="run-of-show"><thead><tr>'
-                f"<th>Clock</th><th>Length</th><th>Block</th><th>Kind</th></tr></thead><tbody>{''.join(rows)}</tbody>"
+                f'<th scope="col">Clock</th><th scope="col">Length</th><th scope="col">Block</th><th scope="col">Kind</th></tr></thead>'<tbody>{''.join(rows)}</tbody>"
                 '</table><p class="muted">What to do and say in each block is under "The session, block by block".'
                 "</p></div>")
 
@@ -411,8 +411,12 @@ class SessionView:
         from .exercises import make_exercise
 
         sheet = make_exercise(e.widget).paper_html()
-        if self.language != "en":  # the sheets' own words are English for now (docs/accessibility.md)
-            sheet = f'<div lang="en-US">{sheet}</div>'
+        if self.language != "en":  # the sheet's words from exercises/paper.<lang>.yaml
+            from .exercises.paper import in_language
+
+            sheet, missing = in_language(sheet, self.language)
+            tag = self.lang_tag if not missing else "en-US"  # a sheet still partly English says so
+            sheet = f'<div lang="{tag}">{sheet}</div>'
         return Html(sheet)
 
     def interactive(self):
@@ -547,11 +551,12 @@ def render_item(number: int, item: WorksheetItem, other_label: str = "Something 
         other = (f'<li><span class="box"></span>{esc(other_label)} <span class="inline-line"></span></li>'
                  if item.other_option else "")
         return f'<div class="item checklist">{prompt}<ul class="options">{options}{other}</ul></div>'
-    head = "".join(f"<th>{esc(c)}</th>" for c in item.columns)
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in item.columns)
     if item.row_labels:  # the first column is printed, the rest are left to fill in
         blanks = "".join("<td></td>" for _ in item.columns[1:])
         fit = "row-label short" if max(len(x) for x in item.row_labels) <= 32 else "row-label"
-        body = "".join(f'<tr><th class="{fit}">{md_inline(label)}</th>{blanks}</tr>' for label in item.row_labels)
+        body = "".join(f'<tr><th scope="row" class="{fit}">{md_inline(label)}</th>{blanks}</tr>'
+                       for label in item.row_labels)
     else:
         row = "".join("<td></td>" for _ in item.columns)
         body = "".join(f"<tr>{row}</tr>" for _ in range(item.rows))
