@@ -200,7 +200,8 @@ class SessionView:
         scaled = rescaled_note(self.item, self.cohort)
         # At a glance, on the first page: what each block does is in "The session, block by block".
         return (f'<div class="run-of-show-page"><h2>Run of show</h2>{scaled}<table class="run-of-show"><thead><tr>'
-                f'<th scope="col">Clock</th><th scope="col">Length</th><th scope="col">Block</th><th scope="col">Kind</th></tr></thead>'<tbody>{''.join(rows)}</tbody>"
+                '<th scope="col">Clock</th><th scope="col">Length</th><th scope="col">Block</th><th scope="col">Kind</th>'
+                f"</tr></thead><tbody>{''.join(rows)}</tbody>"
                 '</table><p class="muted">What to do and say in each block is under "The session, block by block".'
                 "</p></div>")
 
