@@ -159,6 +159,8 @@ def test_spanish_large_print_handout(world):
         figures = [node for node in _struct_nodes(pdf.Root.StructTreeRoot) if node.get("/S") == "/Figure"]
         assert figures, "the logo is tagged as a figure"
         assert all(str(node.get("/Alt", "")).strip() for node in figures)
+        headers = [node for node in _struct_nodes(pdf.Root.StructTreeRoot) if node.get("/S") == "/TH"]
+        assert headers and all(str(node.A.Scope) in ("/Column", "/Row") for node in headers)
     guide = tmp / "build" / "session-01" / "facilitator-guide.pdf"
     with pikepdf.open(guide) as pdf:
         assert str(pdf.Root.Lang) == "en-US"
@@ -184,3 +186,61 @@ def _struct_nodes(node, seen=None):
             out.append(kid)
             out += _struct_nodes(kid, seen)
     return out
+
+
+@pytest.mark.slow
+def test_spanish_large_print_workbook_and_calendar(world):
+    """The workbook for two sessions: Spanish cover and contents, Spanish titles, es-US, and the
+    front matter, calendar and join page in 18 pt or more."""
+    import pikepdf
+
+    from iopkit import packet
+    from iopkit.cohort import load_cohort
+    from iopkit.curriculum import load_curriculum
+    from iopkit.plan import Plan, plan_cohort
+
+    tmp, curriculum_dir, cohort_file, _ = world
+    out = tmp / "build"
+    result = run_cli("build", str(cohort_file), "--curriculum", str(curriculum_dir), "--sessions", "1-2",
+                     "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr + result.stdout
+    curriculum = load_curriculum(curriculum_dir)
+    plan = plan_cohort(load_cohort(cohort_file, curriculum=curriculum), curriculum)
+    two = Plan(plan.cohort, plan.sessions[:2])
+    workbook = tmp / "workbook.pdf"
+    workbook.write_bytes(packet.workbook_pdf(two, out))
+    pieces, text = _sizes_and_text(workbook)
+    flat = " ".join(text.split())
+    assert "Mi cuaderno de recuperación" in flat and "Contenido" in flat
+    assert "Bienvenida y cómo mantenerse a salvo" in flat  # session 1's Spanish title in the contents
+    assert "para español, oprima el 2" in flat
+    assert "My Recovery Workbook" not in flat
+    small = [(round(size, 1), chunk) for size, chunk in pieces if size < 17.9]
+    assert not small, small[:10]
+    with pikepdf.open(workbook) as pdf:
+        assert str(pdf.Root.Lang) == "es-US"
+        marks = [item.title for item in pdf.open_outline().root]
+    assert marks[0] == "Contenido" and any(m.startswith("Sesión 1:") for m in marks)
+    for name in ("calendar.pdf",):
+        pieces, text = _sizes_and_text(out / name)
+        assert "calendario de sesiones" in " ".join(text.split())
+        assert not [p for p in pieces if p[0] < 17.9][:5]
+    join = tmp / "join.pdf"
+    result = run_cli("join", str(cohort_file), "--date", "2027-02-10", "--pdf", str(join),
+                     "--curriculum", str(curriculum_dir))
+    assert result.returncode == 0, result.stderr
+    pieces, text = _sizes_and_text(join)
+    assert "Su calendario del grupo" in " ".join(text.split())
+    assert not [p for p in pieces if p[0] < 17.9][:5]
+
+
+def test_missing_alt_text_fails_the_document():
+    """A picture without alt text, or a chart without a label, is not printed: the message names the document."""
+    from iopkit.errors import MissingAltTextError
+    from iopkit.pdf import check_alt_text, html_to_pdf
+
+    check_alt_text('<img src="logo.png" alt="Riverbend Recovery Center"><svg role="img" aria-label="A wave"></svg>')
+    with pytest.raises(MissingAltTextError) as caught:
+        html_to_pdf('<html lang="en-US"><head><title>Session 3 handout</title></head><body>'
+                    '<img src="data:image/png;base64,iVBORw0KGgo=" alt=""></body></html>')
+    assert str(caught.value).startswith("Session 3 handout: 1 picture or chart without a text alternative")
