@@ -244,6 +244,9 @@ def cmd_validate(args) -> int:
     curriculum = None
     sessions = [p for p in args.files if p.suffix != ".toml"]
     cohorts = [p for p in args.files if p.suffix == ".toml"]
+    overlays = [p for p in sessions if "translations" in p.resolve().parts]
+    if overlays and len(overlays) == len(sessions) and not cohorts:
+        return _validate_overlays(args, overlays)
     if sessions and not cohorts:
         # Checking session files one by one (a writer at work): only those files.
         _announce(args)
@@ -291,6 +294,32 @@ def cmd_validate(args) -> int:
 
         report = hours_report(plan_cohort(cohort, curriculum))
         print("\n".join([f"{cohort.path.name}:"] + report.lines() + report.warnings()))
+    return 0
+
+
+def _validate_overlays(args, files) -> int:
+    """Checking translation overlays one by one (a translator at work): only those files."""
+    from .curriculum import Collector
+    from .errors import ValidationError
+    from .translations import _english_sessions, english_path, load_overlay, reading_warning, stale_warning
+
+    curriculum = _curriculum(args)
+    english = _english_sessions(curriculum)
+    collector, warnings = Collector(), []
+    for path in files:
+        session = english.get(english_path(path))
+        if session is None or not hasattr(session, "handout"):
+            collector.add(path, (), path.name, "an overlay named like the English session file it translates, under "
+                          "curriculum/translations/<language>/<folder>/", raw=True)
+            continue
+        overlay = load_overlay(path, session, collector)
+        if overlay is not None:
+            warnings += [w for w in (stale_warning(path, overlay, session), reading_warning(path, overlay)) if w]
+    for warning in warnings:
+        print("Warning: " + warning, file=sys.stderr)
+    if collector.problems:
+        raise ValidationError(collector.problems)
+    print(f"OK: {len(files)} translation file{'s' if len(files) != 1 else ''} passed every check.")
     return 0
 
 
