@@ -80,5 +80,15 @@ def test_html_views_have_no_serious_axe_violations(tmp_path, extra):
                 if "Participant" in html_file.name:
                     assert lang == ("es-US" if extra else "en-US")
                 page.close()
+            # The harness itself: the same run finds a picture without alt text on a known-bad page.
+            page = browser.new_page()
+            bad_page = tmp_path / "bad.html"
+            bad_page.write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><main>'
+                                '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></body></html>')
+            page.goto(bad_page.as_uri())
+            page.add_script_tag(path=str(AXE))
+            ids = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id)")
+            assert "image-alt" in ids
+            page.close()
         finally:
             browser.close()
