@@ -244,3 +244,27 @@ def test_missing_alt_text_fails_the_document():
         html_to_pdf('<html lang="en-US"><head><title>Session 3 handout</title></head><body>'
                     '<img src="data:image/png;base64,iVBORw0KGgo=" alt=""></body></html>')
     assert str(caught.value).startswith("Session 3 handout: 1 picture or chart without a text alternative")
+
+
+@pytest.mark.slow
+def test_session_without_overlay_prints_english_with_a_spanish_note_and_a_spanish_sheet(world):
+    """Session 5 has no overlay in the fixture curriculum: the handout says in Spanish that it is not
+    translated yet and keeps the English session text; the urge-surfing sheet, the headings, the
+    crisis box and every page footer are Spanish."""
+    tmp, curriculum, cohort, _ = world
+    cohort.write_text(cohort.read_text().replace("large_print = true", "large_print = false"))
+    result = run_cli("build", str(cohort), "--curriculum", str(curriculum), "--sessions", "5",
+                     "--out", str(tmp / "build"), "--quiet")
+    assert result.returncode == 0, result.stderr + result.stdout
+    from pypdf import PdfReader
+
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(tmp / "build" / "session-05" / "handout.pdf").pages]
+    flat = " ".join(pages)
+    assert "Esta hoja todavía no está traducida al español" in flat
+    assert "Surfear el impulso" in flat and "Antes: ¿qué tan fuerte es mi impulso ahora?" in flat
+    assert "Before: how strong is my urge right now?" not in flat
+    assert "Si necesita ayuda ahora" in flat and "Su práctica para la próxima vez" in flat
+    assert all("Página" in page and "Need help now" not in page for page in pages)
+    result = run_cli("build", str(cohort), "--curriculum", str(curriculum), "--sessions", "5",
+                     "--require-reviewed", "--out", str(tmp / "build2"))
+    assert result.returncode == 2 and "session 5 (urge-surfing): no es translation yet" in result.stderr
