@@ -268,3 +268,35 @@ def test_session_without_overlay_prints_english_with_a_spanish_note_and_a_spanis
     result = run_cli("build", str(cohort), "--curriculum", str(curriculum), "--sessions", "5",
                      "--require-reviewed", "--out", str(tmp / "build2"))
     assert result.returncode == 2 and "session 5 (urge-surfing): no es translation yet" in result.stderr
+
+
+def test_every_language_has_every_fixed_word():
+    """The words the code prints around session text exist in every handout language."""
+    from iopkit.i18n import STRINGS
+
+    for lang, words in STRINGS.items():
+        assert set(words) == set(STRINGS["en"]), lang
+
+
+def test_every_exercise_sheet_is_in_spanish():
+    """Each of the exercises' blank paper sheets has every printed word in Spanish (exercises/paper.es.yaml)."""
+    from iopkit.exercises import EXERCISES, make_exercise
+    from iopkit.exercises.paper import in_language
+
+    assert len(EXERCISES) >= 12
+    for exercise_id in EXERCISES:
+        sheet, missing = in_language(make_exercise(exercise_id).paper_html(), "es")
+        assert not missing, (exercise_id, missing)
+
+
+def test_validate_an_overlay_file_on_its_own(world):
+    """A translator checks one file: `iopkit validate FILE` gives file:line problems, exit 2."""
+    _, curriculum, _, overlay = world
+    result = run_cli("validate", str(overlay), "--curriculum", str(curriculum))
+    assert result.returncode == 0, result.stderr
+    assert "OK: 1 translation file passed every check." in result.stdout
+    assert "source_hash: empty" in result.stderr  # not stamped yet: a warning
+    _break(overlay, "status: machine", "status: reviewed")
+    result = run_cli("validate", str(overlay), "--curriculum", str(curriculum))
+    assert result.returncode == 2
+    assert "01-orientation.yaml:4: reviewed_by: got nothing, expected the name and credential" in result.stderr
