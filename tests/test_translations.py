@@ -300,3 +300,26 @@ def test_validate_an_overlay_file_on_its_own(world):
     result = run_cli("validate", str(overlay), "--curriculum", str(curriculum))
     assert result.returncode == 2
     assert "01-orientation.yaml:4: reviewed_by: got nothing, expected the name and credential" in result.stderr
+
+
+def test_orientation_packet_in_spanish_has_spanish_overdose_steps(world):
+    """The orientation packet of a Spanish cohort: Spanish headings, note, crisis box and the five
+    overdose steps from curriculum/translations/es/individual/; a step missing is file:line, exit 2."""
+    from iopkit.cohort import load_cohort
+    from iopkit.curriculum import load_curriculum
+    from iopkit.individual_docs import visit_packet_html
+
+    _, curriculum_dir, cohort_file, _ = world
+    target = curriculum_dir / "translations" / "es" / "individual"
+    shutil.copytree(ROOT / "curriculum" / "translations" / "es" / "individual", target)
+    curriculum = load_curriculum(curriculum_dir)
+    html = visit_packet_html(curriculum, load_cohort(cohort_file, curriculum=curriculum),
+                             curriculum.individual.orientation)
+    assert "Antes de su primer grupo" in html and "Este paquete todavía no está traducido" in html
+    assert "Dele naloxona" in html and "Si necesita ayuda ahora" in html
+    text = (target / "orientation.yaml").read_text(encoding="utf-8")
+    start = text.index("  - step: Quédese")
+    (target / "orientation.yaml").write_text(text[:start], encoding="utf-8")
+    result = run_cli("validate", str(cohort_file), "--curriculum", str(curriculum_dir))
+    assert result.returncode == 2
+    assert "orientation.yaml:" in result.stderr and "overdose_steps: got 4 steps, expected 5" in result.stderr

@@ -98,8 +98,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "after_last": "Después de su último grupo",
         "orientation_packet": "Paquete de orientación",
         "step_down_sheet": "Hoja para pasar a la siguiente etapa",
-        "packet_not_translated": "Este paquete todavía no está traducido al español: los títulos y las líneas de "
-                                 "ayuda están en español, y el resto está en inglés. Pida a su consejero o "
+        "packet_not_translated": "Este paquete todavía no está traducido al español: los títulos, los cinco pasos "
+                                 "ante una sobredosis y las líneas de ayuda están en español, y el resto está en "
+                                 "inglés. Pida a su consejero o "
                                  "consejera que lo repase con usted.",
         "five_steps": "Si alguien no despierta: cinco pasos",
         "join_title": "Su calendario del grupo",

@@ -172,8 +172,11 @@ def visit_packet_html(curriculum: "Curriculum", cohort: "Cohort", visit: "Visit"
         aftercare = view.aftercare_box()
     from markupsafe import Markup
 
+    from .translations import individual_steps
+
+    steps = individual_steps(curriculum, visit, reader["lang"])
     return render("visit-packet.html.j2", visit=visit, heading=heading, numbered=_numbered_forms(visit),
-                  handoff=handoff, aftercare=Markup(aftercare), **_common(curriculum, cohort, kind, heading)
+                  handoff=handoff, aftercare=Markup(aftercare), translated_steps=steps, **_common(curriculum, cohort, kind, heading)
                   | {"crisis": crisis_box(curriculum, cohort, reader["lang"])} | reader)
 
 

@@ -237,7 +237,7 @@ def check_translations(curriculum, lang: str | None = None) -> Checked:
         folder = Path(curriculum.root) / "translations" / code
         for path in sorted(folder.glob("*/*.yaml")):
             if path.parent.name == "individual":
-                continue  # checked by iopkit.individual_translations
+                continue  # checked below, against curriculum/individual/
             session = english.get(english_path(path))
             if session is None:
                 collector.add(path, (), path.name, f"the name of an English session file in "
@@ -251,6 +251,7 @@ def check_translations(curriculum, lang: str | None = None) -> Checked:
                 for warning in (stale_warning(path, overlay, session), reading_warning(path, overlay)):
                     if warning:
                         checked.warnings.append(warning)
+    check_individual_translations(curriculum, checked, collector)
     checked.problems = collector.problems
     return checked
 
@@ -384,3 +385,74 @@ def _overlay_title(path: str) -> str:
         return str(data["handout"]["title"]).strip()
     except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError):
         return ""
+
+
+# ------------------------------------------------------------------ the orientation and step-down packets
+
+class OverlayStep(_Model):
+    step: Text
+    detail: Text
+
+
+class IndividualOverlay(_Model):
+    """A visit packet's translation (curriculum/translations/<lang>/individual/<file>): for now the five
+    overdose steps; the rest of the packet prints in English with a note."""
+
+    language: Literal["es"]
+    status: Literal["machine", "reviewed", "clinically-reviewed"]
+    reviewed_by: str = ""
+    source_hash: str = ""
+    overdose_steps: list[OverlayStep]
+
+    @property
+    def reviewed(self) -> bool:
+        return self.status != "machine"
+
+
+def load_individual_overlay(path: Path, visit, collector) -> IndividualOverlay | None:
+    from .curriculum import _read, load_model
+
+    source = _read(Path(path), collector)
+    if source is None:
+        return None
+    overlay = load_model(IndividualOverlay, source, collector)
+    if overlay is None:
+        return None
+    before = len(collector.problems)
+    if len(overlay.overdose_steps) != len(visit.overdose_steps):
+        collector.add(source, ("overdose_steps",), f"{len(overlay.overdose_steps)} steps",
+                      f"{len(visit.overdose_steps)}, the same number as the English", raw=True)
+    _check_review(overlay, source, collector)  # type: ignore[arg-type]
+    for i, step in enumerate(overlay.overdose_steps):
+        for name in ("step", "detail"):
+            for term in dict.fromkeys(language.stigmatizing_terms_es(getattr(step, name))):
+                collector.add(source, ("overdose_steps", i, name), f'the word "{term}"',
+                              f"person-first language: say {language.STIGMATIZING_TERMS_ES[term]}", raw=True)
+    return overlay if len(collector.problems) == before else None
+
+
+def individual_steps(curriculum, visit, lang: str):
+    """The visit's overdose steps in ``lang`` (None: no translation, print the English)."""
+    from .curriculum import Collector
+
+    if lang == "en" or curriculum.individual is None:
+        return None
+    name = {"orientation": "orientation.yaml", "step-down": "step-down.yaml"}[visit.kind]
+    path = Path(curriculum.root) / "translations" / lang / "individual" / name
+    if not path.is_file():
+        return None
+    collector = Collector()
+    overlay = load_individual_overlay(path, visit, collector)
+    collector.raise_if_any()
+    return overlay.overdose_steps if overlay else None
+
+
+def check_individual_translations(curriculum, checked: Checked, collector) -> None:
+    if curriculum.individual is None:
+        return
+    for visit in (curriculum.individual.orientation, curriculum.individual.step_down):
+        name = {"orientation": "orientation.yaml", "step-down": "step-down.yaml"}[visit.kind]
+        for code in TRANSLATED:
+            path = Path(curriculum.root) / "translations" / code / "individual" / name
+            if path.is_file():
+                load_individual_overlay(path, visit, collector)
