@@ -398,11 +398,14 @@ class IndividualOverlay(_Model):
     """A visit packet's translation (curriculum/translations/<lang>/individual/<file>): for now the five
     overdose steps; the rest of the packet prints in English with a note."""
 
+    # Other fields (the packet's sections and forms, once a translator writes them) are kept, not yet printed.
+    model_config = ConfigDict(extra="allow", frozen=True)
+
     language: Literal["es"]
     status: Literal["machine", "reviewed", "clinically-reviewed"]
     reviewed_by: str = ""
     source_hash: str = ""
-    overdose_steps: list[OverlayStep]
+    overdose_steps: list[OverlayStep] = []
 
     @property
     def reviewed(self) -> bool:
@@ -419,7 +422,7 @@ def load_individual_overlay(path: Path, visit, collector) -> IndividualOverlay |
     if overlay is None:
         return None
     before = len(collector.problems)
-    if len(overlay.overdose_steps) != len(visit.overdose_steps):
+    if overlay.overdose_steps and len(overlay.overdose_steps) != len(visit.overdose_steps):
         collector.add(source, ("overdose_steps",), f"{len(overlay.overdose_steps)} steps",
                       f"{len(visit.overdose_steps)}, the same number as the English", raw=True)
     _check_review(overlay, source, collector)  # type: ignore[arg-type]
@@ -444,7 +447,7 @@ def individual_steps(curriculum, visit, lang: str):
     collector = Collector()
     overlay = load_individual_overlay(path, visit, collector)
     collector.raise_if_any()
-    return overlay.overdose_steps if overlay else None
+    return (overlay.overdose_steps or None) if overlay else None
 
 
 def check_individual_translations(curriculum, checked: Checked, collector) -> None:
