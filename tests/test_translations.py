@@ -323,3 +323,19 @@ def test_orientation_packet_in_spanish_has_spanish_overdose_steps(world):
     result = run_cli("validate", str(cohort_file), "--curriculum", str(curriculum_dir))
     assert result.returncode == 2
     assert "orientation.yaml:" in result.stderr and "overdose_steps: got 4 steps, expected 5" in result.stderr
+
+
+def test_bilingual_cohort_prints_the_english_handout_then_the_spanish(world):
+    """language = ["en", "es"]: the handout is English (en-US), and its last cell adds the whole Spanish handout."""
+    from iopkit.views import SessionView
+
+    _, curriculum, cohort, _ = world
+    cohort.write_text(cohort.read_text().replace('language = "es"', 'language = ["en", "es"]'))
+    view = SessionView.load(str(cohort), 1, str(curriculum))
+    first = view.handout()
+    assert first.meta["lang"] == "en-US" and "Welcome, and Staying Safe" in str(first)
+    last = str(view.take_home())
+    english, spanish = last.index("Your practice before next time"), last.index("Su práctica para la próxima vez")
+    assert english < last.index('lang="es-US"') < spanish
+    assert "Bienvenida y cómo mantenerse a salvo" in last and "Mi plan de seguridad" in last
+    assert "Traducción automática, aún sin revisar por una persona" in last
