@@ -53,7 +53,7 @@ def environment():
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = lambda text: Markup(md(text))
     env.filters["md_inline"] = lambda text: Markup(md_inline(text))
-    env.filters["item"] = lambda pair: Markup(render_item(pair[0], pair[1]))
+    env.filters["item"] = lambda pair, other="Something else:": Markup(render_item(pair[0], pair[1], other))
     env.filters["clock"] = clock
     return env
 
@@ -93,7 +93,9 @@ def _reader(cohort: "Cohort") -> dict:
 
     lang = cohort.handouts.languages[0]
     words = {k: (Markup(v) if k == "join_intro" else v) for k, v in STRINGS[lang].items()}
-    return {"lang": lang, "lang_tag": LANGUAGE_TAGS[lang], "large_print": cohort.handouts.large_print, "t": words}
+    return {"lang": lang, "lang_tag": LANGUAGE_TAGS[lang], "large_print": cohort.handouts.large_print, "t": words,
+            # the language of a packet's body: English until the packet has a translation overlay
+            "body_lang": LANGUAGE_TAGS[lang] if lang == "en" else "en-US"}
 
 
 def local_lines(cohort: "Cohort") -> list[tuple[str, str]]:
@@ -158,8 +160,15 @@ def visit_packet_html(curriculum: "Curriculum", cohort: "Cohort", visit: "Visit"
     """The orientation packet or step-down sheet. In Spanish, its headings, the crisis box and the
     aftercare box are Spanish; the body stays English (marked lang="en-US") with a note saying so,
     until the packets have translation overlays."""
+    from .translations import translate_visit
+
     reader = _reader(cohort)
     t = reader["t"]
+    translated = translate_visit(curriculum, visit, reader["lang"])
+    if translated is not None:  # the whole packet in the cohort's language: no note, no English body
+        visit = translated
+        reader = reader | {"body_lang": reader["lang_tag"],
+                           "t": {**t, "packet_not_translated": ""}}
     heading = t["before_first"] if visit.kind == "orientation" else t["after_last"]
     kind = t["orientation_packet"] if visit.kind == "orientation" else t["step_down_sheet"]
     handoff = _handoff(curriculum, cohort, visit)

@@ -285,8 +285,16 @@ def find_translation(curriculum_root: Path, source: Path, session, lang: str) ->
 def translate_session(session, overlay: Overlay):
     """A copy of ``session`` with the overlay's participant text in place of the English."""
     en, es = session.handout, overlay.handout
+    worksheet = translate_worksheet(en.worksheet, es.worksheet)
+    handout = en.model_copy(update={"title": es.title, "explanation": es.explanation,
+                                    "key_points": list(es.key_points), "worksheet": worksheet})
+    return session.model_copy(update={"handout": handout, "homework": overlay.homework})
+
+
+def translate_worksheet(en, es: OverlayWorksheet):
+    """An English worksheet with the overlay's words (same items, same counts)."""
     items = []
-    for item_en, item_es in zip(en.worksheet.items, es.worksheet.items):
+    for item_en, item_es in zip(en.items, es.items):
         update: dict = {"prompt": item_es.prompt}
         for name in ("options", "columns", "row_labels"):
             if getattr(item_es, name):
@@ -295,11 +303,7 @@ def translate_session(session, overlay: Overlay):
             update["scale"] = item_en.scale.model_copy(update={"low_label": item_es.scale.low_label,
                                                                "high_label": item_es.scale.high_label})
         items.append(item_en.model_copy(update=update))
-    worksheet = en.worksheet.model_copy(update={"title": es.worksheet.title,
-                                                "instructions": es.worksheet.instructions, "items": items})
-    handout = en.model_copy(update={"title": es.title, "explanation": es.explanation,
-                                    "key_points": list(es.key_points), "worksheet": worksheet})
-    return session.model_copy(update={"handout": handout, "homework": overlay.homework})
+    return en.model_copy(update={"title": es.title, "instructions": es.instructions, "items": items})
 
 
 # ------------------------------------------------------------------ stamping
@@ -389,6 +393,35 @@ def _overlay_title(path: str) -> str:
 
 # ------------------------------------------------------------------ the orientation and step-down packets
 
+def _check_worksheet(en, es: OverlayWorksheet, loc: tuple, source, collector) -> None:
+    """The same items as the English worksheet, with the same counts of options, columns and row labels."""
+    if len(es.items) != len(en.items):
+        collector.add(source, loc + ("items",), f"{len(es.items)} items", f"{len(en.items)}, the same number as "
+                      "the English", raw=True)
+    for i, (item_en, item_es) in enumerate(zip(en.items, es.items)):
+        for name in ("options", "columns", "row_labels"):
+            want, got = getattr(item_en, name), getattr(item_es, name)
+            if want and got is None:
+                collector.add(source, loc + ("items", i), f"no {name}", f"{len(want)} {name}, like the English item",
+                              raw=True)
+            elif got is not None and len(got) != len(want):
+                collector.add(source, loc + ("items", i, name), f"{len(got)} {name.replace('_', ' ')}",
+                              f"{len(want)}, the same number as the English", raw=True)
+
+
+class OverlaySection(_Model):
+    heading: Text
+    text: Text
+    points: list[Text] = []
+
+
+class OverlayPacket(_Model):
+    title: Text
+    intro: Text
+    sections: list[OverlaySection]
+    forms: list[OverlayWorksheet] = []
+
+
 class OverlayStep(_Model):
     step: Text
     detail: Text
@@ -406,6 +439,7 @@ class IndividualOverlay(_Model):
     reviewed_by: str = ""
     source_hash: str = ""
     overdose_steps: list[OverlayStep] = []
+    packet: OverlayPacket | None = None
 
     @property
     def reviewed(self) -> bool:
@@ -426,6 +460,37 @@ def load_individual_overlay(path: Path, visit, collector) -> IndividualOverlay |
         collector.add(source, ("overdose_steps",), f"{len(overlay.overdose_steps)} steps",
                       f"{len(visit.overdose_steps)}, the same number as the English", raw=True)
     _check_review(overlay, source, collector)  # type: ignore[arg-type]
+    texts: dict[tuple, str] = {}
+    if overlay.packet is not None:
+        en, es = visit.packet, overlay.packet
+        if len(es.sections) != len(en.sections):
+            collector.add(source, ("packet", "sections"), f"{len(es.sections)} sections",
+                          f"{len(en.sections)}, the same number as the English", raw=True)
+        for i, (sec_en, sec_es) in enumerate(zip(en.sections, es.sections)):
+            if len(sec_es.points) != len(sec_en.points):
+                collector.add(source, ("packet", "sections", i, "points"), f"{len(sec_es.points)} points",
+                              f"{len(sec_en.points)}, the same number as the English", raw=True)
+            texts.update({("packet", "sections", i, "heading"): sec_es.heading,
+                          ("packet", "sections", i, "text"): sec_es.text})
+            texts.update({("packet", "sections", i, "points", j): p for j, p in enumerate(sec_es.points)})
+        if len(es.forms) != len(en.forms):
+            collector.add(source, ("packet", "forms"), f"{len(es.forms)} forms",
+                          f"{len(en.forms)}, the same number as the English", raw=True)
+        for i, (form_en, form_es) in enumerate(zip(en.forms, es.forms)):
+            _check_worksheet(form_en, form_es, ("packet", "forms", i), source, collector)
+            texts[("packet", "forms", i, "instructions")] = form_es.instructions
+            for j, item in enumerate(form_es.items):
+                texts[("packet", "forms", i, "items", j, "prompt")] = item.prompt
+                for name in ("options", "columns", "row_labels"):
+                    for k, word in enumerate(getattr(item, name) or []):
+                        texts[("packet", "forms", i, "items", j, name, k)] = word
+        texts.update({("packet", "title"): es.title, ("packet", "intro"): es.intro})
+    for loc, text in texts.items():
+        for marker in [m for m in language.placeholders(text) if m.lower() != "todo" or m == "TODO"]:
+            collector.add(source, loc, f'placeholder text "{marker}"', "finished writing", raw=True)
+        for term in dict.fromkeys(language.stigmatizing_terms_es(text)):
+            collector.add(source, loc, f'the word "{term}"',
+                          f"person-first language: say {language.STIGMATIZING_TERMS_ES[term]}", raw=True)
     for i, step in enumerate(overlay.overdose_steps):
         for name in ("step", "detail"):
             for term in dict.fromkeys(language.stigmatizing_terms_es(getattr(step, name))):
@@ -436,6 +501,25 @@ def load_individual_overlay(path: Path, visit, collector) -> IndividualOverlay |
 
 def individual_steps(curriculum, visit, lang: str):
     """The visit's overdose steps in ``lang`` (None: no translation, print the English)."""
+    overlay = individual_overlay(curriculum, visit, lang)
+    return (overlay.overdose_steps or None) if overlay else None
+
+
+def translate_visit(curriculum, visit, lang: str):
+    """The visit with its packet in ``lang`` when the overlay has one; None otherwise."""
+    overlay = individual_overlay(curriculum, visit, lang)
+    if overlay is None or overlay.packet is None:
+        return None
+    en, es = visit.packet, overlay.packet
+    sections = [sec_en.model_copy(update={"heading": sec_es.heading, "text": sec_es.text,
+                                          "points": list(sec_es.points)})
+                for sec_en, sec_es in zip(en.sections, es.sections)]
+    forms = [translate_worksheet(form_en, form_es) for form_en, form_es in zip(en.forms, es.forms)]
+    packet = en.model_copy(update={"title": es.title, "intro": es.intro, "sections": sections, "forms": forms})
+    return visit.model_copy(update={"packet": packet})
+
+
+def individual_overlay(curriculum, visit, lang: str) -> IndividualOverlay | None:
     from .curriculum import Collector
 
     if lang == "en" or curriculum.individual is None:
@@ -447,7 +531,7 @@ def individual_steps(curriculum, visit, lang: str):
     collector = Collector()
     overlay = load_individual_overlay(path, visit, collector)
     collector.raise_if_any()
-    return (overlay.overdose_steps or None) if overlay else None
+    return overlay
 
 
 def check_individual_translations(curriculum, checked: Checked, collector) -> None:
