@@ -317,6 +317,12 @@ def test_orientation_packet_in_spanish_has_spanish_overdose_steps(world):
                              curriculum.individual.orientation)
     assert "Antes de su primer grupo" in html and "Este paquete todavía no está traducido" in html
     assert "Dele naloxona" in html and "Si necesita ayuda ahora" in html
+    assert "Traducción automática, aún sin revisar por una persona" in html
+    sheet = visit_packet_html(curriculum, load_cohort(cohort_file, curriculum=curriculum),
+                              curriculum.individual.step_down)  # the whole sheet is translated
+    assert "Mis próximos pasos" in sheet and "Mi plan de seguimiento" in sheet
+    assert "Este paquete todavía no está traducido" not in sheet and "My Next Steps" not in sheet
+    assert 'lang="en-US"' not in sheet
     text = (target / "orientation.yaml").read_text(encoding="utf-8")
     start = text.index("  - step: Quédese")
     (target / "orientation.yaml").write_text(text[:start], encoding="utf-8")

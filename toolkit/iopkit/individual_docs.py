@@ -181,11 +181,15 @@ def visit_packet_html(curriculum: "Curriculum", cohort: "Cohort", visit: "Visit"
         aftercare = view.aftercare_box()
     from markupsafe import Markup
 
-    from .translations import individual_steps
+    from .translations import individual_overlay, individual_steps
 
     steps = individual_steps(curriculum, visit, reader["lang"])
+    overlay = individual_overlay(curriculum, visit, reader["lang"])
+    status = ""
+    if overlay is not None:  # the same small print as a session handout's last page
+        status = t["status_machine"] if not overlay.reviewed else t["status_reviewed"].format(who=overlay.reviewed_by)
     return render("visit-packet.html.j2", visit=visit, heading=heading, numbered=_numbered_forms(visit),
-                  handoff=handoff, aftercare=Markup(aftercare), translated_steps=steps, **_common(curriculum, cohort, kind, heading)
+                  handoff=handoff, aftercare=Markup(aftercare), translated_steps=steps, status_line=status, **_common(curriculum, cohort, kind, heading)
                   | {"crisis": crisis_box(curriculum, cohort, reader["lang"])} | reader)
 
 
