@@ -313,13 +313,20 @@ def test_orientation_packet_in_spanish_has_spanish_overdose_steps(world):
     target = curriculum_dir / "translations" / "es" / "individual"
     shutil.copytree(ROOT / "curriculum" / "translations" / "es" / "individual", target)
     curriculum = load_curriculum(curriculum_dir)
-    html = visit_packet_html(curriculum, load_cohort(cohort_file, curriculum=curriculum),
-                             curriculum.individual.orientation)
+    cohort = load_cohort(cohort_file, curriculum=curriculum)
+    html = visit_packet_html(curriculum, cohort, curriculum.individual.orientation)
+    assert "Bienvenido o bienvenida al grupo" in html and "Mi plan de seguridad" in html
+    assert "Welcome to the Group" not in html and 'lang="en-US"' not in html
+    # Without the packet's own translation: Spanish headings, steps and crisis box, the body in English, a note.
+    text = (target / "orientation.yaml").read_text(encoding="utf-8")
+    (target / "orientation.yaml").write_text(text[:text.index("packet:")], encoding="utf-8")
+    curriculum = load_curriculum(curriculum_dir)
+    html = visit_packet_html(curriculum, cohort, curriculum.individual.orientation)
     assert "Antes de su primer grupo" in html and "Este paquete todavía no está traducido" in html
+    assert "Welcome to the Group" in html and 'lang="en-US"' in html
     assert "Dele naloxona" in html and "Si necesita ayuda ahora" in html
     assert "Traducción automática, aún sin revisar por una persona" in html
-    sheet = visit_packet_html(curriculum, load_cohort(cohort_file, curriculum=curriculum),
-                              curriculum.individual.step_down)  # the whole sheet is translated
+    sheet = visit_packet_html(curriculum, cohort, curriculum.individual.step_down)  # the whole sheet
     assert "Mis próximos pasos" in sheet and "Mi plan de seguimiento" in sheet
     assert "Este paquete todavía no está traducido" not in sheet and "My Next Steps" not in sheet
     assert 'lang="en-US"' not in sheet
