@@ -3,7 +3,8 @@
 # Debian packages: chromium (browser tests), poppler-utils (PDF to PNG), libharfbuzz-subset0
 # (faster PDF fonts), npm (for the hub test's proxy). Python packages: iopkit with its [test]
 # extra (which has JupyterHub), in .venv. From the npm registry: configurable-http-proxy, in
-# .hub-node/ (the hub test starts a real JupyterHub; it needs root to make its test accounts).
+# .hub-node/ (the hub test starts a real JupyterHub; it needs root to make its test accounts), and
+# axe-core in .axe/ (the accessibility check of the HTML views, tests/browser/test_axe.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,4 +26,6 @@ fi
 .venv/bin/python -m pip install --quiet -e '.[test]'
 [ -x .hub-node/node_modules/.bin/configurable-http-proxy ] || \
   npm install --silent --no-fund --no-audit --prefix .hub-node configurable-http-proxy >/dev/null
+[ -f .axe/node_modules/axe-core/axe.min.js ] || \
+  npm install --silent --no-fund --no-audit --prefix .axe axe-core >/dev/null
 exec .venv/bin/python -m pytest "$@"

@@ -133,6 +133,8 @@ def shared_fingerprint(curriculum_root: Path, cohort_path: Path, logo: Path | No
         parts.append((curriculum_root / name).read_bytes())
     # Every guide prints the finishing-today block and the telehealth routine from these files.
     parts += _tree_bytes(curriculum_root / "individual", "*.yaml") if (curriculum_root / "individual").is_dir() else []
+    if (curriculum_root / "translations").is_dir():  # the handouts' translations (issue 19)
+        parts += [str(p).encode() + b"\0" + p.read_bytes() for p in sorted((curriculum_root / "translations").rglob("*.yaml"))]
     parts.append(cohort_path.read_bytes())
     aftercare = _aftercare_file(cohort_path)
     if aftercare:  # its day and time print at the hand-off
@@ -416,7 +418,8 @@ def _pool_worker_init() -> None:
 # ------------------------------------------------------------------ the whole cohort
 
 def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = None, jobs: int | None = None,
-                 force: bool = False, progress: bool = False, curriculum_dir: Path | None = None) -> BuildResult:
+                 force: bool = False, progress: bool = False, curriculum_dir: Path | None = None,
+                 require_reviewed: bool = False) -> BuildResult:
     """Validate, plan and build a cohort's packet; see the module docstring."""
     from .cohort import load_cohort
     from .curriculum import load_curriculum
@@ -436,6 +439,10 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     cohort = load_cohort(cohort_file, curriculum=curriculum)
     plan = plan_cohort(cohort, curriculum)
     chosen = parse_selection(sessions, len(plan.sessions))
+    if require_reviewed:
+        from .translations import check_reviewed
+
+        check_reviewed(plan, curriculum, chosen)
     template = paths.notebooks_dir() / TEMPLATE
     if not template.is_file():
         raise TemplateMissingError(f"The notebook template is missing: {template}. Reinstall iopkit.")

@@ -109,7 +109,16 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild sessions even if nothing changed")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.add_argument("--curriculum", type=Path, help="a curriculum folder other than the one iopkit ships")
+    b.add_argument("--require-reviewed", action="store_true",
+                   help="refuse to build a handout whose translation no person has reviewed")
     b.set_defaults(func=cmd_build)
+    tr = sub.add_parser("translations", help="translated handouts: stamp an overlay with the English it matches")
+    trs = tr.add_subparsers(dest="translations_command", required=True)
+    st = trs.add_parser("stamp", help="write into each overlay the hash of the English it translates")
+    st.add_argument("files", nargs="+", type=Path, help="overlay files, like curriculum/translations/es/sessions/01-orientation.yaml")
+    st.add_argument("--curriculum", type=Path, help=argparse.SUPPRESS)
+    st.set_defaults(func=cmd_translations_stamp)
+
     j = sub.add_parser("join", help="list the 36 sessions a person joining on a date will attend (no name needed)")
     j.add_argument("cohort", type=Path, help="the cohort file")
     j.add_argument("--date", required=True, help="the day the person joins, like 2027-02-10")
@@ -256,6 +265,9 @@ def cmd_validate(args) -> int:
     curriculum = None
     sessions = [p for p in args.files if p.suffix != ".toml"]
     cohorts = [p for p in args.files if p.suffix == ".toml"]
+    overlays = [p for p in sessions if "translations" in p.resolve().parts]
+    if overlays and len(overlays) == len(sessions) and not cohorts:
+        return _validate_overlays(args, overlays)
     if sessions and not cohorts:
         # Checking session files one by one (a writer at work): only those files.
         _announce(args)
@@ -271,6 +283,15 @@ def cmd_validate(args) -> int:
 
         problems += check_curriculum_texts(curriculum)
     problems += _measure_problems(args)
+    translation_warnings = []
+    if curriculum is not None:  # the handouts' translation overlays (issue 19)
+        from .translations import check_translations
+
+        checked = check_translations(curriculum)
+        problems += checked.problems
+        translation_warnings = checked.warnings
+    for warning in translation_warnings:
+        print("Warning: " + warning, file=sys.stderr)
     loaded = []
     notes = []
     for path in cohorts:
@@ -300,6 +321,32 @@ def cmd_validate(args) -> int:
 
         report = hours_report(plan_cohort(cohort, curriculum))
         print("\n".join([f"{cohort.path.name}:"] + report.lines() + report.warnings()))
+    return 0
+
+
+def _validate_overlays(args, files) -> int:
+    """Checking translation overlays one by one (a translator at work): only those files."""
+    from .curriculum import Collector
+    from .errors import ValidationError
+    from .translations import _english_sessions, english_path, load_overlay, reading_warning, stale_warning
+
+    curriculum = _curriculum(args)
+    english = _english_sessions(curriculum)
+    collector, warnings = Collector(), []
+    for path in files:
+        session = english.get(english_path(path))
+        if session is None or not hasattr(session, "handout"):
+            collector.add(path, (), path.name, "an overlay named like the English session file it translates, under "
+                          "curriculum/translations/<language>/<folder>/", raw=True)
+            continue
+        overlay = load_overlay(path, session, collector)
+        if overlay is not None:
+            warnings += [w for w in (stale_warning(path, overlay, session), reading_warning(path, overlay)) if w]
+    for warning in warnings:
+        print("Warning: " + warning, file=sys.stderr)
+    if collector.problems:
+        raise ValidationError(collector.problems)
+    print(f"OK: {len(files)} translation file{'s' if len(files) != 1 else ''} passed every check.")
     return 0
 
 
@@ -538,13 +585,21 @@ def cmd_reminders(args) -> int:
     return 0
 
 
+def cmd_translations_stamp(args) -> int:
+    from .translations import stamp
+
+    for line in stamp(args.files, args.curriculum):
+        print(line)
+    return 0
+
+
 def cmd_build(args) -> int:
     from .build import build_cohort
 
     _announce(args)
     result = build_cohort(
         args.cohort, sessions=args.sessions, out=args.out, jobs=args.jobs, force=args.force,
-        curriculum_dir=args.curriculum,
+        curriculum_dir=args.curriculum, require_reviewed=args.require_reviewed,
         progress=not args.quiet and sys.stderr.isatty() or os.environ.get("IOPKIT_PROGRESS") == "1",
     )
     print(result.summary())

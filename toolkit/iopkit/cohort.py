@@ -191,6 +191,25 @@ class Reminders(Model):
     es: dict[str, Text] = {}
 
 
+class Handouts(Model):
+    """What participants hold: the language(s) of the handouts and workbook, and large print (issue 19)."""
+
+    language: str | list[str] = Field(default="en", description='"en", "es", or ["en", "es"] for both')
+    large_print: bool = False
+
+    @pydantic.field_validator("language")
+    @classmethod
+    def _known(cls, value):
+        codes = [value] if isinstance(value, str) else list(value)
+        if not codes or any(c not in ("en", "es") for c in codes) or len(set(codes)) != len(codes):
+            raise ValueError('"en", "es", or ["en", "es"] (English and Spanish, each once)')
+        return value
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return (self.language,) if isinstance(self.language, str) else tuple(self.language)
+
+
 class Cohort(Model):
     """A validated cohort file."""
 
@@ -203,6 +222,7 @@ class Cohort(Model):
     curriculum: Changes = Changes()
     level_of_care: LevelOfCare = LevelOfCare()
     reminders: Reminders = Reminders()
+    handouts: Handouts = Handouts()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -199,3 +199,13 @@ class RecordInputError(RecordsError):
 
 class AuditChainError(RecordsError):
     """The audit trail inside the store has been changed, removed or reordered."""
+
+
+class TranslationNotReviewedError(IopkitError):
+    """``iopkit build --require-reviewed`` and a handout whose translation no person has reviewed."""
+
+    exit_code = 2
+
+
+class MissingAltTextError(IopkitError):
+    """A picture or chart in a printed document has no text alternative (WCAG 1.1.1)."""

@@ -53,7 +53,7 @@ def environment():
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = lambda text: Markup(md(text))
     env.filters["md_inline"] = lambda text: Markup(md_inline(text))
-    env.filters["item"] = lambda pair: Markup(render_item(pair[0], pair[1]))
+    env.filters["item"] = lambda pair, other="Something else:": Markup(render_item(pair[0], pair[1], other))
     env.filters["clock"] = clock
     return env
 
@@ -75,13 +75,27 @@ def _brand(cohort: "Cohort") -> dict:
     return {"program": cohort.program.name, "logo": logo, "accent": cohort.program.accent_color}
 
 
-def crisis_box(curriculum: "Curriculum", cohort: "Cohort"):
-    """The same crisis box as every session handout (national lines, then the cohort's own)."""
+def crisis_box(curriculum: "Curriculum", cohort: "Cohort", lang: str = "en"):
+    """The same crisis box as every session handout (national lines, then the cohort's own), in ``lang``."""
     from markupsafe import Markup
 
     from .views import SessionView
 
-    return Markup(SessionView(curriculum, cohort, None).crisis_box())  # type: ignore[arg-type]
+    return Markup(SessionView(curriculum, cohort, None, lang=lang).crisis_box())  # type: ignore[arg-type]
+
+
+def _reader(cohort: "Cohort") -> dict:
+    """The language and print size of what a participant holds: context for the participant templates."""
+    from markupsafe import Markup
+
+    from .i18n import STRINGS
+    from .translations import LANGUAGE_TAGS
+
+    lang = cohort.handouts.languages[0]
+    words = {k: (Markup(v) if k == "join_intro" else v) for k, v in STRINGS[lang].items()}
+    return {"lang": lang, "lang_tag": LANGUAGE_TAGS[lang], "large_print": cohort.handouts.large_print, "t": words,
+            # the language of a packet's body: English until the packet has a translation overlay
+            "body_lang": LANGUAGE_TAGS[lang] if lang == "en" else "en-US"}
 
 
 def local_lines(cohort: "Cohort") -> list[tuple[str, str]]:
@@ -143,10 +157,40 @@ def visit_guide_html(curriculum: "Curriculum", cohort: "Cohort", visit: "Visit")
 
 
 def visit_packet_html(curriculum: "Curriculum", cohort: "Cohort", visit: "Visit") -> str:
-    heading = "Before your first group" if visit.kind == "orientation" else "After your last group"
-    kind = "Orientation packet" if visit.kind == "orientation" else "Step-down sheet"
+    """The orientation packet or step-down sheet. In Spanish, its headings, the crisis box and the
+    aftercare box are Spanish; the body stays English (marked lang="en-US") with a note saying so,
+    until the packets have translation overlays."""
+    from .translations import translate_visit
+
+    reader = _reader(cohort)
+    t = reader["t"]
+    translated = translate_visit(curriculum, visit, reader["lang"])
+    if translated is not None:  # the whole packet in the cohort's language: no note, no English body
+        visit = translated
+        reader = reader | {"body_lang": reader["lang_tag"],
+                           "t": {**t, "packet_not_translated": ""}}
+    heading = t["before_first"] if visit.kind == "orientation" else t["after_last"]
+    kind = t["orientation_packet"] if visit.kind == "orientation" else t["step_down_sheet"]
+    handoff = _handoff(curriculum, cohort, visit)
+    aftercare = ""
+    if handoff:
+        from .views import SessionView
+
+        view = SessionView(curriculum, cohort, None, lang=reader["lang"])  # type: ignore[arg-type]
+        view.__dict__["handoff"] = handoff  # the box's words, with this visit's hand-off
+        aftercare = view.aftercare_box()
+    from markupsafe import Markup
+
+    from .translations import individual_overlay, individual_steps
+
+    steps = individual_steps(curriculum, visit, reader["lang"])
+    overlay = individual_overlay(curriculum, visit, reader["lang"])
+    status = ""
+    if overlay is not None:  # the same small print as a session handout's last page
+        status = t["status_machine"] if not overlay.reviewed else t["status_reviewed"].format(who=overlay.reviewed_by)
     return render("visit-packet.html.j2", visit=visit, heading=heading, numbered=_numbered_forms(visit),
-                  handoff=_handoff(curriculum, cohort, visit), **_common(curriculum, cohort, kind, heading))
+                  handoff=handoff, aftercare=Markup(aftercare), translated_steps=steps, status_line=status, **_common(curriculum, cohort, kind, heading)
+                  | {"crisis": crisis_box(curriculum, cohort, reader["lang"])} | reader)
 
 
 def _numbered_forms(visit: "Visit") -> list[dict]:
@@ -232,14 +276,23 @@ def write_documents(curriculum_root: str, key: str, plan: "Plan", out_dir: Path)
 
 # ------------------------------------------------------------------ a person's join page
 
-def join_rows(join: "JoinPlan", individual: "Individual") -> list[dict]:
+def join_rows(join: "JoinPlan", individual: "Individual", lang: str = "en") -> list[dict]:
     """The person's list: the orientation, each group in order (first and last named), the step-down visit.
 
     In the middle of the list, a session whose title speaks of an ending shows a neutral
     title: the person's real last group is the one marked as their last.
     """
+    from . import i18n
+    from .translations import handout_title
+
     labels = individual.finishing.join_list
-    rows = [{"n": "", "date": "Before", "time": "", "title": labels.orientation, "mark": "visit"}]
+    if lang != "en":  # the Spanish labels and each group's Spanish handout title
+        labels = labels.model_copy(update={"orientation": i18n.text(lang, "join_orientation"),
+                                           "first_group": i18n.text(lang, "join_first"),
+                                           "last_group": i18n.text(lang, "join_last"),
+                                           "step_down_visit": i18n.text(lang, "join_step_down")})
+    rows = [{"n": "", "date": i18n.text(lang, "join_before") if lang != "en" else "Before", "time": "",
+             "title": labels.orientation, "mark": "visit"}]
     last = len(join.sessions)
     for n, item in enumerate(join.sessions, 1):
         if n == 1:  # "Welcome" reads well on a first day; "Graduation" does not
@@ -250,9 +303,12 @@ def join_rows(join: "JoinPlan", individual: "Individual") -> list[dict]:
             title, mark, note = item.session.title, "last", labels.last_group
         else:
             title, mark, note = individual.join_title(item.session), "", ""
-        rows.append({"n": str(n), "date": short_date(item.date), "time": clock(item.start), "title": title,
-                     "mark": mark, "note": note})
-    rows.append({"n": "", "date": "After", "time": "", "title": labels.step_down_visit, "mark": "visit"})
+        if lang != "en":
+            title = handout_title(item, lang)
+        rows.append({"n": str(n), "date": i18n.short_date(item.date, lang), "time": i18n.clock(item.start, lang),
+                     "title": title, "mark": mark, "note": note})
+    rows.append({"n": "", "date": i18n.text(lang, "join_after") if lang != "en" else "After", "time": "",
+                 "title": labels.step_down_visit, "mark": "visit"})
     return rows
 
 
@@ -271,16 +327,30 @@ def join_lines(join: "JoinPlan", individual: "Individual") -> list[str]:
 def join_html(join: "JoinPlan", curriculum: "Curriculum", compact: bool = False) -> str:
     from markupsafe import Markup
 
+    from . import i18n
+    from .views import crisis_resources
+
     c = join.cohort
     individual = curriculum.individual
+    reader = _reader(c)
+    lang, t = reader["lang"], reader["t"]
     first, last = join.sessions[0], join.sessions[-1]
+    intro = Markup(i18n.text(lang, "join_intro", group=Markup.escape(c.cohort.name),
+                             first_date=i18n.long_date(first.date, lang), first_time=i18n.clock(first.start, lang),
+                             count=len(join.sessions), last_date=i18n.long_date(last.date, lang),
+                             last_time=i18n.clock(last.start, lang)))
+    local = local_lines(c)
+    if lang != "en":
+        names = {"Local crisis line": t["local_crisis"], "Naloxone": t["naloxone"]}
+        local = [(names.get(name, name), contact) for name, contact in local]
     return render(
-        "join.html.j2", rows=join_rows(join, individual), count=len(join.sessions),
-        first_date=long_date(first.date), first_time=clock(first.start), last_date=long_date(last.date),
-        last_time=clock(last.start), labels=individual.finishing.join_list, compact=compact,
-        national=curriculum.program.crisis_resources, local=local_lines(c), meetings=c.resources.meetings,
-        **_common(curriculum, c, "Your schedule", "Your group schedule") | {"runhead": Markup(
-            runhead(c.program.name, c.cohort.name, "Your schedule"))},
+        "join.html.j2", rows=join_rows(join, individual, lang), count=len(join.sessions), intro=intro,
+        first_date=i18n.long_date(first.date, lang), first_time=i18n.clock(first.start, lang),
+        last_date=i18n.long_date(last.date, lang), last_time=i18n.clock(last.start, lang),
+        labels=individual.finishing.join_list, compact=compact,
+        national=crisis_resources(curriculum.program, lang), local=local, meetings=c.resources.meetings,
+        **_common(curriculum, c, t["join_kind"], t["join_title"]) | {"runhead": Markup(
+            runhead(c.program.name, c.cohort.name, t["join_kind"]))} | reader,
     )
 
 

@@ -222,3 +222,99 @@ def _save_scores(cache: dict) -> None:
 
 #: The highest Flesch-Kincaid grade allowed for handout prose (NIH: 8; AMA: 6, our aim).
 MAX_GRADE = 8.0
+
+
+# ------------------------------------------------------------------ Spanish (issue 19)
+
+#: Spanish terms that label a person by their illness or moralize a test result, with what to
+#: say instead (the same rule as the English list above; the terms in TRANSLATION-SPEC.md).
+STIGMATIZING_TERMS_ES: dict[str, str] = {
+    "adicto": "persona con un trastorno por consumo de sustancias",
+    "adicta": "persona con un trastorno por consumo de sustancias",
+    "drogadicto": "persona que consume drogas",
+    "drogadicta": "persona que consume drogas",
+    "alcohólico": "persona con un trastorno por consumo de alcohol",
+    "alcohólica": "persona con un trastorno por consumo de alcohol",
+    "abusador": "persona que consume sustancias",
+    "abusadora": "persona que consume sustancias",
+    "abuso de sustancias": "consumo de sustancias (o trastorno por consumo de sustancias)",
+    "abuso de drogas": "consumo de drogas",
+    "abuso de alcohol": "consumo de alcohol",
+    "yonqui": "persona que consume drogas",
+    "tecato": "persona que consume drogas",
+    "tecata": "persona que consume drogas",
+    "limpio": '"sin consumir" o "en recuperación" (para una prueba: "resultado negativo")',
+    "limpia": '"sin consumir" o "en recuperación" (para una prueba: "resultado negativo")',
+    "sucio": '"consumiendo" (para una prueba: "resultado positivo")',
+    "sucia": '"consumiendo" (para una prueba: "resultado positivo")',
+}
+
+# Names and things, not people: "Alcohólicos Anónimos", "bebida alcohólica", "jeringas limpias"
+# (harm reduction), "ropa sucia".
+_ALLOWED_ES = re.compile(
+    r"alcoh[oó]licos an[oó]nimos|al-anon|(bebidas?|tragos?|productos?) (no )?alcoh[oó]lic[oa]s?|"
+    r"sin alcohol|no alcoh[oó]lic[oa]s?|"
+    r"(jeringas?|jeringuillas?|agujas?|material|equipo|ropa|agua|aire|casa|cuarto|s[aá]banas?|platos?|manos?|"
+    r"cocina|ba[ñn]o|lugar|espacio|piso|mesa|cama|toallas?|pipas?) (bien |muy )?(limpi|suci)[oa]s?",
+    re.IGNORECASE,
+)
+_TERMS_ES = re.compile(
+    r"(?<![\wáéíóúñü])(" + "|".join(
+        re.escape(t).replace(r"\ ", r"\s+") + "s?" for t in sorted(STIGMATIZING_TERMS_ES, key=len, reverse=True))
+    + r")(?![\wáéíóúñü])",
+    re.IGNORECASE,
+)
+
+
+def stigmatizing_terms_es(text: str) -> list[str]:
+    """The stigmatizing Spanish terms in ``text`` (a participant text: quotes do not excuse them)."""
+    text = _ALLOWED_ES.sub(" ", text)
+    found = []
+    for match in _TERMS_ES.finditer(text):
+        word = re.sub(r"\s+", " ", match.group(1).lower())
+        base = word[:-1] if word.endswith("s") and word[:-1] in STIGMATIZING_TERMS_ES else word
+        found.append(base)
+    return found
+
+
+#: Fernández-Huerta reading ease (textstat 0.7.8; 0-100, higher is easier): 70-80 is "bastante
+#: fácil", 60-70 "normal" (about the English grade 8 limit), below 60 "bastante difícil".
+#: Handout prose below MIN_EASE_ES fails validation like an English grade above 8; below
+#: AIM_EASE_ES it is a warning (the translators' aim is 70 or more).
+MIN_EASE_ES = 60.0
+AIM_EASE_ES = 70.0
+
+
+@dataclass(frozen=True)
+class ReadabilityEs:
+    ease: float
+    sentences: int
+    words: int
+
+
+def readability_es(markdown: str) -> ReadabilityEs:
+    """Fernández-Huerta reading ease of the prose in Spanish ``markdown``.
+
+    textstat's language is global state: it is set to Spanish for the score and put back
+    afterwards, so an English score computed later in the same process is not changed.
+    """
+    text = prose_sentences(markdown)
+    words = len(text.split())
+    if not words:
+        return ReadabilityEs(0.0, 0, 0)
+    key = "es:" + hashlib.sha256(("textstat-0.7.8-fh\0" + text).encode("utf-8")).hexdigest()[:32]
+    cache = _score_cache()
+    if key in cache:
+        ease, sentences = cache[key]
+        return ReadabilityEs(ease, sentences, words)
+    import textstat
+
+    before = getattr(textstat.textstat, "_textstatistics__lang", "en_US")
+    try:
+        textstat.set_lang("es")
+        score = ReadabilityEs(float(textstat.fernandez_huerta(text)), int(textstat.sentence_count(text)), words)
+    finally:
+        textstat.set_lang(before)
+    cache[key] = [score.ease, score.sentences]
+    _save_scores(cache)
+    return score

@@ -64,53 +64,100 @@ def calendar_ics(plan: Plan) -> bytes:
     return cal.to_ical()
 
 
-def _document(title: str, body: str, accent: str, view: str = "facilitator") -> str:
+def _document(title: str, body: str, accent: str, view: str = "facilitator", lang: str = "en-US",
+              large_print: bool = False) -> str:
     from .pdf import print_css
 
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+    large = " large-print" if large_print else ""
+    return (f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8"><title>{esc(title)}</title>'
             f"<style>{print_css()}</style><style>.iopkit-doc {{ --accent: {esc(accent)}; }}</style></head>"
-            f'<body class="iopkit-print view-{view}">{body}</body></html>')
+            f'<body class="iopkit-print view-{view}{large}">{body}</body></html>')
+
+
+def _reader(plan: Plan) -> tuple[str, str, bool]:
+    """What participants read this cohort's pages in: (language, its tag, large print)."""
+    from .translations import LANGUAGE_TAGS
+
+    lang = plan.cohort.handouts.languages[0]
+    return lang, LANGUAGE_TAGS[lang], plan.cohort.handouts.large_print
+
+
+_PACKET_WORDS = {
+    "en": {"calendar": "session calendar", "week": "Week", "date": "Date", "time": "Time", "session": "Session",
+           "sessions_from": "{n} sessions from {first} to {last}", "contents": "Contents",
+           "title": "Title", "page": "Page", "session_n": "Session {n}: {title}",
+           "crisis": ("If you need help now", "988 Suicide &amp; Crisis Lifeline", "call or text 988",
+                      "SAMHSA National Helpline", "1-800-662-4357 (free, private, 24/7)", "Emergency", "call 911")},
+    "es": {"calendar": "calendario de sesiones", "week": "Semana", "date": "Fecha", "time": "Hora",
+           "session": "Sesión", "sessions_from": "{n} sesiones, del {first} al {last}", "contents": "Contenido",
+           "title": "Título", "page": "Página", "session_n": "Sesión {n}: {title}",
+           "crisis": ("Si necesita ayuda ahora", "988 Línea de Prevención del Suicidio y Crisis",
+                      "llame o envíe un texto al 988 (para español, oprima el 2)",
+                      "Línea Nacional de Ayuda de SAMHSA",
+                      "1-800-662-4357 (gratis, privada, las 24 horas, en inglés y en español)", "Emergencias",
+                      "llame al 911")},
+}
+
+
+def _crisis_list(lang: str, extra: str = "") -> str:
+    title, lifeline, call, samhsa, number, emergency, nine = _PACKET_WORDS[lang]["crisis"]
+    return (f"<h2>{title}</h2><ul><li><strong>{lifeline}:</strong> {call}</li>"
+            f"<li><strong>{samhsa}:</strong> {number}</li>{extra}"
+            f"<li><strong>{emergency}:</strong> {nine}</li></ul>")
 
 
 def calendar_pdf(plan: Plan) -> bytes:
     """The whole schedule on one printable page, by week."""
     from .pdf import html_to_pdf
 
+    from . import i18n
+    from .translations import handout_title
+
     c = plan.cohort
+    lang, tag, large = _reader(plan)
+    words = _PACKET_WORDS[lang]
     rows = []
     first_monday = plan.sessions[0].date - dt.timedelta(days=plan.sessions[0].date.weekday())
     for item in plan.sessions:
         week = (item.date - first_monday).days // 7 + 1
         # The zone's name on each date: summer and winter names differ (CDT and CST).
-        rows.append(f"<tr><td>{week}</td><td>{item.position}</td><td>{esc(short_date(item.date))}</td>"
-                    f"<td>{clock(item.start)}–{clock(item.end)} {esc(item.start.strftime('%Z'))}</td>"
-                    f"<td>{esc(item.session.title)}</td></tr>")
-    logo = (f'<img class="logo" src="{logo_data_uri(c.folder / c.program.logo)}" alt="">' if c.program.logo else "")
+        rows.append(f"<tr><td>{week}</td><th scope=\"row\">{item.position}</th>"
+                    f"<td>{esc(i18n.short_date(item.date, lang))}</td>"
+                    f"<td>{i18n.clock(item.start, lang)}–{i18n.clock(item.end, lang)} {esc(item.start.strftime('%Z'))}</td>"
+                    f"<td>{esc(handout_title(item, lang))}</td></tr>")
+    logo = (f'<img class="logo" src="{logo_data_uri(c.folder / c.program.logo)}" alt="{esc(c.program.name)}">'
+            if c.program.logo else "")
+    span = words["sessions_from"].format(n=len(plan.sessions), first=i18n.long_date(plan.sessions[0].date, lang),
+                                         last=i18n.long_date(plan.finish, lang))
     body = (
         f'<section class="iopkit-doc calendar">{runhead(c.program.name, c.cohort.name, "Calendar")}'
         f'<div class="brand">{logo}<span class="program">{esc(c.program.name)}</span></div>'
-        f"<h1>{esc(c.cohort.name)}: session calendar</h1>"
-        f'<p class="muted">{esc(_where(plan))} · {esc(c.schedule.time_zone.replace("_", " "))} time · '
-        f"{len(plan.sessions)} sessions from {esc(long_date(plan.sessions[0].date))} "
-        f"to {esc(long_date(plan.finish))}</p>"
-        f'<table class="calendar-table"><thead><tr><th>Week</th><th>#</th><th>Date</th><th>Time</th><th>Session</th></tr></thead>'
+        f"<h1>{esc(c.cohort.name)}: {words['calendar']}</h1>"
+        f'<p class="muted">{esc(_where(plan))} · {esc(c.schedule.time_zone.replace("_", " "))} · {esc(span)}</p>'
+        f'<table class="calendar-table"><thead><tr><th scope="col">{words["week"]}</th><th scope="col">#</th>'
+        f'<th scope="col">{words["date"]}</th><th scope="col">{words["time"]}</th>'
+        f'<th scope="col">{words["session"]}</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></section>"
     )
-    return html_to_pdf(_document(f"{c.cohort.name}: session calendar", body, c.program.accent_color))
+    return html_to_pdf(_document(f"{c.cohort.name}: {words['calendar']}", body, c.program.accent_color,
+                                 lang=tag, large_print=large))
 
 
 def _contents_pdf(title: str, subtitle: str, entries: list[tuple[str, str, int]], plan: Plan, kind: str,
-                  cover: str = "") -> bytes:
+                  cover: str = "", participant: bool = False) -> bytes:
     from .pdf import html_to_pdf
 
     c = plan.cohort
-    rows = "".join(f'<tr><td class="n">{esc(n)}</td><td>{esc(t)}</td><td class="pg">{p}</td></tr>'
+    lang, tag, large = _reader(plan) if participant else ("en", "en-US", False)
+    words = _PACKET_WORDS[lang]
+    rows = "".join(f'<tr><th scope="row" class="n">{esc(n)}</th><td>{esc(t)}</td><td class="pg">{p}</td></tr>'
                    for n, t, p in entries)
     body = (f'<section class="iopkit-doc contents">{runhead(c.program.name, c.cohort.name, kind)}{cover}'
             f"<h1>{esc(title)}</h1><p class=\"muted\">{esc(subtitle)}</p>"
-            f'<table class="toc"><thead><tr><th>Session</th><th>Title</th><th>Page</th></tr></thead>'
+            f'<table class="toc"><thead><tr><th scope="col">{words["session"]}</th><th scope="col">{words["title"]}'
+            f'</th><th scope="col">{words["page"]}</th></tr></thead>'
             f"<tbody>{rows}</tbody></table></section>")
-    return html_to_pdf(_document(title, body, c.program.accent_color))
+    return html_to_pdf(_document(title, body, c.program.accent_color, lang=tag, large_print=large))
 
 
 def _assemble(front: bytes, parts: list[tuple[str, pikepdf.Pdf]], front_title: str) -> bytes:
@@ -132,16 +179,19 @@ def _assemble(front: bytes, parts: list[tuple[str, pikepdf.Pdf]], front_title: s
 
 
 def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, title: str, subtitle: str, kind: str,
-                             cover: str = "", before: tuple = (), after: tuple = ()) -> bytes:
+                             cover: str = "", before: tuple = (), after: tuple = (), participant: bool = False) -> bytes:
     """``before`` and ``after``: (title, PDF path) of documents that go around the sessions
     (the orientation before them, the step-down visit after), listed in the contents unnumbered."""
     import pikepdf
 
+    from .translations import handout_title
+
+    lang = _reader(plan)[0] if participant else "en"
     sources = []
     try:
         entries = [("", name, pikepdf.open(path)) for name, path in before]
         for item in plan.sessions:
-            entries.append((str(item.position), item.session.title,
+            entries.append((str(item.position), handout_title(item, lang),
                             pikepdf.open(out_dir / f"session-{item.position:02d}" / filename)))
         entries += [("", name, pikepdf.open(path)) for name, path in after]
         sources = [source for _, _, source in entries]
@@ -154,20 +204,22 @@ def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, title: st
             for (number, name, _), count in zip(entries, counts):
                 numbered.append((number, name, page))
                 page += count
-            front = _contents_pdf(title, subtitle, numbered, plan, kind, cover)
+            front = _contents_pdf(title, subtitle, numbered, plan, kind, cover, participant)
             with pikepdf.open(io.BytesIO(front)) as laid_out:
                 actual = len(laid_out.pages)
             if actual == front_pages:
                 break
             front_pages = actual
-        parts = [(f"Session {number}: {name}" if number else name, source) for number, name, source in entries]
-        return _assemble(front, parts, "Contents")
+        words = _PACKET_WORDS[lang]
+        parts = [(words["session_n"].format(n=number, title=name) if number else name, source)
+                 for number, name, source in entries]
+        return _assemble(front, parts, words["contents"])
     finally:
         for source in sources:
             source.close()
 
 
-def _around(out_dir: Path, participant: bool) -> tuple[tuple, tuple]:
+def _around(out_dir: Path, participant: bool, lang: str = "en") -> tuple[tuple, tuple]:
     """The orientation and step-down documents the build wrote beside the sessions, if it did."""
     from . import individual_docs as docs
 
@@ -175,6 +227,9 @@ def _around(out_dir: Path, participant: bool) -> tuple[tuple, tuple]:
     last = out_dir / docs.STEP_DOWN_DIR / (docs.SHEET if participant else docs.GUIDE)
     before = (("Before the first group: orientation" + (" packet" if participant else ""), first),)
     after = (("After the last group: " + ("my next steps" if participant else "step-down visit"), last),)
+    if lang == "es":
+        before = (("Antes del primer grupo: la orientación", first),)
+        after = (("Después del último grupo: mis próximos pasos", last),)
     return (before if first.is_file() else ()), (after if last.is_file() else ())
 
 
@@ -189,20 +244,20 @@ def binder_pdf(plan: Plan, out_dir: Path) -> bytes:
 
 
 def workbook_pdf(plan: Plan, out_dir: Path) -> bytes:
+    from .i18n import text
+
     c = plan.cohort
-    logo = (f'<img class="cover-logo" src="{logo_data_uri(c.folder / c.program.logo)}" alt="">'
+    lang = _reader(plan)[0]
+    logo = (f'<img class="cover-logo" src="{logo_data_uri(c.folder / c.program.logo)}" alt="{esc(c.program.name)}">'
             if c.program.logo else "")
     cover = (f'<div class="cover-page">{logo}<p class="cover-program">{esc(c.program.name)}</p>'
-             f'<p class="cover-title">My Recovery Workbook</p>'
-             f'<p class="cover-sub">{len(plan.sessions)} sessions of handouts and worksheets. Write in it, '
-             "bring it to group, and keep it. It is yours.</p>"
-             '<div class="crisis"><h2>If you need help now</h2><ul>'
-             "<li><strong>988 Suicide &amp; Crisis Lifeline:</strong> call or text 988</li>"
-             "<li><strong>SAMHSA National Helpline:</strong> 1-800-662-4357 (free, private, 24/7)</li>"
-             "<li><strong>Emergency:</strong> call 911</li></ul></div></div>")
-    before, after = _around(out_dir, participant=True)
-    return _assembled_with_contents(plan, out_dir, "handout.pdf", "Contents", f"{c.program.name} · {c.cohort.name}",
-                                    "Workbook", cover, before=before, after=after)
+             f'<p class="cover-title">{esc(text(lang, "workbook_title"))}</p>'
+             f'<p class="cover-sub">{esc(text(lang, "workbook_sub", n=len(plan.sessions)))}</p>'
+             f'<div class="crisis">{_crisis_list(lang)}</div></div>')
+    before, after = _around(out_dir, participant=True, lang=lang)
+    return _assembled_with_contents(plan, out_dir, "handout.pdf", _PACKET_WORDS[lang]["contents"],
+                                    f"{c.program.name} · {c.cohort.name}", "Workbook", cover, before=before,
+                                    after=after, participant=True)
 
 
 # The packet's writers. Each writes its files atomically and returns their names; the build

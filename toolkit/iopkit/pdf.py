@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from functools import cache
 from pathlib import Path
 
@@ -35,7 +36,9 @@ def print_css() -> str:
         from .errors import TemplateMissingError
 
         raise TemplateMissingError(f"The print stylesheet is missing: {css_path}. Reinstall iopkit.")
-    return font_faces() + "\n" + css_path.read_text(encoding="utf-8")
+    extra = paths.handouts_dir() / "large-print.css"  # Spanish page footers and the large-print edition
+    return (font_faces() + "\n" + css_path.read_text(encoding="utf-8")
+            + ("\n" + extra.read_text(encoding="utf-8") if extra.is_file() else ""))
 
 
 def allowed_roots() -> tuple[Path, ...]:
@@ -90,9 +93,38 @@ def _font_config():
     return FontConfiguration()
 
 
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_SVG = re.compile(r"<svg\b[^>]*>", re.IGNORECASE)
+_ALT = re.compile(r"""\balt\s*=\s*("[^"]*\S[^"]*"|'[^']*\S[^']*')""", re.IGNORECASE)
+_HIDDEN = re.compile(r"""aria-hidden\s*=\s*["']true["']|role\s*=\s*["'](presentation|none)["']""", re.IGNORECASE)
+_LABEL = re.compile(r"""aria-label(ledby)?\s*=\s*["'][^"']*\S""", re.IGNORECASE)
+_TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def check_alt_text(html: str) -> None:
+    """Every picture has alt text and every chart a label, or the document is not printed (WCAG 1.1.1).
+
+    A picture marked as decoration (aria-hidden="true", role="presentation") needs none.
+    """
+    missing = [tag for tag in _IMG.findall(html) if not _ALT.search(tag) and not _HIDDEN.search(tag)]
+    missing += [tag for tag in _SVG.findall(html) if not _LABEL.search(tag) and not _HIDDEN.search(tag)]
+    if missing:
+        from .errors import MissingAltTextError
+
+        title = _TITLE.search(html)
+        where = title.group(1).strip() if title else "a document"
+        shown = [re.sub(r'src="data:[^"]{40,}"', 'src="data:..."', tag)[:120] for tag in missing[:3]]
+        raise MissingAltTextError(
+            f"{where}: {len(missing)} picture{'s' if len(missing) != 1 else ''} or chart{'s' if len(missing) != 1 else ''} "
+            f"without a text alternative ({'; '.join(shown)}). A screen reader cannot say what it shows: give it "
+            "alt text (a picture) or an aria-label (a chart). If it comes from iopkit's own templates, please report it.")
+
+
 def render(html: str):
     """Lay out a print-ready HTML document into pages (a WeasyPrint Document)."""
     import weasyprint
+
+    check_alt_text(html)
 
     return weasyprint.HTML(string=html, base_url=paths.handouts_dir().as_uri() + "/",
                            url_fetcher=_fetcher()).render(font_config=_font_config())
@@ -103,7 +135,46 @@ def write(*documents) -> bytes:
     first = documents[0]
     if len(documents) > 1:
         first = first.copy([page for document in documents for page in document.pages])
-    return first.write_pdf(pdf_variant="pdf/ua-1")
+    return mark_header_scope(first.write_pdf(pdf_variant="pdf/ua-1"))
+
+
+def mark_header_scope(data: bytes) -> bytes:
+    """Give every table header cell of the structure tree its scope (PDF/UA, WCAG 1.3.1).
+
+    WeasyPrint tags <th> as /TH but does not carry the HTML scope attribute over: a header in a
+    table's <thead> heads its column, any other heads its row (our tables print row labels as <th>).
+    """
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return data
+        changed = False
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            kids = node.get("/K")
+            if kids is None:
+                continue
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+                if not isinstance(kid, pikepdf.Dictionary) or "/S" not in kid:
+                    continue
+                if kid.S == "/TH":
+                    row = kid.get("/P")
+                    group = row.get("/P") if isinstance(row, pikepdf.Dictionary) else None
+                    scope = "/Column" if isinstance(group, pikepdf.Dictionary) and group.get("/S") == "/THead" \
+                        else "/Row"
+                    kid.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name(scope))
+                    changed = True
+                stack.append(kid)
+        if not changed:
+            return data
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
 
 
 def html_to_pdf(html: str) -> bytes:

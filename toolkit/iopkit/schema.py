@@ -279,6 +279,15 @@ class AftercareTrack(Model):
     break_minutes: int = Field(default=0, ge=0, le=15, multiple_of=5, description="The break (0: none).")
 
 
+class ProgramTranslation(Model):
+    """program.yaml's participant words in another language (issue 19): the crisis lines and the
+    Part 2 notice, which is a translation of the federal text (the English prevails)."""
+
+    crisis_resources: list[CrisisResource] = []
+    part2_notice: str = ""
+    part2_notice_note: str = Field(default="", description="Says the notice is a translation and the English prevails")
+
+
 class Program(Model):
     """``curriculum/program.yaml``: the numbers the curriculum is written for."""
 
@@ -293,6 +302,8 @@ class Program(Model):
     crisis_resources: list[CrisisResource] = Field(min_length=1, description="Printed on every handout.")
     part2_notice: Text = Field(description="The 42 CFR Part 2 notice for documents that name a person.")
     aftercare: AftercareTrack | None = Field(default=None, description="The weekly step-down group.")
+    translations: dict[Literal["es"], ProgramTranslation] = Field(
+        default={}, description="The printed texts above (crisis lines, Part 2 notice) in another language.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

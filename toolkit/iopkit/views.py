@@ -12,7 +12,7 @@ import datetime as dt
 import html
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -113,6 +113,8 @@ class SessionView:
     curriculum: Curriculum
     cohort: Cohort
     item: PlannedSession
+    #: The language of the participant pages; "" means the cohort's first ([handouts] language).
+    lang: str = ""
 
     @classmethod
     def load(cls, cohort_file: str = "", position: int = 1, curriculum_dir: str = "") -> "SessionView":
@@ -150,7 +152,7 @@ class SessionView:
     def _brand(self) -> str:
         logo = ""
         if self.cohort.program.logo:
-            logo = f'<img class="logo" style="height:34pt;width:auto" src="{logo_data_uri(self.cohort.folder / self.cohort.program.logo)}" alt="">'
+            logo = f'<img class="logo" style="height:34pt;width:auto" src="{logo_data_uri(self.cohort.folder / self.cohort.program.logo)}" alt="{esc(self.cohort.program.name)}">'
         return f'<div class="brand">{logo}<span class="program">{esc(self.cohort.program.name)}</span></div>'
 
     def _style(self) -> str:
@@ -191,7 +193,7 @@ class SessionView:
             facts.append(("Source", f"Custom session for this cohort ({esc(item.source.name)})"))
         elif s.track == "elective":
             facts.append(("Source", f"Elective session ({esc(s.id)}), chosen for this cohort"))
-        rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts)
+        rows = "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in facts)
         objectives = "".join(f"<li>{md_inline(o)}</li>" for o in s.objectives)
         body = (
             f'<section class="iopkit-doc guide cover">{self._style()}{self._runhead("Facilitator guide")}'
@@ -226,7 +228,8 @@ class SessionView:
         scaled = rescaled_note(self.item, self.cohort)
         # At a glance, on the first page: what each block does is in "The session, block by block".
         return (f'<div class="run-of-show-page"><h2>Run of show</h2>{scaled}<table class="run-of-show"><thead><tr>'
-                f"<th>Clock</th><th>Length</th><th>Block</th><th>Kind</th></tr></thead><tbody>{''.join(rows)}</tbody>"
+                '<th scope="col">Clock</th><th scope="col">Length</th><th scope="col">Block</th><th scope="col">Kind</th>'
+                f"</tr></thead><tbody>{''.join(rows)}</tbody>"
                 '</table><p class="muted">What to do and say in each block is under "The session, block by block".'
                 "</p></div>")
 
@@ -337,27 +340,96 @@ class SessionView:
 
     # ------------------------------------------------------------ participant handout
 
+    # The participant pages are printed in the cohort's handout language ([handouts] language):
+    # the session's translation overlay when there is one (iopkit.translations), else the English
+    # with a note that says so.
+
+    @property
+    def language(self) -> str:
+        return self.lang or self.cohort.handouts.languages[0]
+
+    @property
+    def lang_tag(self) -> str:
+        from .translations import LANGUAGE_TAGS
+
+        return LANGUAGE_TAGS[self.language]
+
+    def _t(self, key: str, **values) -> str:
+        from .i18n import text
+
+        return text(self.language, key, **values)
+
+    @cached_property
+    def translation(self):
+        """The session's overlay in this handout language (None for English)."""
+        if self.language == "en":
+            return None
+        from .translations import find_translation
+
+        return find_translation(self.curriculum.root, self.item.source, self.session, self.language)
+
+    @cached_property
+    def participant(self) -> Session:
+        """The session with its participant text in the handout language."""
+        t = self.translation
+        if t is None or t.overlay is None:
+            return self.session
+        from .translations import translate_session
+
+        return translate_session(self.session, t.overlay)
+
+    @property
+    def untranslated(self) -> bool:
+        return self.translation is not None and self.translation.overlay is None
+
+    def _body_lang(self) -> str:
+        """A lang attribute for session text printed in English inside a page in another language."""
+        return ' lang="en-US"' if self.untranslated else ""
+
+    def _participant_runhead(self) -> str:
+        from .i18n import short_date as short
+
+        line = self._t("session_line", n=self.item.position, total=self.item.total)
+        return (runhead(self.cohort.program.name, f"{line} · {short(self.item.date, self.language)}",
+                        self._t("kind_handout"))[:-len("</div>")]
+                + f'<span class="rh-help">{esc(self._t("help_line"))}</span>'
+                + f'<span class="rh-helpshort">{esc(self._t("help_short"))}</span>'
+                + f'<span class="rh-short">{esc(self._t("session_short", n=self.item.position))}</span></div>')
+
+    def participant_meta(self) -> dict:
+        line = self._t("session_line", n=self.item.position, total=self.item.total)
+        return {**self.meta("participant"), "title": f"{line}: {self.participant.handout.title}",
+                "lang": self.lang_tag, "kind": self._t("kind_handout"),
+                "large_print": self.cohort.handouts.large_print}
+
     def handout(self) -> Html:
-        h = self.session.handout
+        from .i18n import long_date as dated
+
+        h = self.participant.handout
         points = ""
         if h.key_points:
-            points = ('<aside class="keypoints"><h2>Remember</h2><ul>'
+            points = (f'<aside class="keypoints"{self._body_lang()}><h2>{esc(self._t("remember"))}</h2><ul>'
                       + "".join(f"<li>{md_inline(p)}</li>" for p in h.key_points) + "</ul></aside>")
+        note = f'<p class="translation-note">{esc(self._t("not_translated"))}</p>' if self.untranslated else ""
+        line = self._t("session_line", n=self.item.position, total=self.item.total)
         body = (
-            f'<section class="iopkit-doc handout">{self._style()}{self._runhead("Handout")}'
+            f'<section class="iopkit-doc handout" lang="{self.lang_tag}">{self._style()}'
+            f'{self._participant_runhead()}'
             f'<header class="handout-head">{self._brand()}'
-            f'<p class="kicker">{esc(self.session_line)} · {esc(long_date(self.item.date))}</p></header>'
-            f"<h1>{esc(h.title)}</h1>"
-            f'<div class="explanation">{md(h.explanation)}</div>{points}</section>'
+            f'<p class="kicker">{esc(line)} · {esc(dated(self.item.date, self.language))}</p></header>'
+            f"{note}<h1{self._body_lang()}>{esc(h.title)}</h1>"
+            f'<div class="explanation"{self._body_lang()}>{md(h.explanation)}</div>{points}</section>'
         )
-        return Html(body, self.meta("participant"))
+        return Html(body, self.participant_meta())
 
     def worksheet(self) -> Html:
-        w = self.session.handout.worksheet
-        items = "".join(render_item(i, item) for i, item in enumerate(w.items, 1))
+        w = self.participant.handout.worksheet
+        other = self._t("something_else")
+        items = "".join(render_item(i, item, other) for i, item in enumerate(w.items, 1))
         return Html(
-            f'<section class="iopkit-doc handout worksheet"><h2>{esc(w.title)}</h2>'
-            f'<p class="instructions">{md_inline(w.instructions)}</p>{items}</section>'
+            f'<section class="iopkit-doc handout worksheet" lang="{self.lang_tag}"><div{self._body_lang()}>'
+            f'<h2>{esc(w.title)}</h2>'
+            f'<p class="instructions">{md_inline(w.instructions)}</p>{items}</div></section>'
         )
 
     def exercise_sheet(self) -> Html:
@@ -367,7 +439,14 @@ class SessionView:
             return Html("")
         from .exercises import make_exercise
 
-        return Html(make_exercise(e.widget).paper_html())
+        sheet = make_exercise(e.widget).paper_html()
+        if self.language != "en":  # the sheet's words from exercises/paper.<lang>.yaml
+            from .exercises.paper import in_language
+
+            sheet, missing = in_language(sheet, self.language)
+            tag = self.lang_tag if not missing else "en-US"  # a sheet still partly English says so
+            sheet = f'<div lang="{tag}">{sheet}</div>'
+        return Html(sheet)
 
     def interactive(self):
         """The session's interactive exercise, for the room or a shared screen (never printed)."""
@@ -390,10 +469,28 @@ class SessionView:
         return RoomView(self)
 
     def take_home(self) -> Html:
-        return Html(
-            f'<section class="iopkit-doc handout take-home"><div class="homework"><h2>Your practice before next time</h2>'
-            f"{md(self.session.homework)}</div>{self.aftercare_box()}{self.crisis_box()}</section>"
+        body = (
+            f'<section class="iopkit-doc handout take-home" lang="{self.lang_tag}"><div class="homework">'
+            f'<h2>{esc(self._t("practice"))}</h2><div{self._body_lang()}>{md(self.participant.homework)}</div></div>'
+            f"{self.aftercare_box()}{self.crisis_box()}{self.translation_status()}</section>"
         )
+        languages = self.cohort.handouts.languages
+        if not self.lang and len(languages) > 1:
+            # A bilingual cohort: the whole handout again in the other language, after the first.
+            for other in languages[1:]:
+                view = replace(self, lang=other)
+                body += "".join(str(part) for part in (view.handout(), view.worksheet(), view.exercise_sheet(),
+                                                       view.take_home()))
+        return Html(body)
+
+    def translation_status(self) -> str:
+        """Small print on the last page: a translation no person has reviewed says so (in both languages)."""
+        t = self.translation
+        if t is None or t.overlay is None:
+            return ""
+        if not t.overlay.reviewed:
+            return f'<p class="translation-status">{esc(self._t("status_machine"))}</p>'
+        return f'<p class="translation-status">{esc(self._t("status_reviewed", who=t.overlay.reviewed_by))}</p>'
 
     #: Sessions that teach these hand a person on to aftercare, so they print its day and time.
     HANDOFF_TECHNIQUES = frozenset({"stepping-down", "aftercare"})
@@ -411,39 +508,50 @@ class SessionView:
         h = self.handoff
         if h is None:
             return ""
+        from . import i18n
+
+        lang = self.language
+        when = self._t("aftercare_when", weekday=i18n.weekday(h.weekday, lang), start=i18n.clock(h.start, lang),
+                       end=i18n.clock(h.end, lang), first=i18n.long_date(h.first, lang), where=h.where)
         return (
-            '<aside class="keypoints aftercare"><h2>Your aftercare group</h2>'
-            f"<p><strong>{esc(h.name)}</strong>: every {esc(h.weekday)}, {clock(h.start)} to {clock(h.end)}. "
-            f"The next one is {esc(long_date(h.first))}. Where: {esc(h.where)}.</p>"
-            "<p>You can start any week and stay as long as it helps.</p></aside>"
+            f'<aside class="keypoints aftercare"><h2>{esc(self._t("aftercare_title"))}</h2>'
+            f"<p><strong>{esc(h.name)}</strong>: {esc(when)}</p>"
+            f"<p>{esc(self._t('aftercare_any_week'))}</p></aside>"
         )
 
     def crisis_box(self) -> str:
         national = "".join(
             f"<li><strong>{esc(r.name)}:</strong> {esc(r.contact)}"
             + (f' <span class="note">{esc(r.note)}</span>' if r.note else "") + "</li>"
-            for r in self.curriculum.program.crisis_resources
+            for r in crisis_resources(self.curriculum.program, self.language)
         )
         res = self.cohort.resources
         local = []
         if res.local_crisis_line:
-            local.append(f"<li><strong>Local crisis line:</strong> {esc(res.local_crisis_line)}</li>")
+            local.append(f"<li><strong>{esc(self._t('local_crisis'))}:</strong> {esc(res.local_crisis_line)}</li>")
         if res.clinic_phone:
             local.append(f"<li><strong>{esc(self.cohort.program.name)}:</strong> {esc(res.clinic_phone)}</li>")
         if res.naloxone:
-            local.append(f"<li><strong>Naloxone:</strong> {esc(res.naloxone)}</li>")
+            local.append(f"<li><strong>{esc(self._t('naloxone'))}:</strong> {esc(res.naloxone)}</li>")
         for other in res.other:
             local.append(f"<li><strong>{esc(other.name)}:</strong> {esc(other.contact)}</li>")
         meetings = ""
         if res.meetings:
-            meetings = ("<h3>Meetings near you</h3><ul>" + "".join(f"<li>{esc(m)}</li>" for m in res.meetings)
+            meetings = (f"<h3>{esc(self._t('meetings'))}</h3><ul>" + "".join(f"<li>{esc(m)}</li>" for m in res.meetings)
                         + "</ul>")
-        local_html = f"<h3>Near you</h3><ul>{''.join(local)}</ul>" if local else ""
+        local_html = f"<h3>{esc(self._t('near_you'))}</h3><ul>{''.join(local)}</ul>" if local else ""
         return (
-            '<aside class="crisis"><h2>If you need help now</h2>'
-            "<p>You are not alone. These lines are free and open day and night.</p>"
+            f'<aside class="crisis"><h2>{esc(self._t("crisis_title"))}</h2>'
+            f"<p>{esc(self._t('crisis_intro'))}</p>"
             f"<ul>{national}</ul>{local_html}{meetings}</aside>"
         )
+
+
+def crisis_resources(program, lang: str) -> list:
+    """The national crisis lines in ``lang`` (curriculum/program.yaml's translations), else the English."""
+    translated = getattr(program, "translations", {}).get(lang)
+    return list(translated.crisis_resources) if translated and translated.crisis_resources else \
+        list(program.crisis_resources)
 
 
 def logo_data_uri(path: Path) -> str:
@@ -453,7 +561,7 @@ def logo_data_uri(path: Path) -> str:
     return data_uri(path)
 
 
-def render_item(number: int, item: WorksheetItem) -> str:
+def render_item(number: int, item: WorksheetItem, other_label: str = "Something else:") -> str:
     """One worksheet item, laid out to be filled in by hand."""
     # A prompt the writer numbered already ("1. My reasons...") keeps its own number.
     numbered = re.match(r"^\s*\d+[.)]\s", item.prompt)
@@ -473,14 +581,15 @@ def render_item(number: int, item: WorksheetItem) -> str:
         return f'<div class="item scale">{prompt}<div class="points">{cells}</div>{labels}</div>'
     if item.kind == "checklist":
         options = "".join(f'<li><span class="box"></span>{md_inline(o)}</li>' for o in item.options)
-        other = ('<li><span class="box"></span>Something else: <span class="inline-line"></span></li>'
+        other = (f'<li><span class="box"></span>{esc(other_label)} <span class="inline-line"></span></li>'
                  if item.other_option else "")
         return f'<div class="item checklist">{prompt}<ul class="options">{options}{other}</ul></div>'
-    head = "".join(f"<th>{esc(c)}</th>" for c in item.columns)
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in item.columns)
     if item.row_labels:  # the first column is printed, the rest are left to fill in
         blanks = "".join("<td></td>" for _ in item.columns[1:])
         fit = "row-label short" if max(len(x) for x in item.row_labels) <= 32 else "row-label"
-        body = "".join(f'<tr><th class="{fit}">{md_inline(label)}</th>{blanks}</tr>' for label in item.row_labels)
+        body = "".join(f'<tr><th scope="row" class="{fit}">{md_inline(label)}</th>{blanks}</tr>'
+                       for label in item.row_labels)
     else:
         row = "".join("<td></td>" for _ in item.columns)
         body = "".join(f"<tr>{row}</tr>" for _ in range(item.rows))

@@ -74,7 +74,7 @@ def boxes(options: list[str], other: bool = False) -> str:
 def fill_table(columns: list[str], rows: int, first_column: list[str] | None = None, row_height: str = "",
                css_class: str = "") -> str:
     """A table to fill in by hand; ``first_column`` pre-prints the first cell of each row."""
-    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
     height = f' style="height: {row_height}"' if row_height else ""
     body = []
     for i in range(len(first_column) if first_column else rows):
@@ -155,3 +155,46 @@ def answers_section(title: str, when: str, body: str, notice: str, kept: str) ->
         f'<section class="iopkit-doc handout exercise-answers">{style_element()}{part2_block(notice, kept)}'
         f'<p class="kicker">My answers · {esc(when)}</p><h1>{esc(title)}</h1>{body}</section>'
     )
+
+
+# ---------------------------------------------------------------- other languages (issue 19)
+
+
+@cache
+def paper_words(lang: str) -> dict[str, str]:
+    """English -> ``lang`` for the words on the blank sheets (``paper.<lang>.yaml`` beside this file)."""
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).with_name(f"paper.{lang}.yaml")
+    if not path.is_file():
+        return {}
+    return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()}
+
+
+def in_language(fragment: str, lang: str) -> tuple[str, list[str]]:
+    """A blank sheet's HTML with each printed text in ``lang``; also the texts left in English."""
+    import re
+
+    if lang == "en":
+        return fragment, []
+    words = paper_words(lang)
+    missing: list[str] = []
+
+    def swap(match) -> str:
+        raw = match.group(1)
+        text = html.unescape(raw).strip()
+        if not text or text.isdigit() or re.fullmatch(r"\d+\.", text):
+            return match.group(0)
+        if text in words:
+            lead, tail = raw[: len(raw) - len(raw.lstrip())], raw[len(raw.rstrip()):]
+            return ">" + lead + esc(words[text]) + tail + "<"
+        if any(c.isalpha() for c in text):
+            missing.append(text)
+        return match.group(0)
+
+    # Only text between tags, never inside the <style> element.
+    parts = re.split(r"(<style>.*?</style>)", fragment, flags=re.DOTALL)
+    out = [p if p.startswith("<style>") else re.sub(r">([^<>]+)<", swap, p) for p in parts]
+    return "".join(out), missing
