@@ -7,7 +7,6 @@ names the print font cannot show, and a handout with no local resources.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from .errors import display_path
 
@@ -22,10 +21,11 @@ PRINTED_FIELDS = (
 @cache
 def printable_characters() -> frozenset[int]:
     """Every character the print font (DejaVu Sans, iopkit.pdf) has a glyph for."""
-    import matplotlib
     from fontTools.ttLib import TTFont
 
-    font = TTFont(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf", lazy=True)
+    from . import paths
+
+    font = TTFont(paths.handouts_dir() / "fonts" / "DejaVuSans.ttf", lazy=True)
     return frozenset(font.getBestCmap())
 
 

@@ -48,9 +48,7 @@ def allowed_roots() -> tuple[Path, ...]:
     ``file:`` URL anywhere else (a Markdown image with an absolute path, an SVG ``<image>``)
     is refused here, whoever wrote it.
     """
-    import matplotlib
-
-    return (paths.handouts_dir().resolve(), (Path(matplotlib.get_data_path()) / "fonts" / "ttf").resolve())
+    return (paths.handouts_dir().resolve(),)  # the pinned fonts ship in handouts/fonts/
 
 
 def local_file_allowed(url: str) -> bool:
