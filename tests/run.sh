@@ -26,6 +26,4 @@ fi
 .venv/bin/python -m pip install --quiet -e '.[test]'
 [ -x .hub-node/node_modules/.bin/configurable-http-proxy ] || \
   npm install --silent --no-fund --no-audit --prefix .hub-node configurable-http-proxy >/dev/null
-[ -f .axe/node_modules/axe-core/axe.min.js ] || \
-  npm install --silent --no-fund --no-audit --prefix .axe axe-core >/dev/null
 exec .venv/bin/python -m pytest "$@"
