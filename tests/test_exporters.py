@@ -45,7 +45,7 @@ def test_participant_html_has_only_participant_cells(executed):
     assert 'class="iopkit-doc handout' in html and "If you need help now" in html
     assert "guide cover" not in html and "Fidelity checklist" not in html
     assert "<script" not in html and "SessionView" not in html
-    assert '<html lang="en">' in html and "<title>Session 1 of 36" in html
+    assert '<html lang="en-US">' in html and "<title>Session 1 of 36" in html
 
 
 def test_facilitator_pdf_from_the_exporter_ends_with_the_handout(executed):

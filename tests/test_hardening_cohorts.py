@@ -50,7 +50,7 @@ CASES = [
      "one line of text: write it on one line"),
     ("field-too-long", 41, "resources, naloxone", "7,200 characters", "at most 200 characters"),
     ("unknown-subdivision", 24, "schedule, holidays, subdivision", '"ZZ"', "a state or province code of US"),
-    ("accent-color-not-a-color", 9, "program, accent_color", '"teal"', "a colour written as # and six digits"),
+    ("accent-color-not-a-color", 9, "program, accent_color", '"teal"', "a color written like #2f6b7e (# and six digits or letters a to f)"),
 ]
 
 

@@ -84,11 +84,13 @@ def _reader(plan: Plan) -> tuple[str, str, bool]:
 
 _PACKET_WORDS = {
     "en": {"calendar": "session calendar", "week": "Week", "date": "Date", "time": "Time", "session": "Session",
+           "zone": "{zone} time",
            "sessions_from": "{n} sessions from {first} to {last}", "contents": "Contents",
            "title": "Title", "page": "Page", "session_n": "Session {n}: {title}",
            "crisis": ("If you need help now", "988 Suicide &amp; Crisis Lifeline", "call or text 988",
                       "SAMHSA National Helpline", "1-800-662-4357 (free, private, 24/7)", "Emergency", "call 911")},
     "es": {"calendar": "calendario de sesiones", "week": "Semana", "date": "Fecha", "time": "Hora",
+           "zone": "hora de {zone}",
            "session": "Sesión", "sessions_from": "{n} sesiones, del {first} al {last}", "contents": "Contenido",
            "title": "Título", "page": "Página", "session_n": "Sesión {n}: {title}",
            "crisis": ("Si necesita ayuda ahora", "988 Línea de Prevención del Suicidio y Crisis",
@@ -133,7 +135,8 @@ def calendar_pdf(plan: Plan) -> bytes:
         f'<section class="iopkit-doc calendar">{runhead(c.program.name, c.cohort.name, "Calendar")}'
         f'<div class="brand">{logo}<span class="program">{esc(c.program.name)}</span></div>'
         f"<h1>{esc(c.cohort.name)}: {words['calendar']}</h1>"
-        f'<p class="muted">{esc(_where(plan))} · {esc(c.schedule.time_zone.replace("_", " "))} · {esc(span)}</p>'
+        f'<p class="muted">{esc(_where(plan))} · {esc(words["zone"].format(zone=c.schedule.time_zone.replace("_", " ")))} · '
+        f'{esc(span)}</p>'
         f'<table class="calendar-table"><thead><tr><th scope="col">{words["week"]}</th><th scope="col">#</th>'
         f'<th scope="col">{words["date"]}</th><th scope="col">{words["time"]}</th>'
         f'<th scope="col">{words["session"]}</th></tr></thead>'
