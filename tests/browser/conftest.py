@@ -55,6 +55,12 @@ def screenshot_on_failure(request):
 @pytest.fixture(scope="session")
 def workdir(tmp_path_factory) -> Path:
     """A counselor's folder: two cohorts, one broken cohort, and the home notebook."""
+    return make_workdir(tmp_path_factory)
+
+
+def make_workdir(tmp_path_factory) -> Path:
+    """A fresh counselor's folder. Modules that save cohorts or records into it (the Group editor, the
+    dashboard) take one of their own, so what they leave behind cannot change another module's Workbench."""
     from iopkit import launch
 
     work = tmp_path_factory.mktemp("counselor")

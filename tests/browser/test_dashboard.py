@@ -12,6 +12,15 @@ pytestmark = pytest.mark.browser
 DASH = ".iopkit-dashboard"
 
 
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """This module's own counselor folder (see make_workdir)."""
+    from .conftest import make_workdir
+
+    return make_workdir(tmp_path_factory)
+
 @pytest.fixture(scope="module")
 def demo_store(workdir, tmp_path_factory):
     """A synthetic program (seed 4) for the folder's two cohorts, in a store outside the folder."""

@@ -17,6 +17,15 @@ pytestmark = pytest.mark.browser
 CE = ".iopkit-ce"
 
 
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """This module's own counselor folder (see make_workdir)."""
+    from .conftest import make_workdir
+
+    return make_workdir(tmp_path_factory)
+
 def field(page, name: str):
     """The row of one setting, like ``schedule-start-date``."""
     return page.locator(f"{CE} .ce-field-{name}")
