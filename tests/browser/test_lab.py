@@ -108,25 +108,6 @@ def test_the_timer_counts_down_after_start_and_moves_block_by_block(home, item):
     home.locator(f"{WB} .wb-now", has_text="Ready to start").wait_for()
 
 
-def test_a_broken_cohort_file_shows_its_plain_message(home, item):
-    from iopkit.workbench import session_label
-
-    choose(home, WB, 0, "cohorts/zz-broken.toml")
-    try:
-        message = home.locator(f"{WB} .wb-message:visible", has_text="zz-broken.toml:1")
-        message.wait_for(timeout=SLOW)  # the check runs in the kernel: wait for its words, not just the box
-        text = message.inner_text()
-        assert "zz-broken.toml:1: cohort: got nothing, expected a value for this required setting" in text
-        # The session tabs (inside the Workbench's Sessions/Group tabs) are hidden while the file is broken.
-        assert "Traceback" not in text and not home.locator(f"{WB} .widget-tab .widget-tab").is_visible()
-        scroll_to(home.locator(WB))
-        shot(home, "lab-04-broken-cohort")
-    finally:  # the tests after this one share the page: leave it on the example cohort whatever happened
-        choose(home, WB, 0, "cohorts/example.toml")
-        choose(home, WB, 1, session_label(item))
-        home.locator(f"{WB} .wb-title", has_text=item.session.title).wait_for()
-
-
 def test_one_click_builds_the_guide_and_handout_and_previews_the_handout(home, item, workdir):
     home.locator(f"{WB} .lm-TabBar-tab", has_text="Guide and handout").click()
     home.locator(f"{WB} button", has_text="Build guide and handout").click()
