@@ -38,7 +38,7 @@ def isolated_home(tmp_path_factory):
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run ``iopkit`` in a fresh process, as a counselor would from a terminal."""
-    return subprocess.run([sys.executable, "-m", "iopkit.cli", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "iopkit.app.cli", *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=600)
 
 

@@ -5,16 +5,15 @@ import json
 import re
 import shutil
 import time
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from conftest import ROOT, pdf_text, run_cli
-from iopkit.cohort import load_cohort
-from iopkit.curriculum import load_curriculum
-from iopkit.plan import plan_cohort
-from iopkit.views import clock, long_date
+from iopkit.planning.cohort import load_cohort
+from iopkit.content.curriculum import load_curriculum
+from iopkit.planning.plan import plan_cohort
+from iopkit.render.views import clock, long_date
 
 pytestmark = pytest.mark.slow
 
@@ -40,14 +39,18 @@ def test_session_folder_holds_the_documents_and_the_exercise_notebook(built):
     assert "1 session built" in built["result"].stdout
     exercise = nbformat.read(built["dir"] / "exercise.ipynb", as_version=4)
     widget = built["item"].session.exercise.widget
-    assert any(f'show("{widget}")' in c.source for c in exercise.cells if c.cell_type == "code")
+    code = "".join(c.source for c in exercise.cells if c.cell_type == "code")
+    assert f'show("{widget}", context=context)' in code
+    # It carries the crisis lines and the notice of the curriculum it was built from.
+    program = load_curriculum().program
+    assert program.crisis_resources[0].contact in code and program.part2_notice[:40] in code
 
 
 def test_handout_carries_the_exercise_paper_version_unless_the_session_opts_out(built):
     """Session 1 prints its own worksheet only (sheet_in_handout: false); a session that keeps
     the default gets the exercise's blank sheet in its handout."""
     from iopkit.exercises import make_exercise
-    from iopkit.views import SessionView
+    from iopkit.render.views import SessionView
 
     session = built["item"].session
     text = re.sub(r"\s+", " ", pdf_text(built["dir"] / "handout.pdf"))
@@ -134,7 +137,7 @@ def test_built_notebook_says_how_to_open_the_exercise_instead_of_a_lifeless_widg
 def test_run_in_jupyterlab_the_interactive_cell_opens_the_exercise(built, monkeypatch):
     import ipywidgets
 
-    from iopkit.views import SessionView
+    from iopkit.render.views import SessionView
 
     monkeypatch.delenv("IOPKIT_BUILD", raising=False)
     view = SessionView.load(str(built["work"] / "example.toml"), 1)
@@ -147,7 +150,7 @@ def test_a_build_inside_a_kernel_leaves_its_garbage_collector_as_it_found_it(bui
     """The Workbench builds inside the counselor's kernel; the build's collector settings end with it."""
     import gc
 
-    from iopkit.build import build_cohort
+    from iopkit.pipeline.build import build_cohort
 
     before = gc.get_threshold()
     result = build_cohort(built["work"] / "example.toml", sessions="1", out=built["work"] / "again", jobs=1,
@@ -215,7 +218,8 @@ def test_unknown_session_number_exits_2(example_cohort):
 
 
 def test_missing_template_is_a_plain_error(monkeypatch, example_cohort, tmp_path, capsys):
-    from iopkit import cli, paths
+    from iopkit.app import cli
+    from iopkit import paths
 
     monkeypatch.setattr(paths, "notebooks_dir", lambda: tmp_path / "nowhere")
     code = cli.main(["build", str(example_cohort), "--sessions", "1", "--out", str(tmp_path / "out")])
@@ -229,7 +233,7 @@ def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path, monkeypatch):
     import papermill
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from iopkit.build import warm_engine
+    from iopkit.pipeline.build import warm_engine
 
     first = new_notebook(cells=[new_code_cell("secret = 'from session A'\nimport os\nos.environ['IOPKIT_LEAK'] = '1'\n"
                                               "os.chdir('/')")])

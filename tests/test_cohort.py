@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES, run_cli
-from iopkit.cohort import load_cohort
-from iopkit.curriculum import load_curriculum
+from iopkit.planning.cohort import load_cohort
+from iopkit.content.curriculum import load_curriculum
 from iopkit.errors import CohortError, ValidationError
 
 INVALID = FIXTURES / "cohorts" / "invalid"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from iopkit import cohort_form as form
-from iopkit.cohort import load_cohort
-from iopkit.curriculum import load_curriculum
-from iopkit.plan import sequence
+from iopkit.app import cohort_form as form
+from iopkit.planning.cohort import load_cohort
+from iopkit.content.curriculum import load_curriculum
+from iopkit.planning.plan import sequence
 
 EXAMPLES = ("example.toml", "evening-telehealth.toml", "aftercare.toml", "with-electives.toml")
 
@@ -33,7 +33,7 @@ def folder(tmp_path) -> Path:
 
 @pytest.fixture
 def editor(folder):
-    from iopkit.cohort_editor import CohortEditor
+    from iopkit.app.cohort_editor import CohortEditor
 
     return CohortEditor(folder, debounce=0)  # check at once, as the debounced check does after a pause
 
@@ -247,7 +247,7 @@ def test_a_new_group_never_replaces_another_groups_file(editor, folder):
 
 
 def test_the_workbench_has_a_group_tab_built_when_first_opened(folder):
-    from iopkit.workbench import Workbench
+    from iopkit.app.workbench import Workbench
 
     (folder / "cohorts" / "zz-broken.toml").write_text('schema = 1\n[program]\nname = "Clinic"\n# ours\n')
     wb = Workbench(folder)
@@ -273,7 +273,7 @@ def curriculum_ids(curriculum):
 def test_typing_is_checked_once_after_a_pause_not_at_every_key(folder, monkeypatch):
     import time
 
-    from iopkit.cohort_editor import CohortEditor
+    from iopkit.app.cohort_editor import CohortEditor
 
     editor = CohortEditor(folder, debounce=0.3)
     editor.open(folder / "cohorts" / "example.toml")

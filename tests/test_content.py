@@ -2,16 +2,17 @@
 
 Each check runs on each session file present, so a failure names the session. The
 rules themselves (the stigmatizing-term list, the reading-level limit, placeholder
-markers) live in one place: iopkit.language.
+markers) live in one place: iopkit.content.language.
 """
 from __future__ import annotations
 
 import pytest
 
-from iopkit import language, paths
-from iopkit.coverage import coverage_map
-from iopkit.curriculum import load_curriculum, participant_text, session_files
-from iopkit.schema import BlockKind, Session
+from iopkit.content import language
+from iopkit import paths
+from iopkit.content.coverage import coverage_map
+from iopkit.content.curriculum import load_curriculum, participant_text, session_files
+from iopkit.content.schema import BlockKind, Session
 
 CURRICULUM = load_curriculum()
 COMPLETE = CURRICULUM.complete()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT, run_cli
-from iopkit.cli import _parser
+from iopkit.app.cli import _parser
 
 
 def commands() -> list[str]:
@@ -35,7 +35,7 @@ def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
 
 def test_coverage_page_is_current():
     """docs/coverage.md is generated from the session files; regenerate it with `iopkit coverage --markdown`."""
-    from iopkit.coverage import coverage_map, render_markdown
-    from iopkit.curriculum import load_curriculum
+    from iopkit.content.coverage import coverage_map, render_markdown
+    from iopkit.content.curriculum import load_curriculum
 
     assert (ROOT / "docs" / "coverage.md").read_text() == render_markdown(coverage_map(load_curriculum()))

@@ -21,7 +21,8 @@ from conftest import FakeClock
 import yaml
 
 from conftest import pdf_text
-from iopkit import language, paths
+from iopkit.content import language
+from iopkit import paths
 from iopkit.exercises import EXERCISES, Exercise, export_answers_pdf, make_exercise, read_answers, save_answers, show
 from iopkit.exercises import files
 from iopkit.exercises.clock import Phase, Ticker, Timer, clock_text, phase_at
@@ -32,7 +33,7 @@ from iopkit.exercises.refusal_cards import OWN_DECK, PARTS, RefusalCards
 from iopkit.exercises.sober_breathing_space import SoberBreathingSpace
 from iopkit.exercises.urge_surfing import UrgeSurfing
 from iopkit.exercises.kind_wishes import KindWishes
-from iopkit.schema import WIDGETS
+from iopkit.content.schema import WIDGETS
 
 #: Exercises that hold no one person's answers: no save buttons.
 GROUP_ONLY = {"group-check-in", "refusal-cards"}
@@ -610,19 +611,41 @@ def test_the_ticker_redraws_until_told_to_stop():
 
 
 def test_refusal_cards_come_from_the_refusal_session():
-    """The deck matches the curriculum's refusal session card for card (its own deck if the
-    curriculum cannot be read), so card 5 on screen is card 5 in the facilitator guide."""
-    from iopkit.curriculum import load_curriculum
-    from iopkit.errors import ValidationError
+    """Given the curriculum, the deck matches its refusal session card for card, so card 5 on screen
+    is card 5 in the facilitator guide; given none, the exercise uses its own deck."""
+    from iopkit.content.curriculum import load_curriculum
+    from iopkit.exercises import ExerciseContext
 
-    try:
-        curriculum = load_curriculum()
-    except ValidationError:
-        expected = list(OWN_DECK)
-    else:
-        session = next(s for s in curriculum.complete() if s.exercise.widget == "refusal-cards")
-        expected = [re.sub(r"^Card \d+\. ", "", c) for c in session.exercise.scenario_cards]
-    assert RefusalCards().cards == expected
+    curriculum = load_curriculum()
+    session = next(s for s in curriculum.complete() if s.exercise.widget == "refusal-cards")
+    expected = [re.sub(r"^Card \d+\. ", "", c) for c in session.exercise.scenario_cards]
+    assert RefusalCards(context=ExerciseContext.from_curriculum(curriculum)).cards == expected
+    assert RefusalCards().cards == list(OWN_DECK)
+
+
+def test_an_exercise_reads_the_curriculum_it_is_given_not_the_shipped_one(tmp_path):
+    """A program folder's own crisis lines, notice and cards reach the exercise (issue 11)."""
+    import shutil
+
+    import yaml
+
+    from iopkit import paths
+    from iopkit.content.curriculum import load_curriculum
+    from iopkit.exercises import ExerciseContext, make_exercise
+
+    root = tmp_path / "curriculum"
+    shutil.copytree(paths.curriculum_dir(), root)
+    program = yaml.safe_load((root / "program.yaml").read_text())
+    program["crisis_resources"][0]["contact"] = "Call or text 988 (our own program's line)"
+    program["part2_notice"] = program["part2_notice"] + " Our clinic wording, added here."
+    (root / "program.yaml").write_text(yaml.safe_dump(program, sort_keys=False, allow_unicode=True))
+    context = ExerciseContext.from_curriculum(load_curriculum(root))
+    plan = make_exercise("relapse-prevention-plan", save_dir=tmp_path / "answers", context=context)
+    assert "our own program&#x27;s line" in plan.paper_body()
+    assert "Our clinic wording, added here." in plan.answers_html()
+    from iopkit.exercises.files import answers_record
+
+    assert answers_record(plan, dt.datetime(2027, 1, 4, 10, 0))["part2_notice"] == program["part2_notice"]
 
 
 def test_refusal_cards_step_shuffle_and_clear_the_ticks():

@@ -14,7 +14,7 @@ import nbformat
 import papermill
 import pytest
 
-from conftest import ROOT, pdf_text
+from conftest import ROOT
 from iopkit.errors import SessionBuildError
 
 NAMES = {"facilitator_pdf", "facilitator_html", "participant_pdf", "participant_html"}
@@ -39,7 +39,7 @@ def executed(tmp_path_factory):
 
 
 def test_participant_html_has_only_participant_cells(executed):
-    from iopkit.exporters import ParticipantHTMLExporter
+    from iopkit.notebook.exporters import ParticipantHTMLExporter
 
     html, _ = ParticipantHTMLExporter().from_notebook_node(executed)
     assert 'class="iopkit-doc handout' in html and "If you need help now" in html
@@ -49,7 +49,7 @@ def test_participant_html_has_only_participant_cells(executed):
 
 
 def test_facilitator_pdf_from_the_exporter_ends_with_the_handout(executed):
-    from iopkit.exporters import FacilitatorPDFExporter, ParticipantPDFExporter
+    from iopkit.notebook.exporters import FacilitatorPDFExporter, ParticipantPDFExporter
 
     guide, resources = FacilitatorPDFExporter().from_notebook_node(executed)
     handout, _ = ParticipantPDFExporter().from_notebook_node(executed)
@@ -64,7 +64,7 @@ def test_facilitator_pdf_from_the_exporter_ends_with_the_handout(executed):
 
 
 def test_a_notebook_with_an_error_is_not_exported(executed):
-    from iopkit.exporters import ParticipantPDFExporter
+    from iopkit.notebook.exporters import ParticipantPDFExporter
 
     broken = nbformat.from_dict(json.loads(json.dumps(executed)))
     broken.cells[-1].outputs = [nbformat.v4.new_output("error", ename="ValueError", evalue="bad cohort", traceback=[])]

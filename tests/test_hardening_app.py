@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from iopkit import launch
+from iopkit.app import launch
 
 
 def test_the_app_command_asks_for_a_token_a_local_host_and_a_kernel_cap(tmp_path):
@@ -20,7 +20,7 @@ def test_the_app_command_asks_for_a_token_a_local_host_and_a_kernel_cap(tmp_path
     server = launch.app_server(tmp_path, port=8871, token="abc")
     assert "--Voila.token=abc" in server.command
     assert '--Voila.tornado_settings={"allow_remote_access": False, "local_hostnames": ["localhost"]}' in server.command
-    assert "--VoilaConfiguration.multi_kernel_manager_class=iopkit.appserver.CappedKernelManager" in server.command
+    assert "--VoilaConfiguration.multi_kernel_manager_class=iopkit.app.appserver.CappedKernelManager" in server.command
     assert server.url == "http://127.0.0.1:8871/?token=abc"
     # A token is made when none is given, and it is long enough not to be guessed.
     token = urlparse(launch.app_server(tmp_path, port=8871).url).query.split("=", 1)[1]

@@ -11,9 +11,9 @@ import shutil
 import pytest
 
 from conftest import FIXTURES
-from iopkit import cli
-from iopkit.cohort import load_cohort
-from iopkit.curriculum import load_curriculum
+from iopkit.app import cli
+from iopkit.planning.cohort import load_cohort
+from iopkit.content.curriculum import load_curriculum
 from iopkit.errors import CohortError, ValidationError
 
 HERE = FIXTURES / "cohorts" / "hardening"

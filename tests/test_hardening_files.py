@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from iopkit import cli, fsguard
+from iopkit.app import cli
+from iopkit import fsguard
 from iopkit.errors import FileSystemError
 
 
@@ -109,12 +110,12 @@ def test_join_pdf_that_is_a_folder(room, capsys):
 
 def test_a_full_disk_while_writing(room, capsys, monkeypatch):
     """A full disk while the PDF is written: "a full disk" and what to do; no half-written file is left."""
-    import iopkit.build
+    import iopkit.pipeline.build
 
     def no_space(src, dst):
         raise OSError(errno.ENOSPC, "No space left on device", str(dst))
 
-    monkeypatch.setattr(iopkit.build.os, "replace", no_space)
+    monkeypatch.setattr(iopkit.pipeline.build.os, "replace", no_space)
     code, err = run(capsys, "join", "example.toml", "--date", "2027-02-10", "--pdf", "mine.pdf")
     assert code == 2
     assert "mine.pdf: a full disk. Free some space" in err
@@ -123,12 +124,12 @@ def test_a_full_disk_while_writing(room, capsys, monkeypatch):
 
 def test_a_read_only_disk_while_writing(room, capsys, monkeypatch):
     """A read-only disk: say so and suggest a folder that can be written."""
-    import iopkit.build
+    import iopkit.pipeline.build
 
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system", str(room / "mine.pdf"))
 
-    monkeypatch.setattr(iopkit.build.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(iopkit.pipeline.build.tempfile, "mkstemp", read_only)
     code, err = run(capsys, "join", "example.toml", "--date", "2027-02-10", "--pdf", "mine.pdf")
     assert code == 2
     assert "a read-only disk" in err and "Choose a folder you can write to" in err

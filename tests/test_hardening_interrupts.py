@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from iopkit import build, interrupts
+from iopkit.pipeline import build
+from iopkit import interrupts
 
 STOPPED_LINE = "Stopped. Files that were already finished are kept; nothing is half-written."
 
@@ -34,7 +35,7 @@ def room(tmp_path):
 def start_build(room: Path, *extra: str) -> subprocess.Popen:
     """``iopkit build`` in its own process group, as a terminal would run it (Ctrl+C reaches the group)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "toolkit")}
-    return subprocess.Popen([sys.executable, "-m", "iopkit.cli", "build", "example.toml", "--out", "out", *extra],
+    return subprocess.Popen([sys.executable, "-m", "iopkit.app.cli", "build", "example.toml", "--out", "out", *extra],
                             cwd=room, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
 

@@ -7,7 +7,7 @@ import yaml
 
 from conftest import FIXTURES, ROOT
 from iopkit import limits
-from iopkit.curriculum import validate_files
+from iopkit.content.curriculum import validate_files
 from iopkit.errors import ValidationError
 
 DOC = (ROOT / "docs" / "limits.md").read_text()

@@ -14,7 +14,7 @@ import subprocess
 from conftest import ROOT
 from iopkit.exercises.files import default_folder, save_answers
 from iopkit.exercises.happiness_scale import AREAS, HappinessScale
-from iopkit.workbench import exercise_notebook
+from iopkit.pipeline.exercise_notebook import exercise_notebook
 
 
 def test_compare_lists_only_what_was_saved_on_this_screen(tmp_path):

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from iopkit import cli
+from iopkit.app import cli
 
 VALID_COHORT = FIXTURES / "cohorts" / "valid.toml"
 LOGO = FIXTURES / "cohorts" / "riverbend-logo.png"

@@ -13,9 +13,10 @@ import shutil
 import pytest
 
 from conftest import FIXTURES
-from iopkit import pdf, views
-from iopkit.cohort import load_cohort
-from iopkit.curriculum import load_curriculum, validate_files
+from iopkit import pdf
+from iopkit.render import fmt, views
+from iopkit.planning.cohort import load_cohort
+from iopkit.content.curriculum import load_curriculum, validate_files
 from iopkit.errors import ValidationError
 
 HERE = FIXTURES / "reach"
@@ -92,7 +93,7 @@ def test_markdown_images_are_inlined_or_left_out(tmp_path, monkeypatch):
 
     (tmp_path / "images").mkdir()
     Image.new("RGB", (4, 4), "blue").save(tmp_path / "images" / "chart.png")
-    monkeypatch.setattr(views, "IMAGE_ROOTS", (tmp_path,))
+    monkeypatch.setattr(fmt, "IMAGE_ROOTS", (tmp_path,))
     out = views.md("![A chart](images/chart.png) ![Tracker](https://example.org/t.png) ![Secret](/etc/hostname)")
     assert 'src="data:image/png;base64,' in out
     assert "example.org" not in out and "/etc/hostname" not in out

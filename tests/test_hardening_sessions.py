@@ -11,8 +11,8 @@ import shutil
 import pytest
 
 from conftest import FIXTURES
-from iopkit import cli
-from iopkit.curriculum import validate_files
+from iopkit.app import cli
+from iopkit.content.curriculum import validate_files
 from iopkit.errors import ValidationError
 
 HERE = FIXTURES / "invalid" / "hardening"

@@ -12,10 +12,10 @@ import datetime as dt
 import pytest
 
 from conftest import FIXTURES, ROOT
-from iopkit import cli
-from iopkit.cohort import load_cohort
-from iopkit.curriculum import load_curriculum
-from iopkit.plan import plan_cohort, plan_join
+from iopkit.app import cli
+from iopkit.planning.cohort import load_cohort
+from iopkit.content.curriculum import load_curriculum
+from iopkit.planning.plan import plan_cohort, plan_join
 
 HERE = FIXTURES / "cohorts" / "hardening"
 
@@ -29,7 +29,7 @@ def test_calendar_entries_after_2037_have_summer_and_winter_offsets(curriculum):
     """Each event's offset, read from the calendar file's own VTIMEZONE, is the real one on that date."""
     from icalendar import Calendar
 
-    from iopkit.packet import calendar_ics
+    from iopkit.render.books import calendar_ics
 
     plan = plan_cohort(load_cohort(HERE / "ok-after-2037.toml", curriculum=curriculum), curriculum)
     assert plan.sessions[0].date == dt.date(2040, 9, 5)
@@ -47,7 +47,7 @@ def test_calendar_entries_after_2037_have_summer_and_winter_offsets(curriculum):
 
 def test_the_printed_calendar_names_the_zone_of_each_date(curriculum):
     """January sessions print CST, April ones CDT (the example cohort runs across the March change)."""
-    from iopkit.packet import calendar_pdf
+    from iopkit.render.books import calendar_pdf
     import io
     from pypdf import PdfReader
 
@@ -97,7 +97,7 @@ def test_names_the_print_font_lacks_are_reported(capsys, monkeypatch):
 
 def test_names_the_font_has_pass_without_a_note(capsys, monkeypatch):
     """Accented Latin, Greek and Cyrillic names print: no note."""
-    from iopkit.notices import missing_glyphs
+    from iopkit.render.notices import missing_glyphs
 
     assert missing_glyphs("José Muñoz, Zoë Ødegaard, Αθηνά, Ольга, O'Brien-Nguyễn") == []
     monkeypatch.chdir(ROOT / "cohorts")

@@ -11,8 +11,9 @@ import shutil
 import pytest
 
 from conftest import FIXTURES
-from iopkit import cli, language
-from iopkit.curriculum import validate_files
+from iopkit.app import cli
+from iopkit.content import language
+from iopkit.content.curriculum import validate_files
 from iopkit.errors import ValidationError
 
 HERE = FIXTURES / "invalid" / "hardening"

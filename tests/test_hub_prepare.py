@@ -1,4 +1,4 @@
-"""What ``python -m iopkit.hub singleuser`` does to a counselor's home before their server starts.
+"""What ``python -m iopkit.app.hub singleuser`` does to a counselor's home before their server starts.
 
 The real hub (tests/browser/test_hub.py) shows it working end to end; these check each
 promise on a folder of our own, in a fraction of a second.
@@ -15,8 +15,8 @@ from conftest import ROOT
 
 
 def test_prepare_closes_the_home_makes_the_records_folder_and_the_workbench(tmp_path):
-    from iopkit import hub
-    from iopkit.workbench import HOME_NOTEBOOK
+    from iopkit.app import hub
+    from iopkit.app.workbench import HOME_NOTEBOOK
 
     home = tmp_path / "sam"
     home.mkdir(mode=0o755)
@@ -41,7 +41,7 @@ def test_prepare_closes_the_home_makes_the_records_folder_and_the_workbench(tmp_
 
 
 def test_a_records_folder_named_by_the_hub_is_made_private_too(tmp_path):
-    from iopkit import hub
+    from iopkit.app import hub
 
     home = tmp_path / "lee"
     named = tmp_path / "store" / "lee"
@@ -52,18 +52,18 @@ def test_a_records_folder_named_by_the_hub_is_made_private_too(tmp_path):
 def test_the_server_never_starts_as_root():
     if os.geteuid() != 0:
         return  # the refusal is for root only; nothing to check as another user
-    result = subprocess.run([sys.executable, "-m", "iopkit.hub", "singleuser"], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "iopkit.app.hub", "singleuser"], capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "toolkit")}, timeout=60)
     assert result.returncode != 0 and "never as root" in result.stderr
 
 
 def test_the_shipped_hub_configurations_send_counselors_to_the_workbench(monkeypatch):
-    """The three configurations agree with iopkit.hub on the command and the landing page."""
+    """The three configurations agree with iopkit.app.hub on the command and the landing page."""
     for name in ("IOPKIT_PROGRAM", "IOPKIT_USER_PYTHON", "IOPKIT_HUB_URL", "IOPKIT_HUB_STATE", "IOPKIT_IDLE_MINUTES"):
         monkeypatch.delenv(name, raising=False)
     import yaml
 
-    from iopkit.hub import WORKBENCH_URL
+    from iopkit.app.hub import WORKBENCH_URL
 
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -71,7 +71,7 @@ def test_the_shipped_hub_configurations_send_counselors_to_the_workbench(monkeyp
         path = ROOT / "deploy" / "jupyterhub" / name
         config = PyFileConfigLoader(path.name, path=str(path.parent)).load_config()  # as JupyterHub loads it
         assert config.Spawner.default_url == WORKBENCH_URL, name
-        assert config.Spawner.cmd[1:] == ["-m", "iopkit.hub", "singleuser"], name
+        assert config.Spawner.cmd[1:] == ["-m", "iopkit.app.hub", "singleuser"], name
         assert config.Spawner.environment["IOPKIT_PROGRAM"] == "/srv/iopkit/program", name
         code = [line for line in path.read_text().splitlines() if not line.lstrip().startswith("#")]
         assert not [line for line in code if "password" in line.lower()], f"{name} sets a password"
@@ -81,8 +81,8 @@ def test_the_shipped_hub_configurations_send_counselors_to_the_workbench(monkeyp
     assert plain.Authenticator.admin_users == set()
     values = yaml.safe_load((ROOT / "deploy" / "jupyterhub" / "k8s" / "values.yaml").read_text())
     assert values["singleuser"]["defaultUrl"] == WORKBENCH_URL
-    assert values["singleuser"]["cmd"] == ["python", "-m", "iopkit.hub", "singleuser"]
+    assert values["singleuser"]["cmd"] == ["python", "-m", "iopkit.app.hub", "singleuser"]
     assert values["cull"]["enabled"] is True
     assert "client_secret" not in json.dumps(values)
     dockerfile = (ROOT / "deploy" / "jupyterhub" / "k8s" / "Dockerfile").read_text()
-    assert 'CMD ["python", "-m", "iopkit.hub", "singleuser"]' in dockerfile
+    assert 'CMD ["python", "-m", "iopkit.app.hub", "singleuser"]' in dockerfile

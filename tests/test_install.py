@@ -8,7 +8,6 @@ the test does not download them again) but not its editable iopkit.
 from __future__ import annotations
 
 import os
-import site
 import subprocess
 import sys
 import sysconfig

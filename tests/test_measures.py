@@ -289,9 +289,11 @@ def test_cli_prints_the_safety_prompt_on_stderr_even_with_quiet():
 
 
 def test_cli_has_no_setting_that_hides_the_prompt():
-    from iopkit.measures import cli
+    from iopkit.app import measures_cli as cli
 
-    text = Path(cli.__file__).read_text() + Path(cli.__file__).with_name("safety.py").read_text()
+    from iopkit.measures import safety
+
+    text = Path(cli.__file__).read_text() + Path(safety.__file__).read_text()
     assert not re.search(r"--no-safety|--no-alert|IOPKIT_\w*SAFETY", text)
     result = run_cli("measures", "score", "PHQ-9", "--answers", "3,3,3,3,3,3,3,3,3", "--no-safety")
     assert result.returncode == 2  # argparse refuses the unknown option; nothing is scored

@@ -47,8 +47,7 @@ from iopkit.measures import AnswerError, UnknownMeasureError, load_measures
 from iopkit.measures.caseload import not_on_track_list
 from iopkit.records import audit, people
 from iopkit.records import store as store_module
-from iopkit.records.measures_store import (administrations, administrations_in, by_person, insert_administration,
-                                           record_administration)
+from iopkit.records.measures_store import administrations, administrations_in, by_person, insert_administration, record_administration
 from iopkit.records.store import TEST_KDF, Vault
 
 JAN4, JAN11, JAN18, JAN25, FEB1 = (dt.date(2027, 1, 4) + dt.timedelta(weeks=n) for n in range(5))
@@ -433,7 +432,7 @@ def live_widget_state() -> str:
 
 @pytest.fixture
 def tablet_setting(clinic):
-    from iopkit.workbench import load_plan
+    from iopkit.app.workbench import load_plan
 
     cohort = load_plan(clinic["work"] / "cohorts" / "example.toml").cohort
     with clinic["vault"].transaction() as conn:
@@ -445,7 +444,7 @@ def tablet_setting(clinic):
 
 
 def hand_over(setting, person: str, measure: str):
-    from iopkit.records.measures_screen import MeasuresScreen
+    from iopkit.app.measures_screen import MeasuresScreen
 
     screen = MeasuresScreen(lambda: (setting["cohort"], JAN18), store=setting["store"])
     screen.password.value = PASSPHRASE
@@ -498,7 +497,7 @@ def test_the_tablet_without_a_safety_answer_clears_and_goes_back_to_staff(tablet
 
 
 def test_the_workbench_has_a_measures_tab(clinic):
-    from iopkit.workbench import Workbench
+    from iopkit.app.workbench import Workbench
 
     wb = Workbench(folder=clinic["work"])
     at = wb.tabs.titles.index("Measures")
@@ -601,8 +600,8 @@ def test_a_saved_notebook_holds_no_alias_and_no_answer_after_the_tablet(tablet_s
     monkeypatch.setenv("TMPDIR", str(temp))
     code = f"""
 import datetime as dt
-from iopkit.workbench import load_plan
-from iopkit.records.measures_screen import MeasuresScreen
+from iopkit.app.workbench import load_plan
+from iopkit.app.measures_screen import MeasuresScreen
 plan = load_plan({str(tablet_setting['cohort'].path)!r})
 screen = MeasuresScreen(lambda: (plan.cohort, dt.date(2027, 1, 18)), store={str(tablet_setting['store'])!r})
 screen.widget
@@ -638,7 +637,7 @@ screen.message.value
 
 
 def test_running_the_workbench_again_locks_the_old_measures_tab(tablet_setting, monkeypatch):
-    from iopkit.workbench import Workbench
+    from iopkit.app.workbench import Workbench
 
     monkeypatch.setattr("IPython.display.display", lambda *a, **k: None)
     old = Workbench(folder=tablet_setting["work"])

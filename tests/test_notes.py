@@ -13,12 +13,12 @@ import shutil
 import pytest
 
 from conftest import FIXTURES, ROOT, pdf_text, run_cli
-from iopkit import notes
-from iopkit.cohort import load_cohort
-from iopkit.curriculum import load_curriculum
+from iopkit.render import notes
+from iopkit.planning.cohort import load_cohort
+from iopkit.content.curriculum import load_curriculum
 from iopkit.errors import NotesError, ValidationError
-from iopkit.hours import hours_report
-from iopkit.plan import plan_cohort
+from iopkit.planning.hours import hours_report
+from iopkit.planning.plan import plan_cohort
 
 EXAMPLE = ROOT / "cohorts" / "example.toml"
 EVENING = ROOT / "cohorts" / "evening-telehealth.toml"
@@ -319,7 +319,7 @@ def test_the_new_cohort_file_carries_the_level_of_care_section_commented(tmp_pat
 
 
 def test_the_shipped_reminders_fit_one_text_and_say_nothing_about_treatment(example_plan):
-    from iopkit.reminders import revealing_words, reminders_for, sms_length
+    from iopkit.planning.reminders import revealing_words, reminders_for, sms_length
 
     texts = reminders_for(example_plan, example_plan.at(5).date)
     assert {(r.lang, r.name) for r in texts} == {(lang, name) for lang in ("en", "es")
@@ -339,7 +339,7 @@ def test_the_shipped_reminders_fit_one_text_and_say_nothing_about_treatment(exam
     ("Grupo de adicciones el lunes", "adicciones"), ("Your AA meeting", "AA"), ("rehab at 5", "rehab"),
 ])
 def test_the_linter_catches_words_that_reveal_treatment(text, word):
-    from iopkit.reminders import revealing_words
+    from iopkit.planning.reminders import revealing_words
 
     assert word in revealing_words(text)
     assert not revealing_words("Hi, this is Riverbend. See you Monday at 9:00 AM. Naan and tea after.")
@@ -382,7 +382,7 @@ def test_reminders_command_prints_the_texts():
 
 
 def test_every_catch_up_summary_reads_at_grade_6_or_below_on_one_page(curriculum):
-    from iopkit.catchup import MAX_GRADE, catchup_summary, render_summary, summary_grade
+    from iopkit.pipeline.catchup import MAX_GRADE, catchup_summary, render_summary, summary_grade
     from iopkit.pdf import render
 
     for path in (EXAMPLE, EVENING):
@@ -391,7 +391,7 @@ def test_every_catch_up_summary_reads_at_grade_6_or_below_on_one_page(curriculum
             summary = catchup_summary(plan, item, curriculum)
             assert summary_grade(summary) <= MAX_GRADE, (path.name, item.position)
             # The list items are scored too: every key point is in the text, and every word of it is scored.
-            from iopkit.language import readability
+            from iopkit.content.language import readability
 
             assert all(p.rstrip(".") in summary.text() for p in summary.key_points)
             assert readability(summary.text()).words == len(summary.text().split())
@@ -428,7 +428,7 @@ def _all_widgets(widget):
 def test_after_the_group_tab_writes_the_kit_and_shows_the_text_to_paste(tmp_path):
     import datetime as dt
 
-    from iopkit.workbench import Workbench
+    from iopkit.app.workbench import Workbench
 
     wb = Workbench(tmp_path, today=dt.date(2027, 1, 13))
     assert wb.session.value == 5 and "Wednesday, January 13" in wb.after_intro.value
@@ -449,7 +449,7 @@ def test_the_after_the_group_tab_has_nowhere_to_type_a_name(tmp_path):
     """Widget values are saved in the notebook: this tab takes no free text and no file."""
     import ipywidgets as w
 
-    from iopkit.workbench import Workbench
+    from iopkit.app.workbench import Workbench
 
     wb = Workbench(tmp_path)
     kinds = {type(x) for x in _all_widgets(_after_tab(wb))}
@@ -461,8 +461,8 @@ def test_the_after_the_group_tab_has_nowhere_to_type_a_name(tmp_path):
 def test_the_catch_up_button_uses_the_library_and_links_both_pdfs(tmp_path, monkeypatch):
     import datetime as dt
 
-    from iopkit import catchup
-    from iopkit.workbench import Workbench
+    from iopkit.pipeline import catchup
+    from iopkit.app.workbench import Workbench
 
     calls = []
 
@@ -486,7 +486,7 @@ def test_the_catch_up_button_uses_the_library_and_links_both_pdfs(tmp_path, monk
 
 
 def test_kit_links_work_under_voila(tmp_path):
-    from iopkit.workbench import kit_links_html
+    from iopkit.app.workbench import kit_links_html
 
     files = [tmp_path / "build" / "x" / "notes" / "d" / "sign-in-slips.pdf", tmp_path / "build" / "x" / "a.md"]
     html = kit_links_html(files, tmp_path, {"SERVER_SOFTWARE": "voila/0.5", "SCRIPT_NAME": "/"})
@@ -494,7 +494,7 @@ def test_kit_links_work_under_voila(tmp_path):
 
 
 def test_the_documentation_names_what_the_kit_writes_and_the_defaults_it_checks():
-    from iopkit.hours import DEFAULT_WEEKLY_MINUTES
+    from iopkit.planning.hours import DEFAULT_WEEKLY_MINUTES
 
     doc = (ROOT / "docs" / "documentation.md").read_text()
     for name in ("group-section-<format>", "member-template-<format>", "sign-in-roster.pdf", "sign-in-slips.pdf",
@@ -544,7 +544,8 @@ def test_a_curriculum_copy_without_reminder_texts_uses_the_shipped_ones(curricul
 
 def test_editing_the_notes_templates_rebuilds_no_session(tmp_path, monkeypatch):
     """The kit's templates and CSS are not part of any session's documents, so the build's fingerprint ignores them."""
-    from iopkit import build, paths
+    from iopkit.pipeline import build
+    from iopkit import paths
 
     handouts = tmp_path / "handouts"
     shutil.copytree(paths.handouts_dir(), handouts)

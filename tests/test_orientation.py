@@ -11,11 +11,11 @@ import subprocess
 import pytest
 
 from conftest import FIXTURES, ROOT, pdf_text, run_cli
-from iopkit.cohort import load_cohort
-from iopkit.curriculum import load_curriculum
+from iopkit.planning.cohort import load_cohort
+from iopkit.content.curriculum import load_curriculum
 from iopkit.errors import ValidationError
-from iopkit.individual import FIVE_STEPS
-from iopkit.plan import plan_cohort, plan_join
+from iopkit.content.individual import FIVE_STEPS
+from iopkit.planning.plan import plan_cohort, plan_join
 
 INVALID = FIXTURES / "individual" / "invalid"
 #: The standard safety note every session carries, word for word (issue 12).
@@ -117,7 +117,7 @@ def test_a_missing_individual_file_is_a_plain_problem(curriculum_copy):
 # ------------------------------------------------------------------ the session guides
 
 def test_every_guide_prints_the_finishing_today_block_in_its_check_out(curriculum):
-    from iopkit.views import SessionView
+    from iopkit.render.views import SessionView
 
     for position in (5, 36):
         html = str(SessionView.load(str(ROOT / "cohorts" / "example.toml"), position).script())
@@ -128,7 +128,7 @@ def test_every_guide_prints_the_finishing_today_block_in_its_check_out(curriculu
 
 
 def test_telehealth_guide_carries_the_emergency_routine_and_a_private_location_check(curriculum):
-    from iopkit.views import SessionView
+    from iopkit.render.views import SessionView
 
     tele = SessionView.load(str(ROOT / "cohorts" / "evening-telehealth.toml"), 7)
     room = SessionView.load(str(ROOT / "cohorts" / "example.toml"), 7)
@@ -144,7 +144,7 @@ def test_telehealth_guide_carries_the_emergency_routine_and_a_private_location_c
 # ------------------------------------------------------------------ a person's join list
 
 def test_join_list_starts_with_the_orientation_and_names_the_first_and_last_groups(curriculum, joined_at_19):
-    from iopkit.individual_docs import join_rows
+    from iopkit.render.individual_docs import join_rows
 
     rows = join_rows(joined_at_19, curriculum.individual)
     assert len(rows) == 38
@@ -190,7 +190,7 @@ def test_join_command_prints_the_list_and_a_one_page_pdf_with_every_title_whole(
 
 
 def test_a_person_who_starts_on_the_step_down_session_does_not_start_with_graduation(curriculum):
-    from iopkit.individual_docs import join_rows
+    from iopkit.render.individual_docs import join_rows
 
     cohort = load_cohort(ROOT / "cohorts" / "example.toml", curriculum=curriculum)
     join = plan_join(cohort, curriculum, plan_cohort(cohort, curriculum).at(36).date)
@@ -201,7 +201,7 @@ def test_a_person_who_starts_on_the_step_down_session_does_not_start_with_gradua
 
 
 def test_a_person_whose_last_group_is_the_step_down_session_keeps_its_title(curriculum):
-    from iopkit.individual_docs import join_rows
+    from iopkit.render.individual_docs import join_rows
 
     cohort = load_cohort(ROOT / "cohorts" / "example.toml", curriculum=curriculum)
     join = plan_join(cohort, curriculum, cohort.schedule.start_date)
@@ -319,8 +319,8 @@ def test_binder_and_workbook_put_the_orientation_first_and_the_step_down_visit_l
     the step-down visit after session 36, each with its bookmark and its line in the contents."""
     from pypdf import PdfReader
 
-    from iopkit import individual_docs as docs
-    from iopkit.packet import binder_pdf, workbook_pdf
+    from iopkit.render import individual_docs as docs
+    from iopkit.render.books import binder_pdf, workbook_pdf
 
     plan = plan_cohort(load_cohort(ROOT / "cohorts" / "example.toml", curriculum=curriculum), curriculum)
     for n in range(1, 37):

@@ -4,15 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
-import sys
 
 import pytest
 
 from conftest import ROOT, pdf_text, run_cli
-from iopkit.cohort import load_cohort
-from iopkit.curriculum import load_curriculum
-from iopkit.plan import plan_cohort, plan_join
+from iopkit.planning.cohort import load_cohort
+from iopkit.content.curriculum import load_curriculum
+from iopkit.planning.plan import plan_cohort, plan_join
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +26,7 @@ def plan(curriculum):
 def test_ics_parses_back_with_the_right_dates_times_and_zone(plan):
     from icalendar import Calendar
 
-    from iopkit.packet import calendar_ics
+    from iopkit.render.books import calendar_ics
 
     cal = Calendar.from_ical(calendar_ics(plan))
     events = [c for c in cal.walk("VEVENT")]
@@ -47,7 +45,7 @@ def test_ics_parses_back_with_the_right_dates_times_and_zone(plan):
 def test_calendar_pdf_is_one_page_with_every_session(plan):
     from pypdf import PdfReader
 
-    from iopkit.packet import calendar_pdf
+    from iopkit.render.books import calendar_pdf
 
     reader = PdfReader(io.BytesIO(calendar_pdf(plan)))
     assert len(reader.pages) == 1
@@ -107,7 +105,7 @@ def test_new_cohort_refuses_a_bad_start_date_and_writes_nothing(tmp_path):
 
 def test_new_cohort_asks_on_a_terminal(tmp_path, monkeypatch, capsys):
     """On a terminal, each missing answer is asked for in plain words."""
-    from iopkit.newcohort import Answers, ask
+    from iopkit.app.newcohort import Answers, ask
 
     replies = io.StringIO("River IOP\nMorning Group\nJ. Rivera\n2027-01-04\nMonday, Wednesday, Friday\n9:00 AM\n"
                           "America/Chicago\nMN\n12 Main Street\n")

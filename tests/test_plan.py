@@ -7,10 +7,10 @@ import re
 import pytest
 
 from conftest import ROOT
-from iopkit.cohort import load_cohort
-from iopkit.curriculum import load_curriculum
+from iopkit.planning.cohort import load_cohort
+from iopkit.content.curriculum import load_curriculum
 from iopkit.errors import UnknownSessionError
-from iopkit.plan import meeting_dates, parse_selection, plan_cohort, rescale
+from iopkit.planning.plan import meeting_dates, parse_selection, plan_cohort, rescale
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +129,7 @@ def test_order_moves_sessions_to_the_front(tmp_path, curriculum):
 
 def test_telehealth_switches_on_the_adaptation_and_the_location_check(curriculum):
     """The evening example meets on video: every guide's check-in starts with a location check."""
-    from iopkit.views import SessionView
+    from iopkit.render.views import SessionView
 
     tele = SessionView.load(str(ROOT / "cohorts" / "evening-telehealth.toml"), 5)
     room = SessionView.load(str(ROOT / "cohorts" / "example.toml"), 5)
@@ -143,7 +143,7 @@ def test_telehealth_switches_on_the_adaptation_and_the_location_check(curriculum
 
 
 def test_branding_prints_the_program_name_logo_and_accent_color(curriculum):
-    from iopkit.views import SessionView
+    from iopkit.render.views import SessionView
 
     view = SessionView.load(str(ROOT / "cohorts" / "evening-telehealth.toml"), 1)
     for html in (str(view.cover()), str(view.handout())):

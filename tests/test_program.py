@@ -28,7 +28,7 @@ def cli(*args: str, cwd: Path, env: dict | None = None):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-m", "iopkit.cli", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "iopkit.app.cli", *args], cwd=cwd, capture_output=True, text=True,
                           env={**no_overrides(), **(env or {})}, timeout=600)
 
 
@@ -151,7 +151,7 @@ def newer_iopkit(program, tmp_path, monkeypatch) -> Path:
 
 
 def test_update_lists_what_iopkit_changed_and_changes_nothing(program, newer_iopkit):
-    from iopkit import program as prog
+    from iopkit.app import program as prog
 
     edited = program / "curriculum" / "sessions" / "02-automatic-pilot.yaml"
     edited.write_text(edited.read_text() + "# our clinic's note\n")
@@ -173,7 +173,7 @@ def test_update_lists_what_iopkit_changed_and_changes_nothing(program, newer_iop
 
 
 def test_update_apply_takes_a_new_version_only_of_a_file_the_clinic_did_not_edit(program, newer_iopkit):
-    from iopkit import program as prog
+    from iopkit.app import program as prog
     from iopkit.errors import ProgramError
 
     edited = program / "curriculum" / "sessions" / "02-automatic-pilot.yaml"

@@ -13,9 +13,9 @@ import pytest
 from conftest import ROOT
 from records_support import CANARY_ALIAS, CANARY_FIRST, PASSPHRASE, files_with_canary
 
-from iopkit.errors import (AuditChainError, RecordInputError, StoreDamagedError, StorePlaceError, StoreUnlockError)
+from iopkit.errors import AuditChainError, RecordInputError, StoreDamagedError, StorePlaceError, StoreUnlockError
 from iopkit.records import audit, people
-from iopkit.records.store import (PRODUCTION_KDF, TEST_KDF, MAGIC, Vault, default_kdf, parse_recovery_key)
+from iopkit.records.store import PRODUCTION_KDF, TEST_KDF, MAGIC, Vault, default_kdf, parse_recovery_key
 
 MON = dt.date(2027, 1, 4)  # the example cohort's first group (Mon/Wed/Fri)
 
@@ -29,8 +29,8 @@ def vault(tmp_path):
 
 @pytest.fixture
 def cohort(tmp_path):
-    from iopkit.cohort import load_cohort
-    from iopkit.curriculum import load_curriculum
+    from iopkit.planning.cohort import load_cohort
+    from iopkit.content.curriculum import load_curriculum
 
     folder = tmp_path / "cohorts"
     folder.mkdir()
@@ -285,7 +285,7 @@ def test_the_ledger_counts_minutes_per_week_against_the_floor(vault, tmp_path):
 # ---------------------------------------------------------------- today's brief and note drafts
 
 def test_todays_brief_names_new_leaving_missed_and_short(vault, cohort):
-    from iopkit.plan import plan_join
+    from iopkit.planning.plan import plan_join
     from iopkit.records.today import brief
 
     cohort, curriculum = cohort

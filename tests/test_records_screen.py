@@ -22,7 +22,7 @@ WED = dt.date(2027, 1, 6)
 @pytest.fixture
 def setting(tmp_path):
     """A store with two canary members and one discharged member of the example cohort."""
-    from iopkit.workbench import load_plan
+    from iopkit.app.workbench import load_plan
 
     folder = tmp_path / "work" / "cohorts"
     folder.mkdir(parents=True)
@@ -47,7 +47,7 @@ def live_widget_state() -> str:
 
 
 def screen_for(setting, clock=None):
-    from iopkit.records.screen import RollScreen
+    from iopkit.app.records_screen import RollScreen
 
     kwargs = {"clock": clock} if clock else {}
     return RollScreen(lambda: (setting["cohort"], WED), store=setting["store"], **kwargs)
@@ -106,7 +106,7 @@ def test_the_screen_locks_itself_after_idle_time(setting):
 
 
 def test_the_workbench_has_an_attendance_tab_for_its_cohort_and_session(setting):
-    from iopkit.workbench import Workbench
+    from iopkit.app.workbench import Workbench
 
     wb = Workbench(folder=setting["tmp"] / "work")
     at = wb.tabs.titles.index("Attendance")
@@ -125,8 +125,8 @@ def test_a_saved_notebook_holds_no_name_after_the_roll(setting, isolated_home, t
     monkeypatch.setenv("TMPDIR", str(temp))
     code = f"""
 import datetime as dt
-from iopkit.workbench import load_plan
-from iopkit.records.screen import RollScreen
+from iopkit.app.workbench import load_plan
+from iopkit.app.records_screen import RollScreen
 plan = load_plan({str(setting['cohort'].path)!r})
 screen = RollScreen(lambda: (plan.cohort, dt.date(2027, 1, 6)), store={str(setting['store'])!r})
 screen.widget
@@ -155,7 +155,7 @@ screen.message.value
 
 def test_iopkit_lab_keeps_widget_state_out_of_saved_notebooks(tmp_path):
     """JupyterLab as ``iopkit lab`` starts it never writes widget values into a notebook it saves."""
-    from iopkit import launch
+    from iopkit.app import launch
 
     server = launch.lab_server(tmp_path, port=8899, open_browser=False, token="tok", settings_parent=tmp_path / "s")
     first = Path(server.env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0])
@@ -164,8 +164,8 @@ def test_iopkit_lab_keeps_widget_state_out_of_saved_notebooks(tmp_path):
 
 
 def test_running_the_workbench_again_locks_the_old_attendance_screen(setting, monkeypatch):
-    import iopkit.workbench as workbench
-    from iopkit.workbench import Workbench
+    import iopkit.app.workbench as workbench
+    from iopkit.app.workbench import Workbench
 
     monkeypatch.setattr("IPython.display.display", lambda *a, **k: None)
     old = Workbench(folder=setting["tmp"] / "work")

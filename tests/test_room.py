@@ -9,14 +9,13 @@ import tomllib
 import pytest
 
 from conftest import ROOT
-from iopkit import paths
-from iopkit.cohort import load_cohort
-from iopkit.curriculum import load_curriculum
-from iopkit.exporters import RoomHTMLExporter, render_room
-from iopkit.plan import plan_cohort
-from iopkit.room import room_notebook, steps_for_the_room
-from iopkit.schema import WIDGETS
-from iopkit.views import SessionView, long_date
+from iopkit.planning.cohort import load_cohort
+from iopkit.content.curriculum import load_curriculum
+from iopkit.notebook.exporters import RoomHTMLExporter, render_room
+from iopkit.planning.plan import plan_cohort
+from iopkit.render.room import room_notebook, steps_for_the_room
+from iopkit.content.schema import WIDGETS
+from iopkit.render.views import SessionView, long_date
 
 
 @pytest.fixture(scope="module", params=["example.toml", "evening-telehealth.toml"])
@@ -159,7 +158,7 @@ def test_anonymous_exercises_say_only_counts_are_shown(rooms):
 def test_room_exporter_is_declared_for_jupyterlab_and_keeps_only_room_cells(rooms):
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert project["project"]["entry-points"]["nbconvert.exporters"]["room_html"] == \
-        "iopkit.exporters:RoomHTMLExporter"
+        "iopkit.notebook.exporters:RoomHTMLExporter"
     view = rooms[0][0]
     nb = room_notebook(view)
     for cell in nb.cells:  # a facilitator cell with output must not reach the room

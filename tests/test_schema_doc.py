@@ -1,22 +1,23 @@
 """curriculum/SCHEMA.md is generated from the schema and stays current (issue 11, deliverable 4).
 
-Regenerate it with `python -m iopkit.schema_doc --write` after changing toolkit/iopkit/schema.py
-or the page's template, toolkit/iopkit/schema_doc.md.jinja.
+Regenerate it with `python -m iopkit.content.schema_doc --write` after changing toolkit/iopkit/content/schema.py
+or the page's template, toolkit/iopkit/content/schema_doc.md.jinja.
 """
 from __future__ import annotations
 
 import difflib
 import re
 import typing
+from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
 
 from conftest import ROOT
-from iopkit import schema, schema_doc
+from iopkit.content import schema, schema_doc
 
 PAGE = ROOT / "curriculum" / "SCHEMA.md"
-TEMPLATE = ROOT / "toolkit" / "iopkit" / schema_doc.TEMPLATE
+TEMPLATE = Path(schema_doc.__file__).with_name(schema_doc.TEMPLATE)
 
 
 def test_schema_page_is_current():
@@ -25,7 +26,7 @@ def test_schema_page_is_current():
     actual = PAGE.read_text(encoding="utf-8")
     diff = "".join(difflib.unified_diff(actual.splitlines(True), expected.splitlines(True),
                                         "curriculum/SCHEMA.md", "generated from the schema", n=1))
-    assert actual == expected, ("curriculum/SCHEMA.md is out of date with toolkit/iopkit/schema.py; regenerate it "
+    assert actual == expected, ("curriculum/SCHEMA.md is out of date with toolkit/iopkit/content/schema.py; regenerate it "
                                 f"with `{schema_doc.REGENERATE}` and commit it.\n{diff}")
 
 
@@ -39,7 +40,7 @@ def test_every_field_of_every_documented_model_says_what_it_holds():
     missing = [f"{name}.{field}" for name in documented_models()
                for field, info in schema_doc.MODELS[name].model_fields.items()
                if not (info.description or "").strip() and not (name == "Session" and field == "status")]
-    assert not missing, f"add Field(description=...) in toolkit/iopkit/schema.py for: {', '.join(missing)}"
+    assert not missing, f"add Field(description=...) in toolkit/iopkit/content/schema.py for: {', '.join(missing)}"
 
 
 def test_the_page_documents_every_field_of_a_session_file():

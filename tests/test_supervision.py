@@ -27,14 +27,14 @@ WED = dt.date(2027, 1, 6)  # the example cohort's second group: session 2, Autom
 
 @pytest.fixture(scope="module")
 def curriculum():
-    from iopkit.curriculum import load_curriculum
+    from iopkit.content.curriculum import load_curriculum
 
     return load_curriculum()
 
 
 @pytest.fixture(scope="module")
 def example(curriculum):
-    from iopkit.cohort import load_cohort
+    from iopkit.planning.cohort import load_cohort
 
     return load_cohort(ROOT / "cohorts" / "example.toml", curriculum=curriculum)
 
@@ -46,7 +46,7 @@ def vault(tmp_path):
 
 
 def _demo(tmp_path_factory, example, curriculum, *, weeks, initial, seed):
-    from iopkit import dashboard
+    from iopkit.records import dashboard
     from iopkit.records import demo
 
     made, _ = Vault.create(tmp_path_factory.mktemp("demo") / "vault", PASSPHRASE, kdf=TEST_KDF)
@@ -257,7 +257,7 @@ def test_small_program_fidelity_figures_match_the_hand_count(small):
     Self against supervisor (forms 3 and 4): items alike 5 of 7 (item 3 x/d, item 4 d/-) = 71%;
     globals self 18, supervisor 19 -> (18 - 19) / 5 = -0.2
     """
-    from iopkit.dashboard import facilitator_rows, sessions_fidelity_rows
+    from iopkit.records.dashboard import facilitator_rows, sessions_fidelity_rows
 
     _, view = small
     rows = [(r["facilitator"], r["mode"], r["forms"], r["adherence"], r["global"]) for r in facilitator_rows(view)]
@@ -308,7 +308,7 @@ def test_long_program_figures_match_the_hand_count(long):
 
 
 def test_inside_the_program_exact_counts_and_pseudonyms(long):
-    from iopkit.dashboard import render_html, render_text
+    from iopkit.records.dashboard import render_html, render_text
 
     _, view = long
     (who,) = view.not_on_track
@@ -322,7 +322,7 @@ def test_inside_the_program_exact_counts_and_pseudonyms(long):
 def test_exports_are_aggregated_with_small_cells_hidden_and_no_pseudonyms(long, small):
     """Every count of people from 1 to 10 shows as <11; a rate is hidden when its numerator, denominator
     or their difference is 1-10; no pseudonym anywhere; attendance 57 of 70 (13 absent) may show."""
-    from iopkit.dashboard import render_html, to_csv
+    from iopkit.records.dashboard import render_html, to_csv
 
     _, view = long
     csv_text = to_csv(view).decode()
@@ -400,7 +400,7 @@ def test_the_commands_from_a_terminal(clinic):
 def test_the_supervision_tab_saves_a_self_rating_for_the_chosen_session(tmp_path, monkeypatch):
     """The Workbench's Supervision tab lays out the chosen session's form, refuses a half-filled one,
     and saves a complete one in the store; the passphrase box is emptied at once."""
-    from iopkit.workbench import Workbench
+    from iopkit.app.workbench import Workbench
 
     work = tmp_path / "work"
     (work / "cohorts").mkdir(parents=True)
@@ -436,7 +436,7 @@ def test_the_supervision_tab_saves_a_self_rating_for_the_chosen_session(tmp_path
 
 
 def test_the_dashboard_page_unlocks_shows_and_locks(long, tmp_path, monkeypatch):
-    from iopkit.dashboard_screen import DashboardScreen
+    from iopkit.app.dashboard_screen import DashboardScreen
 
     made, _ = long
     (tmp_path / "cohorts").mkdir()
@@ -471,7 +471,7 @@ def test_no_alias_reaches_the_dashboard_inside_or_out(vault, example, curriculum
     """The dashboard names people by pseudonym only (inside), and not at all in exports."""
     from records_support import CANARY_ALIAS, CANARY_FIRST
 
-    from iopkit import dashboard
+    from iopkit.records import dashboard
     from iopkit.records import people
 
     with vault.transaction() as conn:

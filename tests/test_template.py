@@ -6,8 +6,8 @@ import json
 import papermill
 
 from conftest import ROOT
-from iopkit.build import notebook_parameters
-from iopkit.exporters import FACILITATOR_TAGS, PARTICIPANT_TAGS
+from iopkit.pipeline.build import notebook_parameters
+from iopkit.notebook.exporters import FACILITATOR_TAGS, PARTICIPANT_TAGS
 
 TEMPLATE = ROOT / "notebooks" / "session.ipynb"
 #: The documented tag contract (notebooks/README.md).

@@ -15,10 +15,10 @@ import pytest
 import yaml
 
 from conftest import ROOT, pdf_text, run_cli
-from iopkit.cohort import load_cohort
-from iopkit.curriculum import load_curriculum
+from iopkit.planning.cohort import load_cohort
+from iopkit.content.curriculum import load_curriculum
 from iopkit.errors import CohortError, ValidationError
-from iopkit.plan import plan_cohort, plan_join, rescale
+from iopkit.planning.plan import plan_cohort, plan_join, rescale
 
 
 def _load(path: Path) -> dict:
@@ -48,7 +48,7 @@ def make_elective(root: Path, number: int, elective_id: str, pairs_with: list[st
 
 def make_aftercare(root: Path, number: int) -> Path:
     """An aftercare session made from core session ``number``: 90 minutes, no break."""
-    from iopkit.schema import AgendaBlock
+    from iopkit.content.schema import AgendaBlock
 
     data = _core(root, number)
     agenda = [b for b in data["agenda"] if b["kind"] != "break"]
@@ -192,7 +192,7 @@ def test_conflicting_or_repeated_changes_name_the_file_and_field(tmp_path, curri
     with pytest.raises(CohortError) as caught:
         load_cohort(path, curriculum=curriculum)
     message = str(caught.value)
-    assert f"cohort.toml:" in message and f": {field}: got " in message, message
+    assert "cohort.toml:" in message and f": {field}: got " in message, message
     assert expected in message, message
 
 
@@ -319,7 +319,7 @@ def _aftercare_text(folder: Path) -> str:
 
 def test_the_step_down_session_names_the_aftercare_group(tmp_path, tracks_curriculum):
     """Session 36's handout and guide say the aftercare group's day, time and next meeting."""
-    from iopkit.views import SessionView
+    from iopkit.render.views import SessionView
 
     aftercare = _aftercare_text(tmp_path).replace("Monday-Wednesday-Friday Morning Group", "Tuesday Aftercare")
     path = _iop_with_aftercare(tmp_path, aftercare)
@@ -350,7 +350,7 @@ def test_a_wrong_aftercare_file_is_named(tmp_path, curriculum, aftercare, expect
 
 
 def test_the_step_down_visit_names_the_aftercare_group(tmp_path, tracks_curriculum, curriculum):
-    from iopkit import individual_docs
+    from iopkit.render import individual_docs
 
     aftercare = _aftercare_text(tmp_path).replace("Monday-Wednesday-Friday Morning Group", "Tuesday Aftercare")
     cohort = load_cohort(_iop_with_aftercare(tmp_path, aftercare), curriculum=curriculum)
@@ -377,7 +377,7 @@ def test_the_shipped_example_cohorts_use_electives_and_aftercare():
     assert aftercare.track == "aftercare"
     assert len(plan_cohort(aftercare, curriculum).sessions) == 26
     example = load_cohort(ROOT / "cohorts" / "with-electives.toml", curriculum=curriculum)
-    from iopkit.plan import aftercare_handoff
+    from iopkit.planning.aftercare import aftercare_handoff
 
     handoff = aftercare_handoff(example, curriculum, plan_cohort(example, curriculum).finish)
     assert handoff.weekday == "Tuesday" and handoff.first == dt.date(2027, 4, 6)
@@ -402,7 +402,7 @@ def test_a_cohort_with_three_electives_builds_them(tmp_path):
 
 
 def test_an_aftercare_guide_names_the_group_week_and_the_cycle_session(tmp_path, tracks_curriculum):
-    from iopkit.views import SessionView
+    from iopkit.render.views import SessionView
 
     path = cohort_file(tmp_path, extra_cohort='track = "aftercare"\n', schedule=AFTERCARE_SCHEDULE)
     view = SessionView.load(str(path), 14, str(tracks_curriculum))

@@ -6,7 +6,6 @@ translators have finished.
 """
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
@@ -34,7 +33,7 @@ def world(tmp_path):
 
 def test_spanish_person_first_list():
     """Person-first Spanish: labels are caught, names and things are not."""
-    from iopkit.language import stigmatizing_terms_es
+    from iopkit.content.language import stigmatizing_terms_es
 
     assert stigmatizing_terms_es("Era un adicto. Mi tío es alcohólico. Lleva un mes limpia.") == \
         ["adicto", "alcohólico", "limpia"]
@@ -47,7 +46,7 @@ def test_spanish_readability_restores_textstat_language():
     """Fernández-Huerta needs textstat in Spanish; the English score afterwards is unchanged."""
     import textstat
 
-    from iopkit.language import readability_es
+    from iopkit.content.language import readability_es
 
     english = "The cat sat on the mat. It was a very happy cat that day."
     before = textstat.flesch_kincaid_grade(english)
@@ -194,10 +193,10 @@ def test_spanish_large_print_workbook_and_calendar(world):
     front matter, calendar and join page in 18 pt or more."""
     import pikepdf
 
-    from iopkit import packet
-    from iopkit.cohort import load_cohort
-    from iopkit.curriculum import load_curriculum
-    from iopkit.plan import Plan, plan_cohort
+    from iopkit.render import books as packet
+    from iopkit.planning.cohort import load_cohort
+    from iopkit.content.curriculum import load_curriculum
+    from iopkit.planning.plan import Plan, plan_cohort
 
     tmp, curriculum_dir, cohort_file, _ = world
     out = tmp / "build"
@@ -272,7 +271,7 @@ def test_session_without_overlay_prints_english_with_a_spanish_note_and_a_spanis
 
 def test_every_language_has_every_fixed_word():
     """The words the code prints around session text exist in every handout language."""
-    from iopkit.i18n import STRINGS
+    from iopkit.render.i18n import STRINGS
 
     for lang, words in STRINGS.items():
         assert set(words) == set(STRINGS["en"]), lang
@@ -280,12 +279,14 @@ def test_every_language_has_every_fixed_word():
 
 def test_every_exercise_sheet_is_in_spanish():
     """Each of the exercises' blank paper sheets has every printed word in Spanish (exercises/paper.es.yaml)."""
-    from iopkit.exercises import EXERCISES, make_exercise
+    from iopkit.content.curriculum import load_curriculum
+    from iopkit.exercises import EXERCISES, ExerciseContext, make_exercise
     from iopkit.exercises.paper import in_language
 
+    context = ExerciseContext.from_curriculum(load_curriculum())  # as a handout prints them
     assert len(EXERCISES) >= 12
     for exercise_id in EXERCISES:
-        sheet, missing = in_language(make_exercise(exercise_id).paper_html(), "es")
+        sheet, missing = in_language(make_exercise(exercise_id, context=context).paper_html(), "es")
         assert not missing, (exercise_id, missing)
 
 
@@ -305,9 +306,9 @@ def test_validate_an_overlay_file_on_its_own(world):
 def test_orientation_packet_in_spanish_has_spanish_overdose_steps(world):
     """The orientation packet of a Spanish cohort: Spanish headings, note, crisis box and the five
     overdose steps from curriculum/translations/es/individual/; a step missing is file:line, exit 2."""
-    from iopkit.cohort import load_cohort
-    from iopkit.curriculum import load_curriculum
-    from iopkit.individual_docs import visit_packet_html
+    from iopkit.planning.cohort import load_cohort
+    from iopkit.content.curriculum import load_curriculum
+    from iopkit.render.individual_docs import visit_packet_html
 
     _, curriculum_dir, cohort_file, _ = world
     target = curriculum_dir / "translations" / "es" / "individual"
@@ -340,7 +341,7 @@ def test_orientation_packet_in_spanish_has_spanish_overdose_steps(world):
 
 def test_bilingual_cohort_prints_the_english_handout_then_the_spanish(world):
     """language = ["en", "es"]: the handout is English (en-US), and its last cell adds the whole Spanish handout."""
-    from iopkit.views import SessionView
+    from iopkit.render.views import SessionView
 
     _, curriculum, cohort, _ = world
     cohort.write_text(cohort.read_text().replace('language = "es"', 'language = ["en", "es"]'))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, run_cli
-from iopkit.curriculum import validate_files
+from iopkit.content.curriculum import validate_files
 from iopkit.errors import ValidationError
 
 VALID = FIXTURES / "valid" / "13-high-risk-situations.yaml"
@@ -122,9 +122,9 @@ def test_a_broken_curriculum_stops_the_build_and_writes_nothing(curriculum_copy,
 
 def test_each_printed_sheet_names_the_techniques_it_serves():
     """Every interactive exercise says which techniques its printed sheet is for, using real technique ids."""
-    from iopkit.curriculum import load_techniques, Collector
+    from iopkit.content.curriculum import load_techniques, Collector
     from iopkit.paths import curriculum_dir
-    from iopkit.schema import WIDGET_TECHNIQUES, WIDGETS
+    from iopkit.content.schema import WIDGET_TECHNIQUES, WIDGETS
 
     assert set(WIDGET_TECHNIQUES) == set(WIDGETS)
     known = load_techniques(curriculum_dir(), Collector())
@@ -141,8 +141,8 @@ def test_a_sheet_that_repeats_the_worksheet_is_reported_once_per_rule(tmp_path):
 
 def test_every_session_prints_only_sheets_that_fit():
     """No session in the curriculum prints an exercise sheet that repeats its worksheet or does not fit it."""
-    from iopkit.curriculum import load_curriculum
-    from iopkit.handout_sheets import sheet_problems
+    from iopkit.content.curriculum import load_curriculum
+    from iopkit.content.handout_sheets import sheet_problems
 
     curriculum = load_curriculum()
     flagged = {n: sheet_problems(s) for n, s in curriculum.sessions.items() if hasattr(s, "exercise")}
@@ -153,7 +153,7 @@ def test_a_sheet_that_prints_the_crisis_lines_is_checked_without_loading_the_cur
         curriculum_copy, monkeypatch):
     """The relapse-prevention plan's blank sheet prints program.yaml's crisis lines; checking that sheet
     while the curriculum loads must not load the curriculum again (it once recursed without end)."""
-    from iopkit.curriculum import load_curriculum
+    from iopkit.content.curriculum import load_curriculum
 
     monkeypatch.setenv("IOPKIT_CURRICULUM", str(curriculum_copy))
     path = next((curriculum_copy / "sessions").glob("34-*.yaml"))

@@ -14,9 +14,10 @@ import nbformat
 import pytest
 
 from conftest import ROOT, FakeClock
-from iopkit import launch, paths
-from iopkit.workbench import (BlockTimer, Workbench, build_status_html, clock_text, cohort_choices, default_position,
-                              exercise_notebook, file_href, is_complete, load_plan, session_choices)
+from iopkit.app import launch
+from iopkit import paths
+from iopkit.pipeline.exercise_notebook import exercise_notebook
+from iopkit.app.workbench import BlockTimer, Workbench, build_status_html, clock_text, cohort_choices, default_position, file_href, is_complete, load_plan, session_choices
 
 
 
@@ -151,7 +152,7 @@ def _complete(plan, with_widget: bool | None = None):
 
 
 def test_choosing_a_session_shows_its_date_and_run_of_show_with_clock_times(tmp_path):
-    from iopkit.views import clock, long_date
+    from iopkit.render.views import clock, long_date
 
     wb = Workbench(tmp_path, today=dt.date(2026, 1, 1))
     assert wb.session.value == 1 and not wb.message.value
@@ -195,7 +196,7 @@ def test_an_invalid_cohort_shows_the_plain_message_never_a_traceback(tmp_path):
 def test_an_outline_session_says_so_and_offers_nothing_to_build(tmp_path, curriculum_copy):
     import yaml
 
-    from iopkit.schema import OutlineSession
+    from iopkit.content.schema import OutlineSession
 
     session_file = sorted((curriculum_copy / "sessions").glob("03-*.yaml"))[0]
     data = yaml.safe_load(session_file.read_text())
@@ -252,12 +253,13 @@ def stand_in_exercises(monkeypatch):
 
     shown = []
 
-    def show(exercise_id, save_dir=None):
+    def show(exercise_id, save_dir=None, context=None):
         shown.append(exercise_id)
+        module.contexts.append(context)
         return ipywidgets.Label(f"exercise {exercise_id}")
 
     module = types.ModuleType("iopkit.exercises")
-    module.show, module.EXERCISES, module.shown = show, {}, shown
+    module.show, module.EXERCISES, module.shown, module.contexts = show, {}, shown, []
     monkeypatch.setitem(sys.modules, "iopkit.exercises", module)
     return module
 
@@ -269,6 +271,8 @@ def test_open_the_exercise_shows_the_sessions_widget(tmp_path, stand_in_exercise
     assert not wb.open_exercise.disabled and item.session.exercise.title in wb.exercise_intro.value
     wb.open_exercise.click()
     assert stand_in_exercises.shown == [item.session.exercise.widget]
+    # The exercise gets what it needs from the Workbench's own curriculum.
+    assert stand_in_exercises.contexts[0].part2_notice == wb.plan.curriculum.program.part2_notice
     assert wb.exercise_box.children[0].value == f"exercise {item.session.exercise.widget}"
     wb.select(1 if item.position != 1 else 2)
     assert wb.exercise_box.children == ()
@@ -277,7 +281,7 @@ def test_open_the_exercise_shows_the_sessions_widget(tmp_path, stand_in_exercise
 @pytest.fixture
 def no_widget_in_16(curriculum_copy):
     """The curriculum with session 16's widget taken out, loaded (and cached) before the stand-in exercises."""
-    from iopkit.curriculum import load_curriculum
+    from iopkit.content.curriculum import load_curriculum
 
     session_file = sorted((curriculum_copy / "sessions").glob("16-*.yaml"))[0]
     text = session_file.read_text()
@@ -298,7 +302,7 @@ def test_a_session_without_an_interactive_exercise_says_so_plainly(tmp_path, no_
 
 
 def test_an_exercise_that_fails_to_open_shows_a_plain_message(tmp_path, stand_in_exercises):
-    def broken(exercise_id, save_dir=None):
+    def broken(exercise_id, save_dir=None, context=None):
         raise ValueError("the exercise could not start\nwith a second line")
 
     stand_in_exercises.show = broken
@@ -310,8 +314,8 @@ def test_an_exercise_that_fails_to_open_shows_a_plain_message(tmp_path, stand_in
 
 
 def test_build_calls_the_library_for_this_one_session_and_links_both_pdfs(tmp_path, monkeypatch):
-    from iopkit import build
-    from iopkit.build import BuildResult, SessionResult
+    from iopkit.pipeline import build
+    from iopkit.pipeline.build import BuildResult, SessionResult
 
     calls = []
 
@@ -338,7 +342,7 @@ def test_build_calls_the_library_for_this_one_session_and_links_both_pdfs(tmp_pa
 
 
 def test_build_status_says_what_happened_to_the_session():
-    from iopkit.build import BuildResult, SessionResult
+    from iopkit.pipeline.build import BuildResult, SessionResult
 
     def result(status, message=""):
         return BuildResult("Group", Path("/out"), [SessionResult(7, "T", status, message)])
@@ -370,7 +374,7 @@ def test_links_are_relative_in_jupyterlab_and_under_voila_files_in_voila(tmp_pat
 
 
 def test_on_jupyterhub_the_workbench_links_to_jupyterlab_and_nowhere_else():
-    from iopkit.workbench import lab_link_html
+    from iopkit.app.workbench import lab_link_html
 
     assert lab_link_html({}) == ""
     link = lab_link_html({"JUPYTERHUB_SERVICE_PREFIX": "/user/sam/"})
@@ -378,7 +382,7 @@ def test_on_jupyterhub_the_workbench_links_to_jupyterlab_and_nowhere_else():
 
 
 def test_the_workbench_says_which_curriculum_it_builds_from(tmp_path, monkeypatch):
-    from iopkit import program
+    from iopkit.app import program
 
     monkeypatch.delenv("IOPKIT_CURRICULUM", raising=False)
     folder = program.init_program(tmp_path / "clinic")
@@ -409,7 +413,7 @@ def test_the_home_notebook_is_two_small_cells_without_outputs():
     nbformat.validate(nb)
     assert [c.cell_type for c in nb.cells] == ["code", "code"]
     setup, show = nb.cells
-    assert setup.metadata.tags == ["setup"] and setup.source == "from iopkit.workbench import Workbench"
+    assert setup.metadata.tags == ["setup"] and setup.source == "from iopkit.app.workbench import Workbench"
     assert "Workbench(" in show.source and show.source.count("\n") == 0
     for cell in nb.cells:
         assert cell.outputs == [] and cell.execution_count is None
@@ -532,7 +536,7 @@ def test_a_free_port_is_chosen_when_the_usual_one_is_busy():
 
 def test_the_room_view_opens_in_its_own_tab_where_its_script_runs(tmp_path):
     """JupyterLab's HTML viewer runs no script: the link goes to the server's raw files; Voilà serves room.html."""
-    from iopkit.workbench import room_href, room_link_html
+    from iopkit.app.workbench import room_href, room_link_html
 
     room = tmp_path / "build" / "example" / "session-03" / "room.html"
     assert room_href(room, tmp_path, environ={}) == "/files/build/example/session-03/room.html"

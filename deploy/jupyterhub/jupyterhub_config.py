@@ -12,7 +12,7 @@
 #     click away (the Workbench's "Open JupyterLab" link, or /user/<name>/lab);
 #   - the clinic's program folder (curriculum and example cohorts) is shared: $IOPKIT_PROGRAM;
 #   - each counselor's cohorts, builds, exercise answers and records stay in their own home,
-#     which iopkit.hub closes to everyone else (mode 0700) at every start;
+#     which iopkit.app.hub closes to everyone else (mode 0700) at every start;
 #   - servers idle for an hour are stopped (jupyterhub-idle-culler).
 #
 # The hub listens on 127.0.0.1 only: put HTTPS in front of it (Caddy or nginx, docs/deploy.md).
@@ -63,7 +63,7 @@ c.Authenticator.admin_users = set()
 
 # ---------------------------------------------------------------- each counselor's server
 c.JupyterHub.spawner_class = "localprocess"
-c.Spawner.cmd = [user_python, "-m", "iopkit.hub", "singleuser"]
+c.Spawner.cmd = [user_python, "-m", "iopkit.app.hub", "singleuser"]
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/voila/render/iopkit-home.ipynb"
 c.Spawner.environment = {"IOPKIT_PROGRAM": program}

@@ -1,6 +1,6 @@
 """Browser tests: a real JupyterLab and a real Voilà on 127.0.0.1, driven by Debian's chromium.
 
-Servers are started the way ``iopkit lab`` and ``iopkit app`` start them (``iopkit.launch``),
+Servers are started the way ``iopkit lab`` and ``iopkit app`` start them (``iopkit.app.launch``),
 on a random free port with a token, in a throwaway folder, and always stopped. Every page
 refuses requests that would leave this computer and records them; a test fails if there
 were any. Screenshots of each key step go to ``tests/browser/screenshots/`` (git-ignored).
@@ -61,7 +61,7 @@ def workdir(tmp_path_factory) -> Path:
 def make_workdir(tmp_path_factory) -> Path:
     """A fresh counselor's folder. Modules that save cohorts or records into it (the Group editor, the
     dashboard) take one of their own, so what they leave behind cannot change another module's Workbench."""
-    from iopkit import launch
+    from iopkit.app import launch
 
     work = tmp_path_factory.mktemp("counselor")
     (work / "cohorts").mkdir()
@@ -78,7 +78,7 @@ def cli_handout(workdir, tmp_path_factory):
     out = tmp_path_factory.mktemp("cli-build")
     log = open(out / "build.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "iopkit.cli", "build", str(workdir / "cohorts" / "example.toml"), "--sessions", "7",
+        [sys.executable, "-m", "iopkit.app.cli", "build", str(workdir / "cohorts" / "example.toml"), "--sessions", "7",
          "--out", str(out), "--jobs", "1", "--quiet"], stdout=log, stderr=subprocess.STDOUT, cwd=out)
 
     def wait() -> Path:
@@ -108,7 +108,7 @@ class Running:
 
 
 def _serve(server, log: Path):
-    from iopkit import launch
+    from iopkit.app import launch
 
     handle = open(log, "w")
     process = launch.start(server, log=handle)
@@ -124,7 +124,7 @@ def _serve(server, log: Path):
 @pytest.fixture(scope="module")
 def lab(workdir, tmp_path_factory):
     """JupyterLab as ``iopkit lab`` starts it (news pop-up off), one per test module."""
-    from iopkit import launch
+    from iopkit.app import launch
 
     settings = tmp_path_factory.mktemp("lab-settings")
     server = launch.lab_server(workdir, port=launch.free_port(), open_browser=False, token=secrets.token_hex(16),
@@ -141,7 +141,7 @@ def lab(workdir, tmp_path_factory):
 @pytest.fixture(scope="module")
 def voila(workdir, tmp_path_factory):
     """Voilà as ``iopkit app`` starts it, one per test module."""
-    from iopkit import launch
+    from iopkit.app import launch
 
     settings = tmp_path_factory.mktemp("voila")
     server = launch.app_server(workdir, port=launch.free_port(), settings_parent=settings)

@@ -11,7 +11,7 @@ WB = ".iopkit-wb"
 
 
 def test_the_after_the_group_tab_writes_the_kit_and_serves_its_pdfs(page, voila, workdir):
-    from iopkit.workbench import load_plan, session_label
+    from iopkit.app.workbench import load_plan, session_label
 
     item = load_plan(workdir / "cohorts" / "example.toml").at(5)
     page.goto(voila.url("/"))

@@ -40,7 +40,7 @@ def _executed_session(tmp: Path, extra: str) -> Path:
 def _views(notebook: Path, out: Path) -> list[Path]:
     import nbformat
 
-    from iopkit.exporters import FacilitatorHTMLExporter, ParticipantHTMLExporter
+    from iopkit.notebook.exporters import FacilitatorHTMLExporter, ParticipantHTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)
     pages = []

@@ -24,8 +24,8 @@ def workdir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def demo_store(workdir, tmp_path_factory):
     """A synthetic program (seed 4) for the folder's two cohorts, in a store outside the folder."""
-    from iopkit import dashboard
-    from iopkit.curriculum import load_curriculum
+    from iopkit.records import dashboard
+    from iopkit.content.curriculum import load_curriculum
     from iopkit.records import demo
     from iopkit.records.store import TEST_KDF, Vault
 
@@ -41,7 +41,7 @@ def demo_store(workdir, tmp_path_factory):
 @pytest.fixture(scope="module")
 def dashboard_app(workdir, demo_store, tmp_path_factory):
     """Voilà on the dashboard notebook, as ``iopkit dashboard --app`` starts it, with IOPKIT_RECORDS set."""
-    from iopkit import launch
+    from iopkit.app import launch
 
     settings = tmp_path_factory.mktemp("voila-dashboard")
     server = launch.app_server(workdir, port=launch.free_port(), settings_parent=settings,
@@ -60,7 +60,7 @@ def cells(page, table: str, label: str) -> list[str]:
 
 
 def test_a_director_opens_the_dashboard_on_the_demo_program(page, dashboard_app, demo_store):
-    from iopkit.dashboard import count_rows, rate_rows, session_rows
+    from iopkit.records.dashboard import count_rows, rate_rows, session_rows
 
     _, view = demo_store
     page.goto(dashboard_app.url("/"))
@@ -106,7 +106,7 @@ def test_a_facilitator_fills_in_the_self_rating_in_the_workbench(page, voila, wo
 
     from iopkit.records import fidelity
     from iopkit.records.store import TEST_KDF, Vault
-    from iopkit.workbench import load_plan, session_label
+    from iopkit.app.workbench import load_plan, session_label
 
     from .conftest import choose
 

@@ -47,9 +47,9 @@ def wait_for_list(page, ready, seconds: float = 30) -> list[str]:
 
 
 def test_a_counselor_sets_up_a_telehealth_evening_group_in_the_browser(page, voila, workdir):
-    from iopkit.cohort import load_cohort
-    from iopkit.curriculum import load_curriculum
-    from iopkit.plan import sequence
+    from iopkit.planning.cohort import load_cohort
+    from iopkit.content.curriculum import load_curriculum
+    from iopkit.planning.plan import sequence
 
     page.goto(voila.url("/"))
     page.wait_for_selector(".iopkit-wb .wb-head h1", timeout=SLOW)
@@ -153,7 +153,7 @@ def test_a_counselor_sets_up_a_telehealth_evening_group_in_the_browser(page, voi
 
     # Build session 1 from the saved file, as `iopkit build` does.
     out = workdir / "build-from-group"
-    done = subprocess.run([sys.executable, "-m", "iopkit.cli", "build", str(saved), "--sessions", "1", "--jobs", "1",
+    done = subprocess.run([sys.executable, "-m", "iopkit.app.cli", "build", str(saved), "--sessions", "1", "--jobs", "1",
                            "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (out / "session-01" / "handout.pdf").read_bytes()[:5] == b"%PDF-"

@@ -175,7 +175,7 @@ def hub():
 
         # The clinic's program folder, as docs/deploy.md makes it: the director's group writes, counselors read.
         program = base / "program"
-        made = subprocess.run([sys.executable, "-m", "iopkit.cli", "init", str(program)], capture_output=True,
+        made = subprocess.run([sys.executable, "-m", "iopkit.app.cli", "init", str(program)], capture_output=True,
                               text=True, env={k: v for k, v in os.environ.items() if k != "IOPKIT_CURRICULUM"})
         assert made.returncode == 0, made.stderr
         session = program / "curriculum" / "sessions" / "01-orientation.yaml"
@@ -273,7 +273,7 @@ def fetch_anonymously(url: str) -> tuple[int, bytes]:
 
 def sign_in_and_build(page, hub: Hub, user: str) -> str:
     """Sign in as ``user``, land on the Workbench, start building session 1; return where they landed."""
-    from iopkit.workbench import load_plan, session_label
+    from iopkit.app.workbench import load_plan, session_label
 
     page.goto(f"{hub.url}/hub/login")
     page.fill("#username_input", user)

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT, pdf_text
 
-from .conftest import (SLOW, Offline, choose, new_page, open_in_lab, run_all, scroll_to, shot, text_of,
+from .conftest import (SLOW, Offline, choose, new_page, open_in_lab, run_all, shot, text_of,
                        wait_for_text_change)
 
 pytestmark = pytest.mark.browser
@@ -25,14 +25,14 @@ WB = ".iopkit-wb"
 
 @pytest.fixture(scope="module")
 def plan(workdir):
-    from iopkit.workbench import load_plan
+    from iopkit.app.workbench import load_plan
 
     return load_plan(workdir / "cohorts" / "example.toml")
 
 
 @pytest.fixture(scope="module")
 def item(plan):
-    from iopkit.workbench import is_complete
+    from iopkit.app.workbench import is_complete
 
     chosen = plan.at(POSITION)
     assert is_complete(chosen) and chosen.session.exercise.widget == "happiness-scale"
@@ -61,8 +61,8 @@ def seconds(clock_text: str) -> int:
 
 
 def test_choosing_a_session_shows_its_date_and_run_of_show_with_clock_times(home, item):
-    from iopkit.views import clock, long_date
-    from iopkit.workbench import session_label
+    from iopkit.render.views import clock, long_date
+    from iopkit.app.workbench import session_label
 
     shot(home, "lab-01-home-notebook")
     choose(home, WB, 0, "cohorts/example.toml")
@@ -210,7 +210,7 @@ def test_the_happiness_scale_chart_follows_the_slider_and_answers_are_saved(home
 
 def test_the_group_check_in_counts_each_rating(page, lab, workdir):
     """The exercise notebook the build writes for a session, opened and run in JupyterLab."""
-    from iopkit.workbench import exercise_notebook
+    from iopkit.pipeline.exercise_notebook import exercise_notebook
 
     nbformat.write(exercise_notebook("group-check-in", "Group check-in"), workdir / "group-check-in.ipynb")
     open_in_lab(page, lab, "group-check-in.ipynb")
@@ -256,7 +256,7 @@ def test_participant_pdf_from_the_export_menu_matches_the_cli_handout(page, lab,
     assert pdf.read_bytes()[:5] == b"%PDF-"
 
     exported, cli = pdf_text(pdf), pdf_text(cli_handout())
-    from iopkit.workbench import load_plan
+    from iopkit.app.workbench import load_plan
 
     chosen = load_plan(workdir / "cohorts" / "example.toml").at(POSITION)
     exported, cli = " ".join(exported.split()), " ".join(cli.split())

@@ -25,7 +25,7 @@ def store(tmp_path_factory, workdir):
 
     from iopkit.records import people
     from iopkit.records.store import TEST_KDF, Vault
-    from iopkit.workbench import load_plan
+    from iopkit.app.workbench import load_plan
 
     plan = load_plan(workdir / "cohorts" / "example.toml")
     vault, _ = Vault.create(tmp_path_factory.mktemp("private"), PASSPHRASE, kdf=TEST_KDF)
@@ -64,7 +64,7 @@ def test_the_roll_is_taken_in_the_workbench_and_the_saved_notebook_holds_no_name
         browser, lab, workdir, store, isolated_home, tmp_path):
     from iopkit.records.store import Vault
     from iopkit.records import people
-    from iopkit.workbench import session_label
+    from iopkit.app.workbench import session_label
 
     import tempfile
 
@@ -128,7 +128,7 @@ def test_the_roll_is_taken_in_the_app_too(page, voila, workdir, store, isolated_
     """Voilà (``iopkit app``): the same Attendance tab, code hidden; a member marked absent is saved."""
     from iopkit.records import people
     from iopkit.records.store import Vault
-    from iopkit.workbench import session_label
+    from iopkit.app.workbench import session_label
 
     path, plan, (a, b) = store
     second = plan.sessions[1]

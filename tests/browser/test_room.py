@@ -21,9 +21,9 @@ SESSIONS = (16, 24, 33)
 
 @pytest.fixture(scope="module")
 def room_files(tmp_path_factory):
-    from iopkit.exporters import render_room
-    from iopkit.room import room_notebook
-    from iopkit.views import SessionView
+    from iopkit.notebook.exporters import render_room
+    from iopkit.render.room import room_notebook
+    from iopkit.render.views import SessionView
 
     folder = tmp_path_factory.mktemp("room")
     out = {}
@@ -152,7 +152,7 @@ def test_before_the_group_the_timer_says_when_it_starts(screen, room_files):
     view, path = room_files[33]
     page.clock.set_fixed_time((view.item.start - dt.timedelta(minutes=20)).timestamp())
     open_room(page, path)
-    from iopkit.views import clock
+    from iopkit.render.views import clock
 
     page.locator("#room-timer").wait_for(state="visible")
     assert page.locator("#room-timer").inner_text().strip() == f"We start at {clock(view.item.start)}"
@@ -160,12 +160,12 @@ def test_before_the_group_the_timer_says_when_it_starts(screen, room_files):
 
 def test_no_slide_of_any_session_runs_off_the_screen_or_shrinks_below_28px(screen, tmp_path):
     """All 36 sessions, every slide, at 1920 x 1080 for the example cohort."""
-    from iopkit.cohort import load_cohort
-    from iopkit.curriculum import load_curriculum
-    from iopkit.exporters import render_room
-    from iopkit.plan import plan_cohort
-    from iopkit.room import room_notebook
-    from iopkit.views import SessionView
+    from iopkit.planning.cohort import load_cohort
+    from iopkit.content.curriculum import load_curriculum
+    from iopkit.notebook.exporters import render_room
+    from iopkit.planning.plan import plan_cohort
+    from iopkit.render.room import room_notebook
+    from iopkit.render.views import SessionView
 
     from iopkit import paths
 

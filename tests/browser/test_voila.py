@@ -12,7 +12,7 @@ WB = ".iopkit-wb"
 
 @pytest.fixture(scope="module")
 def plan(workdir):
-    from iopkit.workbench import load_plan
+    from iopkit.app.workbench import load_plan
 
     return load_plan(workdir / "cohorts" / "example.toml")
 
@@ -22,19 +22,19 @@ def rows_of(page):
 
 
 def expected_rows(item):
-    from iopkit.views import clock
+    from iopkit.render.views import clock
 
     return [[f"{clock(b.start)}–{clock(b.end)}", f"{b.minutes} min", b.block.title] for b in item.blocks]
 
 
 def test_the_app_shows_the_workbench_with_no_code_and_follows_the_dropdowns(page, voila, plan, workdir):
-    from iopkit.workbench import session_label
+    from iopkit.app.workbench import session_label
 
     page.goto(voila.url("/"))
     page.wait_for_selector(f"{WB} .wb-head h1", timeout=SLOW)
     assert voila.base.startswith("http://127.0.0.1:")
     # No code anywhere: not shown, and not even in the page.
-    assert "from iopkit.workbench import Workbench" not in page.content()
+    assert "from iopkit.app.workbench import Workbench" not in page.content()
     assert "Workbench().show()" not in page.content()
     assert page.locator(".jp-InputArea:visible, .jp-CodeMirrorEditor:visible, .cm-editor:visible").count() == 0
     assert page.locator(f"{WB} select:visible").count() == 2  # cohort and session (other tabs are hidden)

@@ -12,7 +12,7 @@ import errno
 import os
 from pathlib import Path
 
-from .errors import FileSystemError
+from iopkit.errors import FileSystemError
 
 #: What to do for each kind of operating-system error, in words a counselor can act on.
 _ERRNO_WORDS = {

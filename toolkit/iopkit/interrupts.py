@@ -3,7 +3,7 @@
 Each interruption gives one plain line and leaves nothing half-made for good: a worker
 that is told to stop removes its staging folder and its kernel before it ends; the next
 build removes what a killed process could not (``clean_leftovers``); a notebook kept in
-``failed/`` goes once its session builds. iopkit.build uses these; nothing else does.
+``failed/`` goes once its session builds. iopkit.pipeline.build uses these; nothing else does.
 """
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from pathlib import Path
 #: Each session is made in a hidden folder ``.staging-NN-<process id>-<random>`` beside the
 #: session folders, then moved into place; what an interrupted build leaves is removed by the next.
 STAGING_PREFIX = ".staging-"
-#: The staging folder this process is filling now (set by iopkit.build.build_session).
+#: The staging folder this process is filling now (set by iopkit.pipeline.build.build_session).
 CURRENT_STAGING: Path | None = None
 #: What a session reports when the process building it was killed; the summary says it once.
 WORKER_STOPPED = ("a build process stopped before it finished (it was ended from outside, or the computer ran "
                   "short of memory)")
-#: The papermill engine whose kernel a stopped worker shuts down (iopkit.build.ENGINE).
+#: The papermill engine whose kernel a stopped worker shuts down (iopkit.pipeline.build.ENGINE).
 ENGINE = "iopkit_warm"
 
 

@@ -14,10 +14,10 @@ import os
 from functools import cache
 from pathlib import Path
 
-from .errors import ProgramError
+from iopkit.errors import ProgramError
 
 #: Set in the environment of the kernel ``iopkit build`` runs its notebooks in (see
-#: iopkit.engine); the session template's interactive cell reads it (iopkit.views).
+#: iopkit.notebook.engine); the session template's interactive cell reads it (iopkit.render.views).
 BUILD_VARIABLE = "IOPKIT_BUILD"
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -38,7 +38,7 @@ def data_root() -> Path:
     )
 
 
-#: The file that marks a program folder (see iopkit.program).
+#: The file that marks a program folder (see iopkit.app.program).
 PROGRAM_MARKER = "iopkit-program.toml"
 #: Names the program folder to use, wherever the command runs (``iopkit --program`` sets it).
 PROGRAM_VARIABLE = "IOPKIT_PROGRAM"

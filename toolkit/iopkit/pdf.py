@@ -6,7 +6,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from . import paths
+from iopkit import paths
 
 #: The only URL schemes a document may load: its own files and inlined data. Nothing remote.
 ALLOWED_PROTOCOLS = {"file", "data"}
@@ -33,7 +33,7 @@ def font_faces() -> str:
 def print_css() -> str:
     css_path = paths.handouts_dir() / "print.css"
     if not css_path.is_file():
-        from .errors import TemplateMissingError
+        from iopkit.errors import TemplateMissingError
 
         raise TemplateMissingError(f"The print stylesheet is missing: {css_path}. Reinstall iopkit.")
     extra = paths.handouts_dir() / "large-print.css"  # Spanish page footers and the large-print edition
@@ -107,7 +107,7 @@ def check_alt_text(html: str) -> None:
     missing = [tag for tag in _IMG.findall(html) if not _ALT.search(tag) and not _HIDDEN.search(tag)]
     missing += [tag for tag in _SVG.findall(html) if not _LABEL.search(tag) and not _HIDDEN.search(tag)]
     if missing:
-        from .errors import MissingAltTextError
+        from iopkit.errors import MissingAltTextError
 
         title = _TITLE.search(html)
         where = title.group(1).strip() if title else "a document"

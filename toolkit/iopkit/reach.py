@@ -3,7 +3,7 @@
 A session's Markdown (``![alt](path)``) and a cohort's logo are the only ways a counselor's
 files put an image on a page. Both are checked here, once: no URL, no absolute path, no path
 that climbs out of its folder, no SVG that refers to anything outside itself. Allowed images
-are inlined as ``data:`` URIs (iopkit.views), so neither the PDF renderer nor a browser
+are inlined as ``data:`` URIs (iopkit.render.views), so neither the PDF renderer nor a browser
 opening a saved notebook fetches anything; the PDF renderer refuses any other file anyway
 (iopkit.pdf.LocalFetcher).
 """
@@ -15,7 +15,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from .limits import MAX_IMAGE_BYTES
+from iopkit.limits import MAX_IMAGE_BYTES
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")

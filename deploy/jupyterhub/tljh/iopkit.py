@@ -9,7 +9,7 @@
 # What it decides:
 #   - each counselor lands on the Workbench (Voila renders the home notebook); JupyterLab is one
 #     click away (the Workbench's "Open JupyterLab" link, or /user/<name>/lab);
-#   - each counselor's server starts through iopkit.hub, which closes their home to everyone
+#   - each counselor's server starts through iopkit.app.hub, which closes their home to everyone
 #     else (mode 0700) and makes their records folder (~/iopkit-records, mode 0700);
 #   - the clinic's program folder is shared at /srv/iopkit/program (readable by counselors,
 #     writable by the group iopkit-directors: docs/deploy.md makes it so).
@@ -19,7 +19,7 @@ c = get_config()  # noqa: F821 - JupyterHub provides get_config() to its config 
 PROGRAM = "/srv/iopkit/program"
 USER_PYTHON = "/opt/tljh/user/bin/python"  # TLJH's user environment, where iopkit is installed
 
-c.Spawner.cmd = [USER_PYTHON, "-m", "iopkit.hub", "singleuser"]
+c.Spawner.cmd = [USER_PYTHON, "-m", "iopkit.app.hub", "singleuser"]
 c.Spawner.default_url = "/voila/render/iopkit-home.ipynb"
 c.Spawner.environment = {"IOPKIT_PROGRAM": PROGRAM}
 # Building a packet runs notebooks and lays out PDFs: give a slow first start time to finish.

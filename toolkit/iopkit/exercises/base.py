@@ -11,10 +11,12 @@ import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from . import paper
+from iopkit.exercises import paper
 
 if TYPE_CHECKING:
     import ipywidgets
+
+    from iopkit.exercises.context import ExerciseContext
 
 #: Shown near the save buttons of every exercise that holds one person's answers.
 PROMISE = ("This asks for no name. When you press a button below, your answers go only into the "
@@ -24,7 +26,7 @@ PROMISE = ("This asks for no name. When you press a button below, your answers g
 class Exercise:
     """One interactive exercise: a widget for the screen, a paper version, and answers."""
 
-    #: The id sessions use in ``exercise.widget`` (one of ``iopkit.schema.WIDGETS``).
+    #: The id sessions use in ``exercise.widget`` (one of ``iopkit.content.schema.WIDGETS``).
     id: ClassVar[str] = ""
     title: ClassVar[str] = ""
     #: One or two plain sentences for the screen.
@@ -34,7 +36,11 @@ class Exercise:
     #: True when the exercise holds one person's answers: it gets save buttons and the promise.
     personal: ClassVar[bool] = True
 
-    def __init__(self, save_dir: str | Path | None = None):
+    def __init__(self, save_dir: str | Path | None = None, context: "ExerciseContext | None" = None):
+        """``context``: what the exercise needs from the curriculum in use (the program folder's when None)."""
+        from iopkit.exercises.context import default_context
+
+        self.context = context if context is not None else default_context()
         self.save_dir = Path(save_dir) if save_dir is not None else None
         self.data: dict[str, Any] = self.blank()
         self._frame: ipywidgets.Widget | None = None
@@ -43,7 +49,7 @@ class Exercise:
     @property
     def folder(self) -> Path:
         """Where the buttons save: the folder given, or ``my-answers/`` in the working folder."""
-        from .files import default_folder
+        from iopkit.exercises.files import default_folder
 
         return self.save_dir if self.save_dir is not None else default_folder()
 
@@ -83,7 +89,7 @@ class Exercise:
         if self._frame is None:
             import ipywidgets as W
 
-            from . import ui
+            from iopkit.exercises import ui
 
             parts = [ui.stylesheet(), ui.title_bar(self.title, self.intro), *self.build()]
             if self.personal:
@@ -113,8 +119,8 @@ class Exercise:
             self.data[key] = value
 
     def _save_bar(self) -> "ipywidgets.Widget":
-        from .. import errors
-        from . import ui
+        from iopkit import errors
+        from iopkit.exercises import ui
 
         save = ui.button("Save my answers", primary=True, icon="save")
         pdf = ui.button("Make a PDF of my answers", icon="file-pdf-o")
@@ -127,8 +133,8 @@ class Exercise:
                        margin="14px 0 0 0")
 
     def _run(self, action, message: str) -> None:
-        from .. import errors
-        from . import ui
+        from iopkit import errors
+        from iopkit.exercises import ui
 
         try:
             path = action()
@@ -138,7 +144,7 @@ class Exercise:
         self._say(message.format(path=errors.display_path(path)), ui.ACCENT)
 
     def _say(self, message: str, color: str) -> None:
-        from . import ui
+        from iopkit.exercises import ui
 
         if self._status is not None:
             self._status.value = ui.note_html(message, color, "17px")
@@ -148,14 +154,14 @@ class Exercise:
         self._say("The page is clear.", "#5b6670")
 
     def save(self) -> Path:
-        from .files import save_answers
+        from iopkit.exercises.files import save_answers
 
         path = save_answers(self, self.folder)
         self.saved(path)
         return path
 
     def make_pdf(self) -> Path:
-        from .files import export_answers_pdf
+        from iopkit.exercises.files import export_answers_pdf
 
         return export_answers_pdf(self, self.folder)
 
@@ -176,13 +182,13 @@ class Exercise:
 
     def answers_html(self, when: str | None = None) -> str:
         """One person's filled-in answers, an HTML fragment for their PDF (with the part 2 notice)."""
-        from .files import KEPT, long_when, part2_notice
+        from iopkit.exercises.files import KEPT, long_when
 
         if when is None:
             import datetime as dt
 
             when = long_when(dt.datetime.now().astimezone())
-        return paper.answers_section(self.title, when, self.answers_body(), part2_notice(), KEPT)
+        return paper.answers_section(self.title, when, self.answers_body(), self.context.part2_notice, KEPT)
 
     def answers_body(self) -> str:
         raise NotImplementedError
@@ -238,7 +244,7 @@ class FieldsExercise(Exercise):
 
     def text_areas(self, rows: int = 3) -> dict:
         """One text box per field, writing into ``self.data`` as the person types."""
-        from . import ui
+        from iopkit.exercises import ui
 
         self._syncing = False
         self.areas = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .paper import esc
+from iopkit.exercises.paper import esc
 
 ACCENT = "#2f6b7e"
 EARLIER = "#a9b4bb"

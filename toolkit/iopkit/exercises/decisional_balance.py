@@ -2,8 +2,8 @@
 using, in a two-by-two grid."""
 from __future__ import annotations
 
-from . import paper
-from .base import FieldsExercise
+from iopkit.exercises import paper
+from iopkit.exercises.base import FieldsExercise
 
 GRID = (("About using", ("good_using", "not_so_good_using")),
         ("About not using", ("good_not_using", "not_so_good_not_using")))
@@ -28,7 +28,7 @@ class DecisionalBalance(FieldsExercise):
     def build(self) -> list:
         import ipywidgets as W
 
-        from . import ui
+        from iopkit.exercises import ui
 
         areas = self.text_areas(rows=6)
         labels = {key: label for key, label, _ in self.fields}

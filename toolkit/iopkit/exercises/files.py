@@ -15,14 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .content import part2_notice
+from iopkit.io import write_atomic
 
 if TYPE_CHECKING:
-    from .base import Exercise
+    from iopkit.exercises.base import Exercise
 
 #: The folder answers go to, inside the working folder, when none is given.
 DEFAULT_FOLDER = "my-answers"
@@ -34,7 +33,7 @@ FILE_FORMAT = 1
 
 #: The person's own answers folder, in their home folder, for exercises opened from a built packet.
 USER_FOLDER = "iopkit-answers"
-#: Files that mark a folder as part of a built packet (iopkit.build's manifests).
+#: Files that mark a folder as part of a built packet (iopkit.pipeline.build's manifests).
 PACKET_MARKERS = (".build.json", ".packet.json")
 
 
@@ -73,20 +72,6 @@ def free_path(folder: Path, stem: str, suffix: str) -> Path:
     return path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, then a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def answers_record(exercise: "Exercise", when: dt.datetime) -> dict:
     """What the JSON file holds: the answers, the exercise, when, and the notice. No name."""
     return {
@@ -96,7 +81,7 @@ def answers_record(exercise: "Exercise", when: dt.datetime) -> dict:
         "saved": when.isoformat(timespec="seconds"),
         "answers": exercise.answers(),
         "kept": KEPT,
-        "part2_notice": part2_notice(),
+        "part2_notice": exercise.context.part2_notice,
     }
 
 
@@ -120,8 +105,8 @@ def save_answers(exercise: "Exercise", folder: str | Path | None = None) -> Path
 
 def answers_document(exercise: "Exercise", when: dt.datetime | None = None) -> str:
     """The whole printable document of one person's answers, for WeasyPrint."""
-    from ..pdf import print_css
-    from .paper import esc
+    from iopkit.pdf import print_css
+    from iopkit.exercises.paper import esc
 
     when = when or dt.datetime.now().astimezone()
     body = exercise.answers_html(long_when(when))
@@ -135,7 +120,7 @@ def answers_document(exercise: "Exercise", when: dt.datetime | None = None) -> s
 
 def export_answers_pdf(exercise: "Exercise", folder: str | Path | None = None) -> Path:
     """Print the exercise's answers to a PDF in ``folder``; return the file's path."""
-    from ..pdf import html_to_pdf
+    from iopkit.pdf import html_to_pdf
 
     when = dt.datetime.now().astimezone()
     pdf = html_to_pdf(answers_document(exercise, when))

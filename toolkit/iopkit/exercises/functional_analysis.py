@@ -2,8 +2,8 @@
 to what it gave right away and what it cost later."""
 from __future__ import annotations
 
-from . import paper
-from .base import FieldsExercise
+from iopkit.exercises import paper
+from iopkit.exercises.base import FieldsExercise
 
 #: The links of the chain, in order: a heading and the fields under it. A link with one
 #: field takes the field's label as its heading.
@@ -36,7 +36,7 @@ class FunctionalAnalysis(FieldsExercise):
     def build(self) -> list:
         import ipywidgets as W
 
-        from . import ui
+        from iopkit.exercises import ui
 
         areas = self.text_areas(rows=3)
         labels = {key: label for key, label, _ in self.fields}

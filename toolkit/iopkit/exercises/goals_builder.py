@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from . import paper
-from .base import Exercise, number, text
-from .happiness_scale import AREAS
+from iopkit.exercises import paper
+from iopkit.exercises.base import Exercise, number, text
+from iopkit.exercises.happiness_scale import AREAS
 
 CHECKS = (
     ("positive", "It says what I will do, not what I will stop."),
@@ -79,7 +79,7 @@ class GoalsBuilder(Exercise):
     def build(self) -> list:
         import ipywidgets as W
 
-        from . import ui
+        from iopkit.exercises import ui
 
         self._syncing = False
         self.area = W.Dropdown(options=[("Pick a part of your life", "")] + [(a, a) for a in AREAS],
@@ -136,7 +136,7 @@ class GoalsBuilder(Exercise):
         self._draw()
 
     def _draw(self) -> None:
-        from . import ui
+        from iopkit.exercises import ui
 
         lines = []
         names = {"positive": "Positive", "specific": "Specific", "measurable": "Measurable"}

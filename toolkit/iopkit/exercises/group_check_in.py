@@ -9,8 +9,8 @@ and can be shown once at least ``MIN_TO_SHOW`` people have rated.
 """
 from __future__ import annotations
 
-from . import charts, paper
-from .base import Exercise, number
+from iopkit.exercises import charts, paper
+from iopkit.exercises.base import Exercise, number
 
 SCALE = list(range(0, 11))
 #: Fewest ratings before the group chart can be shown.
@@ -72,7 +72,7 @@ class GroupCheckIn(Exercise):
     # ------------------------------------------------------------ the screen
 
     def build(self) -> list:
-        from . import ui
+        from iopkit.exercises import ui
 
         self._shown = False
         self.craving = ui.rating()
@@ -105,7 +105,7 @@ class GroupCheckIn(Exercise):
         self.add_button.disabled = self.craving.value is None or self.mood.value is None
 
     def _add(self) -> None:
-        from . import ui
+        from iopkit.exercises import ui
 
         if self.craving.value is None or self.mood.value is None:
             return
@@ -121,7 +121,7 @@ class GroupCheckIn(Exercise):
         self.refresh()
 
     def refresh(self) -> None:
-        from . import ui
+        from iopkit.exercises import ui
 
         n = self.people
         self.count.value = ui.label_html(f"{n} {'person has' if n == 1 else 'people have'} added a rating")

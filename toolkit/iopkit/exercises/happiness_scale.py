@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import charts, paper
-from .base import Exercise, number, text, unwrap
+from iopkit.exercises import charts, paper
+from iopkit.exercises.base import Exercise, number, text, unwrap
 
 #: The eleven life areas, in the order of the Community Reinforcement Approach's scale.
 AREAS = (
@@ -79,7 +79,7 @@ class HappinessScale(Exercise):
         return charts.hbars(self.chart_rows(), series, maximum=10, change=compare)
 
     def _earlier_title(self) -> str:
-        from .files import saved_when
+        from iopkit.exercises.files import saved_when
 
         earlier = self.data["earlier"]
         when = saved_when({"saved": earlier["saved"]}) if earlier else ""
@@ -90,7 +90,7 @@ class HappinessScale(Exercise):
     def build(self) -> list:
         import ipywidgets as W
 
-        from . import ui
+        from iopkit.exercises import ui
 
         self._syncing = False
         self.sliders: dict[str, W.IntSlider] = {}
@@ -142,7 +142,7 @@ class HappinessScale(Exercise):
         self._draw()
 
     def _draw(self) -> None:
-        from . import ui
+        from iopkit.exercises import ui
 
         for area, out in self.readouts.items():
             value = self.data["ratings"].get(area)
@@ -158,7 +158,7 @@ class HappinessScale(Exercise):
     def _list_files(self) -> None:
         """Only ratings saved on this screen: on a shared computer the folder may hold other
         people's files, and nobody sees another person's answers without choosing a file."""
-        from .files import read_answers, saved_when
+        from iopkit.exercises.files import read_answers, saved_when
 
         options = []
         for path in reversed(getattr(self, "_saved_here", [])):
@@ -176,8 +176,8 @@ class HappinessScale(Exercise):
             self._list_files()
 
     def _show_file(self) -> None:
-        from . import ui
-        from .files import read_answers
+        from iopkit.exercises import ui
+        from iopkit.exercises.files import read_answers
 
         if not self.files.value:
             self.compare_note.value = ui.note_html("There is no saved rating to show yet.")
@@ -189,7 +189,7 @@ class HappinessScale(Exercise):
             self.compare_note.value = ui.note_html(str(error), ui.WARM)
 
     def _uploaded(self, change) -> None:
-        from . import ui
+        from iopkit.exercises import ui
 
         if not change["new"]:
             return

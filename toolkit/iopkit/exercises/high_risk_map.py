@@ -2,8 +2,8 @@
 with each (0 to 10), a coping plan for each, and a chart of that confidence."""
 from __future__ import annotations
 
-from . import charts, paper
-from .base import Exercise, rows
+from iopkit.exercises import charts, paper
+from iopkit.exercises.base import Exercise, rows
 
 KINDS = (
     "Hard feelings (anger, sadness, worry, boredom, loneliness)",
@@ -54,7 +54,7 @@ class HighRiskMap(Exercise):
     # ------------------------------------------------------------ the screen
 
     def build(self) -> list:
-        from . import ui
+        from iopkit.exercises import ui
 
         self.row_list = ui.RowList(FIELDS, "Add a situation", self._edited)
         self.chart = ui.html(width="100%")

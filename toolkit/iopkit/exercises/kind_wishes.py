@@ -3,10 +3,10 @@ with a kind sentence to keep. Each step says who the wishes go to, and that anyo
 and just breathe (some people find kindness toward themselves hard at first)."""
 from __future__ import annotations
 
-from . import paper
-from .base import text
-from .timed import TimedExercise
-from .clock import Phase
+from iopkit.exercises import paper
+from iopkit.exercises.base import text
+from iopkit.exercises.timed import TimedExercise
+from iopkit.exercises.clock import Phase
 
 PHASES = (
     Phase("settle", "Settle",
@@ -48,7 +48,7 @@ class KindWishes(TimedExercise):
     # ------------------------------------------------------------ the screen
 
     def build(self) -> list:
-        from . import ui
+        from iopkit.exercises import ui
 
         self._syncing = False
         self._stage_key = None
@@ -71,7 +71,7 @@ class KindWishes(TimedExercise):
         self.draw()
 
     def draw_stage(self) -> None:
-        from . import ui
+        from iopkit.exercises import ui
 
         state = self.timer.state
         current = None if state in ("ready", "done") else self.phase().index

@@ -25,7 +25,7 @@ def text_html(text: str) -> str:
 @cache
 def exercise_css() -> str:
     """``handouts/exercises.css``: what the paper and answers versions need beyond print.css."""
-    from .. import paths
+    from iopkit import paths
 
     path = paths.handouts_dir() / "exercises.css"
     return path.read_text(encoding="utf-8") if path.is_file() else ""

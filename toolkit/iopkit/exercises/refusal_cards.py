@@ -8,10 +8,9 @@ guide. If the curriculum has no such cards, a short deck of its own is used.
 from __future__ import annotations
 
 import random
-import re
 
-from . import paper
-from .base import Exercise, number
+from iopkit.exercises import paper
+from iopkit.exercises.base import Exercise, number
 
 #: What observers watch for: the parts of a clear refusal.
 PARTS = (
@@ -38,19 +37,6 @@ OWN_DECK = (
 LEVELS = ("Easier", "Harder", "Hardest")
 
 
-def curriculum_cards() -> list[str]:
-    """The scenario cards of the first complete session whose exercise uses this widget."""
-    from .content import curriculum as current
-
-    curriculum = current()
-    if curriculum is None:  # a curriculum being edited must not take the cards away
-        return []
-    for session in sorted(curriculum.complete(), key=lambda s: s.number):
-        if session.exercise.widget == RefusalCards.id and session.exercise.scenario_cards:
-            return [re.sub(r"^\s*Card\s+\d+\s*[.:]\s*", "", card) for card in session.exercise.scenario_cards]
-    return []
-
-
 class RefusalCards(Exercise):
     id = "refusal-cards"
     title = "Saying no: role-play cards"
@@ -60,10 +46,13 @@ class RefusalCards(Exercise):
                           "to notice what the person saying no did well.")
     personal = False
 
-    def __init__(self, save_dir=None, cards: list[str] | None = None):
+    def __init__(self, save_dir=None, context=None, cards: list[str] | None = None):
         """``cards``: the offers, easier to harder; by default the curriculum's refusal cards."""
-        self.cards = list(cards) if cards else (curriculum_cards() or list(OWN_DECK))
-        super().__init__(save_dir)
+        from iopkit.exercises.context import default_context
+
+        context = context if context is not None else default_context()
+        self.cards = list(cards) if cards else (list(context.cards) or list(OWN_DECK))
+        super().__init__(save_dir, context)
 
     def blank(self) -> dict:
         return {"order": list(range(len(self.cards))), "position": 0, "ticked": []}
@@ -119,7 +108,7 @@ class RefusalCards(Exercise):
     def build(self) -> list:
         import ipywidgets as W
 
-        from . import ui
+        from iopkit.exercises import ui
 
         self._syncing = False
         self.face = ui.html(width="100%")
@@ -146,7 +135,7 @@ class RefusalCards(Exercise):
             self.tick(part, on)
 
     def refresh(self) -> None:
-        from . import ui
+        from iopkit.exercises import ui
 
         card = self.current()
         self.face.value = (

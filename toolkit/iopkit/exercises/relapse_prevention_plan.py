@@ -3,16 +3,9 @@ situations with a coping plan each, the person's own people to call, what to do 
 lapse, and the crisis lines."""
 from __future__ import annotations
 
-from . import paper
-from .base import Exercise, rows, text
+from iopkit.exercises import paper
+from iopkit.exercises.base import Exercise, rows, text
 
-#: Used only if the curriculum's program file cannot be read; the same lines as program.yaml.
-CRISIS_LINES = (
-    ("988 Suicide & Crisis Lifeline", "Call or text 988"),
-    ("SAMHSA National Helpline", "1-800-662-4357"),
-    ("Crisis Text Line", "Text HOME to 741741"),
-    ("Emergency", "Call 911"),
-)
 SITUATION_FIELDS = [
     ("situation", "A high-risk situation", "text", "For example: Friday nights alone after payday"),
     ("plan", "My coping plan", "area", "What I will do, and my backup plan"),
@@ -29,17 +22,6 @@ TEXTS = (
     ("after_lapse", "If I slip: what I will do",
      "How I will stay safe (no using alone, naloxone), who I will tell, and how I will get back to my plan."),
 )
-
-
-def crisis_lines() -> list[tuple[str, str]]:
-    """The national crisis lines from ``program.yaml``."""
-    from ..errors import IopkitError
-    from .content import program
-
-    try:
-        return [(r.name, r.contact) for r in program().crisis_resources]
-    except (IopkitError, OSError):  # a plan must always show where to get help
-        return list(CRISIS_LINES)
 
 
 class RelapsePreventionPlan(Exercise):
@@ -68,7 +50,7 @@ class RelapsePreventionPlan(Exercise):
     # ------------------------------------------------------------ the screen
 
     def build(self) -> list:
-        from . import ui
+        from iopkit.exercises import ui
 
         self._syncing = False
         self.texts = {}
@@ -84,7 +66,7 @@ class RelapsePreventionPlan(Exercise):
             return ui.card([ui.label(f"{n}. {labels[key][0]}", labels[key][1]), self.texts[key]])
 
         crisis = "".join(f'<li><strong>{paper.esc(name)}:</strong> {paper.esc(contact)}</li>'
-                         for name, contact in crisis_lines())
+                         for name, contact in self.context.crisis_lines)
         help_now = ui.html(
             f'<div style="border:2px solid #b5473a;border-radius:10px;background:#fff7f5;padding:8px 16px">'
             f'<div style="font-size:21px;font-weight:bold;color:#9c3326">6. If I need help now</div>'
@@ -117,7 +99,7 @@ class RelapsePreventionPlan(Exercise):
 
     def crisis_box(self) -> str:
         lines = "".join(f"<li><strong>{paper.esc(name)}:</strong> {paper.esc(contact)}</li>"
-                        for name, contact in crisis_lines())
+                        for name, contact in self.context.crisis_lines)
         return ('<aside class="crisis"><h2>6. If I need help now</h2>'
                 f"<p>These lines are free and open day and night.</p><ul>{lines}</ul></aside>")
 

@@ -2,10 +2,10 @@
 awareness and Respond, with a prompt for each step."""
 from __future__ import annotations
 
-from . import paper
-from .base import text
-from .clock import Phase
-from .timed import TimedExercise
+from iopkit.exercises import paper
+from iopkit.exercises.base import text
+from iopkit.exercises.clock import Phase
+from iopkit.exercises.timed import TimedExercise
 
 PHASES = (
     Phase("stop", "Stop",
@@ -57,7 +57,7 @@ class SoberBreathingSpace(TimedExercise):
     # ------------------------------------------------------------ the screen
 
     def build(self) -> list:
-        from . import ui
+        from iopkit.exercises import ui
 
         self._syncing = False
         self._stage_key = None
@@ -83,7 +83,7 @@ class SoberBreathingSpace(TimedExercise):
         self.draw()
 
     def draw_stage(self) -> None:
-        from . import ui
+        from iopkit.exercises import ui
 
         state = self.timer.state
         current = None if state in ("ready", "done") else self.phase().index

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 from typing import Callable, ClassVar
 
-from .base import Exercise
-from .clock import Phase, PhaseSpan, Ticker, Timer, clock_text, phase_at
+from iopkit.exercises.base import Exercise
+from iopkit.exercises.clock import Phase, PhaseSpan, Ticker, Timer, clock_text, phase_at
 
 
 class TimedExercise(Exercise):
@@ -20,11 +20,11 @@ class TimedExercise(Exercise):
     done_prompt: ClassVar[str] = ""
     ready_prompt: ClassVar[str] = ""
 
-    def __init__(self, save_dir: str | Path | None = None, *, now: Callable[[], float] = time.monotonic,
+    def __init__(self, save_dir: str | Path | None = None, context=None, *, now: Callable[[], float] = time.monotonic,
                  ticking: bool = True):
         """``now`` is the clock (a test passes a fake one); ``ticking`` False keeps the screen
         from redrawing on its own, so a test can call ``draw()`` itself."""
-        super().__init__(save_dir)
+        super().__init__(save_dir, context)
         self.timer = Timer(self.data["minutes"] * 60, now)
         self.ticking = ticking
         self.ticker = Ticker(self._tick)
@@ -87,7 +87,7 @@ class TimedExercise(Exercise):
         """The length picker, the buttons and the time left."""
         import ipywidgets as W
 
-        from . import ui
+        from iopkit.exercises import ui
 
         self.length = W.ToggleButtons(options=[(f"{m} minutes", m) for m in self.lengths],
                                       value=self.data["minutes"], style={"button_width": "130px"})
@@ -111,7 +111,7 @@ class TimedExercise(Exercise):
         """Show where the practice is now (safe to call from the ticker's thread)."""
         if self._frame is None:
             return
-        from . import ui
+        from iopkit.exercises import ui
 
         state = self.timer.state
         self.start_button.description = "Go on" if state == "paused" else "Start"

@@ -11,8 +11,8 @@ from typing import Callable
 
 import ipywidgets as W
 
-from .charts import ACCENT, INK, MUTED, TRACK
-from .paper import esc
+from iopkit.exercises.charts import ACCENT, INK, MUTED, TRACK
+from iopkit.exercises.paper import esc
 
 WARM = "#9c3326"
 FONT = '"DejaVu Sans", "Helvetica Neue", Arial, sans-serif'

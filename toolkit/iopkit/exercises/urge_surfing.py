@@ -2,10 +2,10 @@
 fall), with a rating of the urge before and after."""
 from __future__ import annotations
 
-from . import charts, paper
-from .base import number, text
-from .clock import Phase, spans
-from .timed import TimedExercise
+from iopkit.exercises import charts, paper
+from iopkit.exercises.base import number, text
+from iopkit.exercises.clock import Phase, spans
+from iopkit.exercises.timed import TimedExercise
 
 PHASES = (
     Phase("notice", "Notice",
@@ -52,7 +52,7 @@ class UrgeSurfing(TimedExercise):
     # ------------------------------------------------------------ the screen
 
     def build(self) -> list:
-        from . import ui
+        from iopkit.exercises import ui
 
         self._syncing = False
         self.before = ui.rating()
@@ -83,7 +83,7 @@ class UrgeSurfing(TimedExercise):
         self.draw()
 
     def draw_stage(self) -> None:
-        from . import ui
+        from iopkit.exercises import ui
 
         state = self.timer.state
         active = None if state == "ready" else self.phase().index

@@ -2,8 +2,8 @@
 important, Important and Not so important; the Very important pile is the top group."""
 from __future__ import annotations
 
-from . import paper
-from .base import Exercise, text
+from iopkit.exercises import paper
+from iopkit.exercises.base import Exercise, text
 
 #: ``(id, name, what it means)``: original short wording.
 CARDS = (
@@ -41,9 +41,9 @@ class ValuesCardSort(Exercise):
     paper_instructions = ("For each value, tick how important it is to you: very important, important, or "
                           "not so important. There are no right answers.")
 
-    def __init__(self, save_dir=None):
+    def __init__(self, save_dir=None, context=None):
         self._deck = [cid for cid, _, _ in CARDS]  # the order cards come up in; skipping moves one to the back
-        super().__init__(save_dir)
+        super().__init__(save_dir, context)
 
     def blank(self) -> dict:
         return {"piles": {key: [] for key, _ in PILES}, "why": ""}
@@ -99,7 +99,7 @@ class ValuesCardSort(Exercise):
     def build(self) -> list:
         import ipywidgets as W
 
-        from . import ui
+        from iopkit.exercises import ui
 
         self._syncing = False
         self.card_face = ui.html(width="100%")
@@ -132,7 +132,7 @@ class ValuesCardSort(Exercise):
             self.data["why"] = value
 
     def refresh(self) -> None:
-        from . import ui
+        from iopkit.exercises import ui
 
         left = self.unsorted()
         done = len(CARDS) - len(left)

@@ -2,8 +2,8 @@
 mornings, afternoons and evenings of one week, picked from a list of ideas or typed in."""
 from __future__ import annotations
 
-from . import paper
-from .base import Exercise, text
+from iopkit.exercises import paper
+from iopkit.exercises.base import Exercise, text
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TIMES = (("morning", "Morning"), ("afternoon", "Afternoon"), ("evening", "Evening"))
@@ -54,7 +54,7 @@ class WeeklyPlanner(Exercise):
     def build(self) -> list:
         import ipywidgets as W
 
-        from . import ui
+        from iopkit.exercises import ui
 
         self._syncing = False
         self.cells: dict[tuple[str, str], W.Combobox] = {}
@@ -95,7 +95,7 @@ class WeeklyPlanner(Exercise):
         self._count()
 
     def _count(self) -> None:
-        from . import ui
+        from iopkit.exercises import ui
 
         n = self.count()
         self.counter.value = (f'<div style="font-size:22px;margin-top:10px;color:{ui.ACCENT};font-weight:bold">'

@@ -13,8 +13,8 @@ as published, with safety items that cannot be missed.
 
 Nothing here stores answers; the records store does that.
 """
-from .load import Measures, UnknownMeasureError, load_measures
-from .score import AnswerError, SafetyAlert, Score, parse_answers, score_answers
+from iopkit.measures.load import Measures, UnknownMeasureError, load_measures
+from iopkit.measures.score import AnswerError, SafetyAlert, Score, parse_answers, score_answers
 
 __all__ = ["Measures", "UnknownMeasureError", "load_measures", "AnswerError", "SafetyAlert", "Score",
            "parse_answers", "score_answers"]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from .load import Measures
-from .progress import Administration, change, not_on_track, totals
-from .schema import Measure
-from .suppress import SuppressedTable, suppress_table
+from iopkit.measures.load import Measures
+from iopkit.measures.progress import Administration, change, not_on_track, totals
+from iopkit.measures.schema import Measure
+from iopkit.measures.suppress import SuppressedTable, suppress_table
 
 ONE_ONLY = "Only one administration"
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from .. import paths
-from ..errors import IopkitError
-from .load import Measures
-from .schema import Measure
+from iopkit import paths
+from iopkit.errors import IopkitError
+from iopkit.measures.load import Measures
+from iopkit.measures.schema import Measure
 
 #: Body text size of the large-print form, in points (at least 18).
 LARGE_PRINT_PT = 18
@@ -68,7 +68,7 @@ def form_html(measure: Measure, measures: Measures, *, large_print: bool = False
             f"iopkit does not print the {measure.id} form: {measure.licence.text} Get it here: "
             f"{measure.get_it or measure.licence.source}. You can still score it with: "
             f"iopkit measures score {measure.id} --answers ...")
-    from ..pdf import font_faces
+    from iopkit.pdf import font_faces
 
     return environment().get_template("form.html.j2").render(
         m=measure, groups=form_groups(measure), large=large_print, crisis=measures.crisis,
@@ -76,6 +76,6 @@ def form_html(measure: Measure, measures: Measures, *, large_print: bool = False
 
 
 def form_pdf(measure: Measure, measures: Measures, *, large_print: bool = False) -> bytes:
-    from ..pdf import html_to_pdf
+    from iopkit.pdf import html_to_pdf
 
     return html_to_pdf(form_html(measure, measures, large_print=large_print))

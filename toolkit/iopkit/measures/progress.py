@@ -16,8 +16,8 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-from .schema import Direction, Measure
-from .score import Score
+from iopkit.measures.schema import Direction, Measure
+from iopkit.measures.score import Score
 
 #: Days after the first administration from which "no improvement" counts (end of week 3).
 NO_IMPROVEMENT_DAYS = 21
@@ -92,7 +92,7 @@ def not_on_track(measure: Measure, administrations: list[Administration]) -> lis
 
 def chart_svg(measure: Measure, administrations: list[Administration], *, width: int = 360, height: int = 200) -> str:
     """A trajectory chart of the measure's total: severity bands shaded, reliable change circled."""
-    from .forms import environment
+    from iopkit.measures.forms import environment
 
     if measure.total is None:
         raise ValueError(f"{measure.id} has no total to chart; chart its items or subscales instead.")

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from html import escape
 
-from .load import Measures
-from .score import SafetyAlert
+from iopkit.measures.load import Measures
+from iopkit.measures.score import SafetyAlert
+
+#: The exit status of a command that scored a safety item that needs follow-up today.
+EXIT_SAFETY = 3
+
 
 RULE = "!" * 72
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Mapping
 
-from ..errors import IopkitError
-from .schema import ScheduleEntry
+from iopkit.errors import IopkitError
+from iopkit.measures.schema import ScheduleEntry
 
 
 class DateError(IopkitError):

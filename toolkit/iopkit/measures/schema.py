@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..schema import Model, Text
+from iopkit.content.schema import Model, Text
 
 MEASURES_SCHEMA_VERSION = 1
 

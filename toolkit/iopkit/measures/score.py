@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, Sequence
 
-from ..errors import IopkitError
-from .schema import Measure
+from iopkit.errors import IopkitError
+from iopkit.measures.schema import Measure
 
 #: What a person may type for an item left blank.
 BLANK = {"", "-", "?", "x", "blank", "none"}

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .load import Measures
-from .progress import Administration, change, chart_svg, not_on_track, totals
+from iopkit.measures.load import Measures
+from iopkit.measures.progress import Administration, change, chart_svg, not_on_track, totals
 
 
 def _day(d: dt.date) -> str:
@@ -21,7 +21,7 @@ def summary_context(pseudonym: str, administrations: list[Administration], measu
         raise ValueError("A pseudonym is needed (never a name).")
     if not administrations:
         raise ValueError("There are no scored administrations to summarize.")
-    from .cli import load_references_quiet
+    from iopkit.measures.load import load_references_quiet
 
     rows, charts, subscales, safety, cited = [], [], [], [], []
     by_measure: dict[str, list[Administration]] = {}
@@ -72,8 +72,8 @@ def _short(ref) -> str:
 
 def summary_html(pseudonym: str, administrations: list[Administration], measures: Measures,
                  prepared: dt.date | None = None) -> str:
-    from ..pdf import font_faces
-    from .forms import css, environment
+    from iopkit.pdf import font_faces
+    from iopkit.measures.forms import css, environment
 
     context = summary_context(pseudonym, administrations, measures, prepared)
     return environment().get_template("summary.html.j2").render(fonts=font_faces(), css=css(), **context)
@@ -81,6 +81,6 @@ def summary_html(pseudonym: str, administrations: list[Administration], measures
 
 def summary_pdf(pseudonym: str, administrations: list[Administration], measures: Measures,
                 prepared: dt.date | None = None) -> bytes:
-    from ..pdf import html_to_pdf
+    from iopkit.pdf import html_to_pdf
 
     return html_to_pdf(summary_html(pseudonym, administrations, measures, prepared))

@@ -14,10 +14,10 @@ from __future__ import annotations
 from html import escape
 from typing import Callable
 
-from .load import Measures
-from .safety import alert_html
-from .schema import Measure
-from .score import Score, score_answers
+from iopkit.measures.load import Measures
+from iopkit.measures.safety import alert_html
+from iopkit.measures.schema import Measure
+from iopkit.measures.score import Score, score_answers
 
 ACCENT = "#1f4e5f"
 STYLE = """<style>

@@ -19,7 +19,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from ..errors import AuditChainError
+from iopkit.errors import AuditChainError
 
 #: Actions a supervisor should look at one by one in the weekly review (the rest are counted).
 REVIEW_ACTIONS = ("export", "export-csv", "update", "discharge", "step-down", "change-passphrase", "init")

@@ -85,7 +85,7 @@ def _say(text: str) -> None:
 
 def open_vault(args):
     """Find and unlock the store; print its warnings (weak test settings) on stderr."""
-    from .store import Vault, find_store, read_passphrase
+    from iopkit.records.store import Vault, find_store, read_passphrase
 
     path = find_store(getattr(args, "vault", None))
     vault = Vault.unlock(path, read_passphrase())
@@ -106,9 +106,9 @@ def _countable(cohort_file: Path) -> int | None:
 # ---------------------------------------------------------------- commands
 
 def cmd_init(args) -> int:
-    from .store import Vault, read_passphrase, MIN_PASSPHRASE
+    from iopkit.records.store import Vault, read_passphrase, MIN_PASSPHRASE
 
-    from .store import check_place, store_path
+    from iopkit.records.store import check_place, store_path
 
     check_place(store_path(args.path).parent)  # refuse before asking for anything
     _say(f"A new records store. Choose a passphrase of at least {MIN_PASSPHRASE} characters (four or more ordinary "
@@ -127,8 +127,8 @@ def cmd_init(args) -> int:
 
 
 def cmd_add(args) -> int:
-    from ..errors import RecordInputError
-    from . import people
+    from iopkit.errors import RecordInputError
+    from iopkit.records import people
 
     if not args.cohort.is_file():
         raise RecordInputError(f"--cohort: there is no cohort file at {args.cohort}")
@@ -148,7 +148,7 @@ def cmd_add(args) -> int:
 
 
 def cmd_attend(args) -> int:
-    from . import people
+    from iopkit.records import people
 
     people.check_date(args.date, "DATE")  # before the passphrase is asked for
     people.check_pseudonym(args.pseudonym)
@@ -168,7 +168,7 @@ def cmd_attend(args) -> int:
 
 
 def cmd_dates(args) -> int:
-    from . import people
+    from iopkit.records import people
 
     vault = open_vault(args)
     with vault.transaction() as conn:
@@ -179,9 +179,9 @@ def cmd_dates(args) -> int:
 
 
 def cmd_ledger(args) -> int:
-    from . import audit, people
-    from .ledger import cohort_floors, ledger_frame, render_text, to_csv
-    from .store import write_replace
+    from iopkit.records import audit, people
+    from iopkit.records.ledger import cohort_floors, ledger_frame, render_text, to_csv
+    from iopkit.records.store import write_replace
 
     week = people.check_date(args.week, "--week") if args.week else None
     floors = cohort_floors(args.cohort, Path.cwd())
@@ -204,7 +204,7 @@ def cmd_ledger(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from . import audit
+    from iopkit.records import audit
 
     vault = open_vault(args)
     with vault.transaction() as conn:
@@ -215,7 +215,7 @@ def cmd_audit(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .export import export_record
+    from iopkit.records.export import export_record
 
     vault = open_vault(args)
     out = export_record(vault, args.pseudonym, args.pdf)
@@ -225,7 +225,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_passphrase(args) -> int:
-    from .store import read_passphrase
+    from iopkit.records.store import read_passphrase
 
     vault = open_vault(args)
     vault.change_passphrase(read_passphrase("New passphrase: ", confirm=True))
@@ -234,10 +234,10 @@ def cmd_passphrase(args) -> int:
 
 
 def cmd_today(args) -> int:
-    from ..cohort import load_cohort
-    from ..curriculum import load_curriculum
-    from . import audit, people
-    from .today import brief
+    from iopkit.planning.cohort import load_cohort
+    from iopkit.content.curriculum import load_curriculum
+    from iopkit.records import audit, people
+    from iopkit.records.today import brief
 
     day = people.check_date(args.date, "--date") if args.date else dt.date.today()
     curriculum = load_curriculum(args.curriculum)

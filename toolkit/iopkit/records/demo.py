@@ -33,8 +33,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from . import fidelity, people
-from .ledger import week_start
+from iopkit.records import fidelity, people
+from iopkit.records.ledger import week_start
 
 SUPERVISOR = ("Morgan Lee", "LICSW, clinical supervisor")
 DEFAULT_WEEKS = 14
@@ -75,12 +75,12 @@ def make_demo(vault, cohorts, curriculum, *, seed: int = 1, weeks: int = DEFAULT
     ``weekly`` is the choice of later admissions a week (equally likely); ``(0,)`` admits only the first
     ``initial`` people (the tests use small programs like that, worked out by hand).
     """
-    from .measures_store import insert_administration, score_administration
+    from iopkit.records.measures_store import insert_administration, score_administration
 
     rng = random.Random(seed)
     cohorts = sorted(cohorts, key=lambda c: c.slug)
     if not cohorts:
-        from ..errors import RecordInputError
+        from iopkit.errors import RecordInputError
 
         raise RecordInputError("--cohorts: no cohort files were found to make a demo program from")
     start = min(c.schedule.start_date for c in cohorts)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from . import audit, people
+from iopkit.records import audit, people
 
 #: Two notes more alike than this (difflib's ratio, 0 to 1) are flagged.
 CLONE_THRESHOLD = 0.8

@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from . import audit, people
-from .store import write_replace
+from iopkit.records import audit, people
+from iopkit.records.store import write_replace
 
 _STATUS = {"present": "present", "absent": "absent", "late": "late", "left-early": "left early"}
 
 
 def _notice_and_program() -> tuple[str, str]:
-    from .. import paths
-    from ..curriculum import Collector, load_program
-    from ..errors import ValidationError
+    from iopkit import paths
+    from iopkit.content.curriculum import Collector, load_program
+    from iopkit.errors import ValidationError
 
     collector = Collector()
     program = load_program(paths.curriculum_dir(), collector)
@@ -32,8 +32,8 @@ def record_html(person: people.Participant, visits: list[people.Attendance], *, 
                 prepared: dt.date | None = None) -> str:
     import jinja2
 
-    from .. import paths
-    from ..pdf import font_faces
+    from iopkit import paths
+    from iopkit.pdf import font_faces
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.handouts_dir() / "templates" / "records"),
                              autoescape=True)
@@ -55,11 +55,11 @@ def record_html(person: people.Participant, visits: list[people.Attendance], *, 
 
 def export_record(vault, pseudonym: str, out: str | Path) -> Path:
     """Write ``pseudonym``'s own record to ``out`` as a PDF; audited as an export."""
-    from ..pdf import html_to_pdf
+    from iopkit.pdf import html_to_pdf
 
     out = Path(out).expanduser()
     if out.suffix.lower() != ".pdf":
-        from ..errors import RecordInputError
+        from iopkit.errors import RecordInputError
 
         raise RecordInputError(f'--pdf: got "{out.name}", expected a file name ending in .pdf')
     notice, program = _notice_and_program()

@@ -25,8 +25,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import RecordInputError
-from . import audit
+from iopkit.errors import RecordInputError
+from iopkit.records import audit
 
 MODES = ("self", "supervisor")
 MODE_LABELS = {"self": "Self-rating (after the group, about two minutes)",
@@ -208,7 +208,7 @@ def group_calendar(cohort, curriculum, until: dt.date) -> list[tuple[dt.date, in
 
     The group runs the curriculum round and round (``plan.plan_join``), so after session 36 comes 1.
     """
-    from ..plan import meeting_dates, sequence
+    from iopkit.planning.plan import meeting_dates, sequence
 
     items = sequence(cohort, curriculum)
     count = len(items)
@@ -419,8 +419,8 @@ def blank_form_text(day: SessionOfDay, mode: str) -> str:
 def form_html(form: FidelityForm, *, program: str, state: str) -> str:
     import jinja2
 
-    from .. import paths
-    from ..pdf import font_faces
+    from iopkit import paths
+    from iopkit.pdf import font_faces
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.handouts_dir() / "templates" / "records"),
                              autoescape=True)
@@ -435,9 +435,9 @@ def form_html(form: FidelityForm, *, program: str, state: str) -> str:
 
 def export_pdf(vault, form_id: int, out: str | Path) -> Path:
     """A signed form as a PDF for the supervision log (and licensure hours); audited; atomic write."""
-    from ..pdf import html_to_pdf
-    from .export import _notice_and_program
-    from .store import write_replace
+    from iopkit.pdf import html_to_pdf
+    from iopkit.records.export import _notice_and_program
+    from iopkit.records.store import write_replace
 
     out = Path(out).expanduser()
     if out.suffix.lower() != ".pdf":

@@ -16,7 +16,7 @@ import datetime as dt
 import tomllib
 from pathlib import Path
 
-from . import people
+from iopkit.records import people
 
 #: Adult ASAM Level 2.1 (intensive outpatient): at least 9 hours of services a week.
 DEFAULT_WEEKLY_MINIMUM = 540

@@ -31,11 +31,11 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import Callable, Sequence
 
-from ..errors import RecordInputError
-from ..measures.load import Measures, load_measures
-from ..measures.progress import Administration
-from ..measures.score import ItemAnswer, SafetyAlert, Score, SubscaleScore, score_answers
-from . import audit, people
+from iopkit.errors import RecordInputError
+from iopkit.measures.load import Measures, load_measures
+from iopkit.measures.progress import Administration
+from iopkit.measures.score import ItemAnswer, SafetyAlert, Score, SubscaleScore, score_answers
+from iopkit.records import audit, people
 
 #: How an administration was entered.
 ENTERED_BY = ("tablet", "paper", "counselor")
@@ -64,7 +64,7 @@ class StoredAdministration:
 
 def print_prompt(score: Score, measures: Measures) -> None:
     """The default way to show the safety prompt: plain text on stderr (the terminal)."""
-    from ..measures.safety import alert_text
+    from iopkit.measures.safety import alert_text
 
     print(alert_text(score.safety, measures), file=sys.stderr, flush=True)
 
@@ -100,7 +100,7 @@ def check_entered_by(text: str) -> str:
 def score_administration(instrument: str, answers: Sequence[int | None] | str,
                          measures: Measures | None = None) -> Score:
     """Score without storing: the check every entry path makes first. ``answers`` may be the typed text."""
-    from ..measures.score import parse_answers
+    from iopkit.measures.score import parse_answers
 
     measures = measures or load_measures()
     measure = measures.get(instrument)

@@ -17,8 +17,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import RecordInputError
-from . import audit
+from iopkit.errors import RecordInputError
+from iopkit.records import audit
 
 #: Letters and digits nobody mixes up when reading a pseudonym aloud or from paper:
 #: no 0/O, 1/I/L, 5/S, 8/B, Z (beside 2), U/V.

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import StoreBusyError, StoreDamagedError, StoreNotFoundError, StorePlaceError, StoreUnlockError
+from iopkit.errors import StoreBusyError, StoreDamagedError, StoreNotFoundError, StorePlaceError, StoreUnlockError
 
 MAGIC = b"IOPKREC\x00"
 FORMAT_VERSION = 1
@@ -145,7 +145,7 @@ CREATE INDEX measures_by_person ON measures (pseudonym, instrument, date);
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
     """Bring a version-``version`` database up to ``SCHEMA_VERSION`` (in memory, in one transaction)."""
-    from . import audit
+    from iopkit.records import audit
 
     for target in range(max(version, 1) + 1, SCHEMA_VERSION + 1):  # 0: a new store, made at version 1 by SCHEMA
         conn.executescript("BEGIN;" + MIGRATIONS[target] + "COMMIT;")
@@ -313,7 +313,7 @@ CLOUD_SYNC = ("dropbox", "onedrive", "google drive", "googledrive", "my drive", 
 def check_place(folder: Path) -> list[str]:
     """Refuse a folder inside a project or program folder; return warnings (cloud sync) for the rest."""
     folder = folder.expanduser().resolve()
-    from .. import paths
+    from iopkit import paths
 
     for parent in (folder, *folder.parents):
         reason = None
@@ -400,7 +400,7 @@ class Vault:
 
         Returns the vault and the recovery key text, which is shown once and never stored.
         """
-        from . import audit
+        from iopkit.records import audit
 
         path = store_path(path)
         warnings = check_place(path.parent)
@@ -492,7 +492,7 @@ class Vault:
 
     def change_passphrase(self, new: str) -> None:
         """Wrap the data key under a new passphrase (fresh salt, production cost); the recovery key still works."""
-        from . import audit
+        from iopkit.records import audit
 
         if len(new) < MIN_PASSPHRASE:
             raise StoreUnlockError(f"The new passphrase is too short ({len(new)} characters). Use at least "

@@ -2,7 +2,7 @@
 
 Who is new today, who is in their last three groups, who missed last time, who is under
 the hours floor this week, and which measures are due for each person by the default schedule
-(``curriculum/measures/_schedule.yaml``) and which were given today. It reads the cohort's calendar (``iopkit.plan``) and the store.
+(``curriculum/measures/_schedule.yaml``) and which were given today. It reads the cohort's calendar (``iopkit.planning.plan``) and the store.
 It is printed on the facilitator's own terminal only; it is never written to a file.
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import people
-from .ledger import week_start, weekly_minimum
+from iopkit.records import people
+from iopkit.records.ledger import week_start, weekly_minimum
 
 
 @dataclass
@@ -54,7 +54,7 @@ def countable_minutes(cohort) -> int:
 
 
 def brief(conn, cohort, curriculum, day: dt.date) -> Brief:
-    from ..plan import meeting_dates, plan_join, sequence
+    from iopkit.planning.plan import meeting_dates, plan_join, sequence
 
     floor, _ = weekly_minimum(cohort.path)
     count = len(sequence(cohort, curriculum))
@@ -122,9 +122,9 @@ def brief(conn, cohort, curriculum, day: dt.date) -> Brief:
 def measures_due(conn, cohort, curriculum, day: dt.date) -> list[str] | None:
     """For each member active on ``day``: the measures due (``iopkit.measures.schedule.due``, counted from
     admission, less those already given in the window) and those given on ``day``."""
-    from ..measures.load import load_measures, measures_dir
-    from ..measures.schedule import due
-    from .measures_store import administrations_in, last_given
+    from iopkit.measures.load import load_measures, measures_dir
+    from iopkit.measures.schedule import due
+    from iopkit.records.measures_store import administrations_in, last_given
 
     root = getattr(curriculum, "root", None)
     if not measures_dir(root).is_dir():

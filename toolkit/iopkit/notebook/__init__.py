@@ -1,0 +1,1 @@
+"""Jupyter's side: the warm papermill engine and the nbconvert exporters."""

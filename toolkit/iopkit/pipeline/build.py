@@ -1,0 +1,704 @@
+"""Build a cohort's packet: for each session, run the notebook template with papermill
+and export the facilitator guide and the participant handout.
+
+The build is an ordered list of small steps with the same shape (``STEPS``, below).
+``build_cohort`` validates everything first (nothing is written if any file is wrong),
+skips sessions whose inputs have not changed, builds the rest in parallel, writes every
+file atomically, keeps going when one session fails, and returns a ``BuildResult``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from iopkit import interrupts, paths
+from iopkit.exercises import ExerciseContext
+from iopkit.io import digest as _digest
+from iopkit.io import write_atomic
+from iopkit._version import __version__
+from iopkit.interrupts import STAGING_PREFIX, WORKER_STOPPED
+from iopkit.errors import SessionBuildError, TemplateMissingError
+
+TEMPLATE = "session.ipynb"
+KERNEL = "python3"
+ENGINE = "iopkit_warm"
+MANIFEST = ".build.json"
+
+
+def notebook_parameters(cohort_file: Path, position: int, curriculum_dir: Path | None) -> dict:
+    """Exactly the names in the template's ``parameters`` cell (a test holds them together).
+
+    Nothing about a participant ever goes here: papermill writes parameters into the
+    executed notebook's metadata.
+    """
+    return {
+        "cohort_file": str(cohort_file),
+        "position": int(position),
+        "curriculum_dir": str(curriculum_dir) if curriculum_dir else "",
+    }
+
+
+# ------------------------------------------------------------------ results
+
+@dataclass
+class SessionResult:
+    position: int
+    title: str
+    status: str  # "built", "unchanged" or "failed"
+    message: str = ""
+    seconds: float = 0.0
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildResult:
+    cohort_name: str
+    out_dir: Path
+    sessions: list[SessionResult]
+    extras: list[str] = field(default_factory=list)
+    extra_failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[SessionResult]:
+        return [s for s in self.sessions if s.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.extra_failures
+
+    def summary(self) -> str:
+        built = sum(s.status == "built" for s in self.sessions)
+        same = sum(s.status == "unchanged" for s in self.sessions)
+        lines = [f"{self.cohort_name}: {built} session{'s' if built != 1 else ''} built, "
+                 f"{same} unchanged, {len(self.failed)} failed, in {self.seconds:.1f} s. Output: {self.out_dir}"]
+        for name in self.extras:
+            lines.append(f"  also wrote {name}")
+        for note in self.notes:
+            lines.append(f"  {note}")
+        stopped = [s for s in self.failed if s.message == WORKER_STOPPED]
+        for s in self.failed:
+            if s.message != WORKER_STOPPED:
+                lines.append(f"  FAILED session {s.position} ({s.title}): {s.message}")
+        if stopped:
+            numbers = ", ".join(str(s.position) for s in stopped)
+            lines.append(f"  NOT BUILT session{'s' if len(stopped) > 1 else ''} {numbers}: {WORKER_STOPPED}. "
+                         "Run the same command again to build them.")
+        for message in self.extra_failures:
+            lines.append(f"  FAILED {message}")
+        if not self.ok:
+            lines.append("Fix what each FAILED line names, then run the same command again: "
+                         "sessions that were built are kept and will not be built again.")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ fingerprints
+
+#: Code that never shapes a session's documents: editing it does not rebuild anything. Folders
+#: end with "/" (what people touch, and the records); the rest are single modules.
+NOT_IN_DOCUMENTS = ("app/", "records/", "measures/", "content/coverage.py", "content/schema_doc.py",
+                    "planning/hours.py", "planning/reminders.py", "render/notes.py", "render/notices.py",
+                    "pipeline/catchup.py", "interrupts.py", "views.py", "workbench.py", "dashboard_screen.py")
+
+
+#: Print templates of the after-group kit (iopkit.render.notes): no session document uses them.
+HANDOUTS_NOT_IN_DOCUMENTS = (b"notes.css", b"templates/iopkit/notes/")
+
+
+def _tree_bytes(folder: Path, pattern: str, skip: tuple[str, ...] = ()) -> list[bytes]:
+    out = []
+    for p in sorted(folder.rglob(pattern)):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_file() and "__pycache__" not in p.parts and not rel.startswith(skip):
+            out.append(rel.encode() + p.read_bytes())
+    return out
+
+
+def shared_fingerprint(curriculum_root: Path, cohort_path: Path, logo: Path | None) -> str:
+    """What every session's documents depend on: code, templates, program, bibliography, cohort."""
+    package = Path(__file__).parents[1]  # the whole iopkit package
+    parts = [__version__.encode()]
+    parts += _tree_bytes(package, "*.py", NOT_IN_DOCUMENTS)
+    parts.append((paths.notebooks_dir() / TEMPLATE).read_bytes())
+    parts += [b for b in _tree_bytes(paths.handouts_dir(), "*") if not b.startswith(HANDOUTS_NOT_IN_DOCUMENTS)]
+    for name in ("program.yaml", "references.yaml", "techniques.yaml"):
+        parts.append((curriculum_root / name).read_bytes())
+    # Every guide prints the finishing-today block and the telehealth routine from these files.
+    parts += _tree_bytes(curriculum_root / "individual", "*.yaml") if (curriculum_root / "individual").is_dir() else []
+    if (curriculum_root / "translations").is_dir():  # the handouts' translations (issue 19)
+        parts += [str(p).encode() + b"\0" + p.read_bytes() for p in sorted((curriculum_root / "translations").rglob("*.yaml"))]
+    parts.append(cohort_path.read_bytes())
+    aftercare = _aftercare_file(cohort_path)
+    if aftercare:  # its day and time print at the hand-off
+        parts.append(aftercare.read_bytes())
+    if logo and logo.is_file():
+        parts.append(logo.read_bytes())
+    return _digest(*parts)
+
+
+def _aftercare_file(cohort_path: Path) -> Path | None:
+    import tomllib
+
+    try:
+        name = tomllib.loads(cohort_path.read_text(encoding="utf-8")).get("cohort", {}).get("aftercare")
+    except (OSError, ValueError):
+        return None
+    path = cohort_path.parent / name if isinstance(name, str) else None
+    return path if path and path.is_file() else None
+
+
+def session_fingerprint(shared: str, item) -> str:
+    return _digest(shared, item.source.read_bytes(), str(item.position), str(item.total),
+                   item.start.isoformat(), ",".join(str(b.minutes) for b in item.blocks))
+
+
+def _is_current(folder: Path, fingerprint: str) -> bool:
+    """The folder holds a finished build of exactly these inputs: its manifest and every file it lists."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return False
+    files = manifest.get("files") or []
+    return (manifest.get("fingerprint") == fingerprint and set(SESSION_FILES) <= set(files)
+            and all((folder / f).is_file() for f in files))
+
+
+# ------------------------------------------------------------------ atomic writes
+
+# ------------------------------------------------------------------ one session
+
+#: The files every session folder holds when its build succeeded (plus exercise.ipynb when the
+#: session has an interactive exercise).
+SESSION_FILES = ("session.ipynb", "facilitator-guide.pdf", "handout.pdf", "room.html")
+EXERCISE_NOTEBOOK = "exercise.ipynb"
+
+
+@dataclass(frozen=True)
+class SessionTask:
+    position: int
+    title: str
+    exercise: tuple  # (widget id or None, exercise title, ExerciseContext as JSON)
+    cohort_file: str
+    curriculum_dir: str
+    out_dir: str
+    fingerprint: str
+
+
+# The steps of one session's build, in order. Each takes and returns the work dict.
+# execute comes first (the views come from the executed notebook); render lays out
+# both views from it; write_pdfs uses the layout (the facilitator exporter in JupyterLab
+# runs the same render_views and write, so both give the same PDF); room needs only the executed
+# notebook (the room_html exporter in JupyterLab runs the same render_room); publish comes last
+# (it moves the finished files into place, then records the manifest).
+
+def step_execute(work: dict) -> dict:
+    import papermill
+
+    task: SessionTask = work["task"]
+    template = paths.notebooks_dir() / TEMPLATE
+    params = notebook_parameters(Path(task.cohort_file), task.position,
+                                 Path(task.curriculum_dir) if task.curriculum_dir else None)
+    staged = work["staging"] / "session.ipynb"
+    try:
+        work["nb"] = papermill.execute_notebook(
+            str(template), str(staged), parameters=params, engine_name=ENGINE, kernel_name=KERNEL,
+            progress_bar=False, request_save_on_cell_execute=False, log_output=False,
+        )
+    except papermill.PapermillExecutionError as exc:
+        _scrub_and_save(staged, task)
+        raise SessionBuildError(f"session {task.position}", _plain(exc), notebook=staged) from None
+    work["nb"] = _scrub_and_save(staged, task, work["nb"])
+    return work
+
+
+def _scrub_and_save(staged: Path, task: "SessionTask", nb=None):
+    """No trace of the build machine in the saved notebook: the parameters papermill recorded
+    (in its metadata and the injected cell) become paths relative to the session folder, where
+    JupyterLab runs the notebook, and the template's and staging folder's paths become names."""
+    import nbformat
+    from papermill.translators import translate_parameters
+
+    if nb is None:
+        try:
+            nb = nbformat.read(str(staged), as_version=4)
+        except (OSError, ValueError):
+            return None
+    folder = Path(task.out_dir) / f"session-{task.position:02d}"
+    meta = nb.metadata.setdefault("papermill", {})
+    params = dict(meta.get("parameters") or {})
+    for name in ("cohort_file", "curriculum_dir"):
+        if params.get(name):
+            params[name] = _relative(params[name], folder)
+    meta["parameters"] = params
+    meta["input_path"] = TEMPLATE
+    meta["output_path"] = "session.ipynb"
+    meta["environment_variables"] = {}
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = translate_parameters(KERNEL, "python", params, "Parameters")
+    nbformat.write(nb, str(staged))
+    return nb
+
+
+def _relative(path: str, folder: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:  # another drive (Windows): the name alone
+        return Path(path).name
+
+
+def _plain(exc) -> str:
+    """The notebook's own error message, without the traceback."""
+    text = (getattr(exc, "evalue", "") or str(exc)).strip()
+    return text.splitlines()[0] if text else "the notebook stopped with an error"
+
+
+def step_render(work: dict) -> dict:
+    """Lay out the guide and the handout (the handout once: the guide ends with it)."""
+    from iopkit.notebook.exporters import render_views
+
+    resources = {"metadata": {"name": f"session-{work['task'].position:02d}"}}
+    work["guide"], work["handout"], _ = render_views(work["nb"], resources)
+    return work
+
+
+def step_write_pdfs(work: dict) -> dict:
+    from iopkit.pdf import write
+
+    (work["staging"] / "facilitator-guide.pdf").write_bytes(write(work["guide"], work["handout"]))
+    (work["staging"] / "handout.pdf").write_bytes(write(work["handout"]))
+    return work
+
+
+def step_room(work: dict) -> dict:
+    """The room view (``room.html``): slides for the projector, from the same executed notebook."""
+    from iopkit.notebook.exporters import render_room
+
+    resources = {"metadata": {"name": f"session-{work['task'].position:02d}"}}
+    (work["staging"] / "room.html").write_text(render_room(work["nb"], resources), encoding="utf-8")
+    return work
+
+
+def step_exercise_notebook(work: dict) -> dict:
+    """For a session with an interactive exercise, a small notebook that opens it (JupyterLab or Voila)."""
+    import nbformat
+
+    from iopkit.pipeline.exercise_notebook import exercise_notebook
+
+    widget, title, context = work["exercise"]
+    if widget:
+        nb = exercise_notebook(widget, title, ExerciseContext.from_json(context))
+        nbformat.write(nb, str(work["staging"] / EXERCISE_NOTEBOOK))
+    return work
+
+
+def step_publish(work: dict) -> dict:
+    """Move each finished file into the session folder, then record the manifest."""
+    task: SessionTask = work["task"]
+    folder = Path(task.out_dir) / f"session-{task.position:02d}"
+    folder.mkdir(parents=True, exist_ok=True)
+    names = [n for n in (*SESSION_FILES, EXERCISE_NOTEBOOK) if (work["staging"] / n).is_file()]
+    for name in names:
+        os.replace(work["staging"] / name, folder / name)
+    if EXERCISE_NOTEBOOK not in names:  # the session no longer has one: do not leave an old copy
+        (folder / EXERCISE_NOTEBOOK).unlink(missing_ok=True)
+    write_atomic(folder / MANIFEST, json.dumps({"fingerprint": task.fingerprint, "files": names,
+                                                "iopkit": __version__}, indent=1))
+    work["files"] = [str(folder / n) for n in names]
+    return work
+
+
+STEPS = (step_execute, step_render, step_write_pdfs, step_room, step_exercise_notebook, step_publish)
+
+
+def build_session(task: SessionTask) -> SessionResult:
+    """Run every step for one session; on failure remove its partial output and keep the notebook."""
+    started = time.perf_counter()
+    out_dir = Path(task.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{task.position:02d}-{os.getpid()}-", dir=out_dir))
+    interrupts.CURRENT_STAGING = staging
+    work = {"task": task, "staging": staging, "exercise": task.exercise}
+    try:
+        for step in STEPS:
+            work = step(work)
+        interrupts.forget_failed_notebook(out_dir, task.position)
+        return SessionResult(task.position, task.title, "built", seconds=time.perf_counter() - started,
+                             files=work["files"])
+    except Exception as exc:  # one session's failure must not stop the others
+        message = str(exc) if isinstance(exc, SessionBuildError) else f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, OSError):  # a full or read-only disk: say so, not the errno
+            from iopkit.fsguard import explain
+
+            message = str(explain(exc))
+        if isinstance(exc, SessionBuildError):
+            message = message.split(": ", 1)[-1]
+        kept = _keep_failed_notebook(out_dir, task.position, staging / "session.ipynb")
+        if kept:
+            message += f" (the notebook, with the error at its top: {kept})"
+        (out_dir / f"session-{task.position:02d}" / MANIFEST).unlink(missing_ok=True)
+        return SessionResult(task.position, task.title, "failed", message, time.perf_counter() - started)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        interrupts.CURRENT_STAGING = None
+
+
+def _keep_failed_notebook(out_dir: Path, position: int, staged: Path) -> Path | None:
+    if not staged.is_file():
+        return None
+    target = out_dir / "failed" / f"session-{position:02d}.ipynb"
+    write_atomic(target, staged.read_bytes())
+    return target
+
+
+def warm_engine():
+    """The warm-kernel engine, as papermill registered it from our entry point.
+
+    papermill imports ``iopkit.notebook.engine`` itself while it starts; importing that module
+    before papermill would be circular, so we always ask papermill for it.
+    """
+    from papermill.engines import papermill_engines
+
+    return papermill_engines.get_engine(ENGINE)
+
+
+def _worker_init() -> None:
+    """Each worker process: quiet logs, and a warm kernel started before the first session."""
+    import logging
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    import multiprocessing.util
+
+    engine = warm_engine()
+    engine.kernel(KERNEL)
+    # Pool workers leave through multiprocessing, which skips atexit: shut the kernel down here.
+    multiprocessing.util.Finalize(engine, engine.shutdown, exitpriority=10)
+
+
+def _pool_worker_init() -> None:
+    """A forked worker: Ctrl+C is the main process's to handle (it stops the workers), and a
+    stop signal (SIGTERM, SIGHUP) removes this worker's staging folder and kernel first.
+
+    A kernel that will not start is not an error here (it would print a traceback from the
+    pool); the first session tries again and reports it in plain words.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupts.worker_stopped)
+    try:
+        _worker_init()
+    except Exception:
+        pass
+
+
+# ------------------------------------------------------------------ the whole cohort
+
+def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = None, jobs: int | None = None,
+                 force: bool = False, progress: bool = False, curriculum_dir: Path | None = None,
+                 require_reviewed: bool = False) -> BuildResult:
+    """Validate, plan and build a cohort's packet; see the module docstring."""
+    from iopkit.planning.cohort import load_cohort
+    from iopkit.content.curriculum import load_curriculum
+    from iopkit.planning.plan import parse_selection, plan_cohort
+
+    from iopkit.errors import OptionError
+    from iopkit.fsguard import output_folder
+    from iopkit.limits import MAX_JOBS
+
+    started = time.perf_counter()
+    if jobs is not None and not 1 <= jobs <= MAX_JOBS:
+        raise OptionError(f"--jobs: got {jobs}, expected a number of sessions to build at once from 1 to {MAX_JOBS} "
+                          "(leave it out to use one per processor core)")
+    if out is not None:
+        output_folder(out)
+    curriculum = load_curriculum(curriculum_dir)
+    cohort = load_cohort(cohort_file, curriculum=curriculum)
+    plan = plan_cohort(cohort, curriculum)
+    chosen = parse_selection(sessions, len(plan.sessions))
+    if require_reviewed:
+        from iopkit.content.translations import check_reviewed
+
+        check_reviewed(plan, curriculum, chosen)
+    template = paths.notebooks_dir() / TEMPLATE
+    if not template.is_file():
+        raise TemplateMissingError(f"The notebook template is missing: {template}. Reinstall iopkit.")
+    out_dir = Path(output_folder(Path(out) if out else Path("build") / cohort.slug)).resolve()
+    logo = cohort.folder / cohort.program.logo if cohort.program.logo else None
+    shared = shared_fingerprint(curriculum.root, cohort.path, logo)
+
+    # The notebooks get the curriculum folder only when it is not the shipped one.
+    custom_root = "" if curriculum.root == paths.shipped_curriculum().resolve() else str(curriculum.root)
+    results: dict[int, SessionResult] = {}
+    tasks: list[SessionTask] = []
+    fingerprints = {item.position: session_fingerprint(shared, item) for item in plan.sessions}
+    for position in chosen:
+        item = plan.at(position)
+        fingerprint = fingerprints[position]
+        folder = out_dir / f"session-{position:02d}"
+        if not force and _is_current(folder, fingerprint):
+            results[position] = SessionResult(position, item.session.title, "unchanged")
+            continue
+        exercise = getattr(item.session, "exercise", None)
+        context = ExerciseContext.from_curriculum(curriculum, item.session).to_json() if exercise else ""
+        tasks.append(SessionTask(position, item.session.title,
+                                 (exercise.widget, f"Session {position}: {exercise.title}", context)
+                                 if exercise else (None, "", ""),
+                                 str(cohort.path), custom_root, str(out_dir), fingerprint))
+
+    interrupts.clean_leftovers(out_dir)
+    for position in results:  # unchanged: a failed notebook from an earlier try is stale
+        interrupts.forget_failed_notebook(out_dir, position)
+    from iopkit.render.notices import cohort_notices
+
+    result = BuildResult(cohort.cohort.name, out_dir, [], notes=cohort_notices(cohort))
+    from iopkit.planning.hours import hours_report  # warnings only: the build goes on
+
+    report = hours_report(plan)
+    result.notes += report.lines() + report.warnings()
+    packet = _Packet(plan, out_dir, _digest(shared, json.dumps(fingerprints, sort_keys=True)), fingerprints, force)
+    with interrupts.stop_signals_interrupt(), _Workers(jobs, len(tasks)) as workers:
+        packet.start(workers)  # the calendar needs no session: it is made beside them
+        individual = _start_individual(packet, workers, curriculum, shared, force)  # nor do these
+        for session_result in workers.build(tasks, progress):
+            results[session_result.position] = session_result
+        if individual is not None:  # the binder and the workbook include them: let them finish first
+            from concurrent.futures import wait
+
+            wait([individual])
+        result.sessions = [results[p] for p in sorted(results)]
+        packet.finish(workers, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _start_individual(packet: "_Packet", workers: "_Workers", curriculum, shared: str, force: bool) -> Future | None:
+    """The orientation and step-down documents (iopkit.render.individual_docs), when their inputs changed."""
+    import functools
+
+    from iopkit.render import individual_docs
+
+    if curriculum.individual is None:
+        return None
+    key = individual_docs.fingerprint(shared, curriculum)
+    if force or not individual_docs.is_current(packet.out_dir, key):
+        packet._submit(workers, "the orientation and step-down documents",
+                       functools.partial(individual_docs.write_documents, str(curriculum.root), key))
+        return packet.jobs[-1][1]
+    return None
+
+
+# ------------------------------------------------------------------ where the work runs
+
+def _inline(fn, *args) -> Future:
+    future = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as exc:
+        future.set_exception(exc)
+    return future
+
+
+class _Workers:
+    """Where the build's jobs run: forked worker processes, each with its own warm kernel,
+    or this process alone (one session to build, or none: then only the packet is made).
+
+    ``submit`` has the shape of an executor's; jobs that cannot reach a worker (the pool
+    broke because a kernel would not start) run here instead.
+    """
+
+    #: Python's garbage collector while sessions are built. Laying out a long guide makes
+    #: millions of short-lived objects; with the default thresholds the collector scans the
+    #: whole heap again and again and takes about a tenth of the build.
+    GC_THRESHOLDS = (50_000, 50, 1_000)
+
+    def __init__(self, jobs: int | None, sessions: int):
+        self.sessions = sessions
+        self.jobs = max(1, min(jobs or os.cpu_count() or 1, sessions))
+        self.pool = None
+        self._kernel_started = False
+        self._gc = None
+
+    def __enter__(self):
+        if not self.sessions:
+            return self
+        import gc
+
+        # Import the heavy libraries and build the templates once, here: forked workers inherit them.
+        import papermill  # noqa: F401
+        import weasyprint  # noqa: F401
+
+        from iopkit.notebook import exporters
+        from iopkit import pdf  # noqa: F401
+
+        exporters.warm_up()
+        # What is loaded by now lives as long as the build: the collector can stop scanning it.
+        self._gc = gc.get_threshold()
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*self.GC_THRESHOLDS)
+        if self.jobs > 1:
+            import multiprocessing
+
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_pool_worker_init)
+        return self
+
+    def __exit__(self, exc_type, *exc_info):
+        if self.pool is not None:
+            if exc_type is not None:  # Ctrl+C or a stop signal: stop the workers now (each cleans up first)
+                for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+                    if process.is_alive():
+                        process.terminate()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        elif self._kernel_started:
+            warm_engine().shutdown()
+        if self._gc is not None:  # the build may run inside a counselor's kernel: leave it as it was
+            import gc
+
+            gc.unfreeze()
+            gc.set_threshold(*self._gc)
+
+    def submit(self, fn, *args) -> Future:
+        if self.pool is not None:
+            try:
+                return self.pool.submit(fn, *args)
+            except BrokenProcessPool:
+                pass
+        return _inline(fn, *args)
+
+    def result(self, future: Future, fn, *args):
+        """The job's result; a job lost with a broken pool is run again here."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            return fn(*args)
+
+    def build(self, tasks: list[SessionTask], progress: bool) -> list[SessionResult]:
+        if not tasks:
+            return []
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(tasks), unit="session", desc="Building", leave=False)
+        done = []
+        try:
+            if self.pool is None:
+                try:
+                    self._kernel_started = True
+                    _worker_init()
+                except Exception as exc:
+                    return [_not_started(task, exc) for task in tasks]
+                for task in tasks:
+                    done.append(build_session(task))
+                    if bar:
+                        bar.update()
+            else:
+                futures = {self.pool.submit(build_session, task): task for task in tasks}
+                for future in as_completed(futures):
+                    try:
+                        done.append(future.result())
+                    except BrokenProcessPool:  # a worker was killed (by a person, or for memory)
+                        done.append(SessionResult(futures[future].position, futures[future].title, "failed",
+                                                  WORKER_STOPPED))
+                    except Exception as exc:
+                        done.append(_not_started(futures[future], exc))
+                    if bar:
+                        bar.update()
+        finally:
+            if bar:
+                bar.close()
+        return done
+
+
+# ------------------------------------------------------------------ the cohort-wide files
+
+PACKET_MANIFEST = ".packet.json"
+
+
+class _Packet:
+    """The calendar, always; the binder and the workbook once every session of the plan is current.
+
+    ``key`` fingerprints every session's inputs; the manifest records it and whether the
+    binder and the workbook were made from it, so a no-op build writes nothing.
+    """
+
+    def __init__(self, plan, out_dir: Path, key: str, fingerprints: dict[int, str], force: bool):
+        self.plan, self.out_dir, self.key, self.fingerprints, self.force = plan, out_dir, key, fingerprints, force
+        try:
+            self.recorded = json.loads((out_dir / PACKET_MANIFEST).read_text())
+        except (OSError, ValueError):
+            self.recorded = {}
+        self.same_inputs = not force and self.recorded.get("fingerprint") == key
+        self.jobs: list[tuple[str, Future, object]] = []
+
+    def _present(self, *names: str) -> bool:
+        return all((self.out_dir / n).is_file() for n in names)
+
+    def _submit(self, workers: _Workers, label: str, fn) -> None:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.jobs.append((label, workers.submit(fn, self.plan, self.out_dir), fn))
+
+    def start(self, workers: _Workers) -> None:
+        from iopkit.render import books as packet
+
+        if not (self.same_inputs and self._present(packet.CALENDAR_ICS, packet.CALENDAR_PDF)):
+            self._submit(workers, "the calendar", packet.write_calendar)
+
+    def finish(self, workers: _Workers, result: BuildResult) -> None:
+        from iopkit.render import books as packet
+
+        complete = all(_is_current(self.out_dir / f"session-{p:02d}", f) for p, f in self.fingerprints.items())
+        kept = bool(self.same_inputs and self.recorded.get("complete"))  # the books on disk match these inputs
+        books = (packet.BINDER, packet.WORKBOOK)
+        if complete and not (kept and self._present(*books)):
+            self._submit(workers, "the facilitator binder", packet.write_binder)
+            self._submit(workers, "the participant workbook", packet.write_workbook)
+        if not complete:
+            if not kept:
+                for name in books:  # made from other inputs: printing them would mislead
+                    (self.out_dir / name).unlink(missing_ok=True)
+            if not self._present(*books):
+                result.notes.append(f"The facilitator binder and participant workbook are made once all "
+                                    f"{len(self.fingerprints)} sessions are built.")
+        failed = False
+        for label, future, fn in self.jobs:
+            try:
+                result.extras += workers.result(future, fn, self.plan, self.out_dir)
+            except Exception as exc:  # the sessions are built; say what is missing and how to retry
+                failed = True
+                if isinstance(exc, OSError):
+                    from iopkit.fsguard import explain
+
+                    why = str(explain(exc))
+                else:
+                    why = f"{type(exc).__name__}: {exc}"
+                result.extra_failures.append(f"{label} could not be written ({why}); "
+                                             "the session folders are complete")
+        manifest = self.out_dir / PACKET_MANIFEST
+        if failed:
+            manifest.unlink(missing_ok=True)
+            return
+        recorded = {"fingerprint": self.key, "complete": complete or kept}
+        if self.jobs or self.recorded != recorded:
+            if self.out_dir.is_dir():
+                write_atomic(manifest, json.dumps(recorded))
+
+
+def _not_started(task: SessionTask, exc: BaseException) -> SessionResult:
+    return SessionResult(task.position, task.title, "failed",
+                         f"the notebook could not be run: the Python kernel did not start ({exc}). "
+                         "Check that ipykernel is installed: python3 -m pip install ipykernel")
