@@ -19,7 +19,7 @@ PACKAGE = Path(iopkit.__file__).parent
 LAYERS = ("exercises", "content", "planning", "measures", "render", "notebook", "pipeline", "records", "app")
 #: Modules at the root: the error tree, where things are, file writing, limits and the other
 #: foundations every layer uses. They import only each other.
-FOUNDATION = {"errors", "paths", "io", "fsguard", "limits", "interrupts", "reach", "pdf", "_version"}
+FOUNDATION = {"errors", "paths", "io", "markup", "fsguard", "limits", "interrupts", "reach", "pdf", "_version"}
 #: Old names kept for notebooks written before the layout (each is an alias of its new module).
 ALIASES = {"views": "render.views", "workbench": "app.workbench", "dashboard_screen": "app.dashboard_screen"}
 #: The one reach below its layer: an exercise reads the session models (pure data) to check a

@@ -14,7 +14,8 @@ import pytest
 
 from conftest import FIXTURES
 from iopkit import pdf
-from iopkit.render import fmt, views
+from iopkit import markup
+from iopkit.render import views
 from iopkit.planning.cohort import load_cohort
 from iopkit.content.curriculum import load_curriculum, validate_files
 from iopkit.errors import ValidationError
@@ -93,7 +94,7 @@ def test_markdown_images_are_inlined_or_left_out(tmp_path, monkeypatch):
 
     (tmp_path / "images").mkdir()
     Image.new("RGB", (4, 4), "blue").save(tmp_path / "images" / "chart.png")
-    monkeypatch.setattr(fmt, "IMAGE_ROOTS", (tmp_path,))
+    monkeypatch.setattr(markup, "IMAGE_ROOTS", (tmp_path,))
     out = views.md("![A chart](images/chart.png) ![Tracker](https://example.org/t.png) ![Secret](/etc/hostname)")
     assert 'src="data:image/png;base64,' in out
     assert "example.org" not in out and "/etc/hostname" not in out

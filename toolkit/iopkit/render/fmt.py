@@ -1,65 +1,15 @@
-"""Formatting helpers shared by every printed part: Markdown to safe HTML, dates and clock times,
-the running header, images inlined, and one worksheet item laid out to fill in by hand."""
+"""Formatting helpers that know the curriculum and the cohort: the running header, the rescaled-times note,
+the logo, the crisis lines in a language, and one worksheet item laid out to fill in by hand. The plain
+ones (Markdown, escaping, dates, clock times) are in ``iopkit.markup`` and re-exported here."""
 from __future__ import annotations
 
-import datetime as dt
-import html
 import re
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
 from iopkit.content.schema import WorksheetItem
+from iopkit.markup import META_MIME, clock, esc, long_date, md, md_inline, short_date  # noqa: F401
 from iopkit.planning.cohort import Cohort
 from iopkit.planning.plan import PlannedSession
-
-_md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable("table")
-#: The MIME type of the metadata a view attaches to its HTML (which cell it is, for the exporters).
-META_MIME = "application/vnd.iopkit+json"
-
-#: The folders Markdown images may come from while a session is shown (set by SessionView.load):
-#: the curriculum's and the cohort's. Images are inlined; anything else shows as its alt text.
-IMAGE_ROOTS: tuple[Path, ...] = ()
-
-
-def _render_image(self, tokens, idx, options, env):
-    from iopkit.reach import check_image, data_uri
-
-    token = tokens[idx]
-    alt = "".join(child.content for child in token.children or ()) or token.content
-    why, target = check_image(str(token.attrs.get("src", "")), IMAGE_ROOTS)
-    if target is None:
-        return f'<span class="image-left-out">[{esc(alt or "image")}]</span>'
-    return f'<img src="{data_uri(target)}" alt="{esc(alt)}">'
-
-
-_md.add_render_rule("image", _render_image)
-
-
-def md(text: str) -> str:
-    """Markdown to HTML; raw HTML in the source is escaped, never passed through."""
-    return _md.render(text or "")
-
-
-def md_inline(text: str) -> str:
-    return _md.renderInline(text or "")
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def clock(t: dt.datetime) -> str:
-    return t.strftime("%I:%M %p").lstrip("0")
-
-
-def long_date(d: dt.date) -> str:
-    return f"{d:%A}, {d:%B} {d.day}, {d.year}"
-
-
-def short_date(d: dt.date) -> str:
-    return f"{d:%a}, {d:%b} {d.day}, {d.year}"
-
 
 def rescaled_note(item: PlannedSession, cohort: Cohort) -> str:
     """Said under a run of show whose blocks were rescaled to the cohort's session length."""

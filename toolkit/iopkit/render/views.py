@@ -16,7 +16,8 @@ from pathlib import Path
 
 
 from iopkit import paths
-from iopkit.render import boxes, fmt
+from iopkit import markup
+from iopkit.render import boxes
 from iopkit.render.fmt import (  # noqa: F401  (the template and counselors' copies use them from here)
     META_MIME,
     Html, clock, crisis_resources, esc, logo_data_uri, long_date, md, md_inline, render_item, rescaled_note, runhead, short_date,
@@ -45,7 +46,7 @@ class SessionView:
 
         curriculum = load_curriculum(Path(curriculum_dir) if curriculum_dir else None)
         cohort = load_cohort(Path(cohort_file) if cohort_file else paths.example_cohort(), curriculum=curriculum)
-        fmt.IMAGE_ROOTS = (curriculum.root, cohort.folder)
+        markup.IMAGE_ROOTS = (curriculum.root, cohort.folder)
         item = plan_cohort(cohort, curriculum).at(int(position))
         if not isinstance(item.session, Session):
             raise IopkitError(
