@@ -36,7 +36,7 @@ def explain(exc: OSError, path: str | os.PathLike | None = None) -> FileSystemEr
     where = path or exc.filename or "a file"
     what, fix = _ERRNO_WORDS.get(exc.errno, (f"a path the computer could not use ({exc.strerror or exc})",
                                              "Check the path and the disk, then run the command again."))
-    return FileSystemError(where, what, fix)
+    return FileSystemError(os.fspath(where), what, fix)
 
 
 def _stat(path: Path):
@@ -90,7 +90,7 @@ def _nearest_existing(path: Path) -> Path:
     import stat
 
     probe = Path(os.path.abspath(path))
-    missing = []
+    missing: list[str] = []
     while True:
         info = _stat(probe)
         if info is not None:

@@ -220,7 +220,7 @@ def _previous(container, name: str, order) -> str | None:
 
 def _set(table: Table, name: str, value: Any, order) -> None:
     """Set one setting, keeping its comment and, for a list written over several lines, that layout."""
-    old = table.item(name) if name in table else None
+    old: Any = table.item(name) if name in table else None  # an Item (tomlkit's union also names table proxies)
     written = old.as_string() if isinstance(old, Array) else ""
     found = re.match(r"\[\n([ \t]+)", written)
     item = _item(value, multiline="\n" in written, indent=found.group(1) if found else "  ")

@@ -27,6 +27,7 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from iopkit.app.workbench import HOME_NOTEBOOK
@@ -42,9 +43,9 @@ PRIVATE = 0o700
 SETTINGS_FOLDER = "iopkit-hub"
 
 
-def records_dir(home: Path, environ: dict | None = None) -> Path:
-    environ = os.environ if environ is None else environ
-    named = environ.get(RECORDS_VARIABLE)
+def records_dir(home: Path, environ: Mapping[str, str] | None = None) -> Path:
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    named = env.get(RECORDS_VARIABLE)
     return Path(named).expanduser() if named else Path(home) / RECORDS_FOLDER
 
 
@@ -82,22 +83,22 @@ def voila_settings(config_dir: Path, data_dir: Path) -> None:
     }}, indent=1))
 
 
-def prepare(home: Path | None = None, environ: dict | None = None) -> dict:
+def prepare(home: Path | None = None, environ: Mapping[str, str] | None = None) -> dict:
     """Make the counselor's home ready (see the module docstring); return the variables to add."""
     from iopkit.app.launch import ensure_home
 
-    environ = os.environ if environ is None else environ
-    home = Path(home or environ.get("HOME") or Path.home())
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    home = Path(home or env.get("HOME") or Path.home())
     make_private(home)
-    make_private(records_dir(home, environ))
+    make_private(records_dir(home, env))
     ensure_home(home)
     base = home / ".local" / "share" / "jupyter" / SETTINGS_FOLDER
     voila_settings(base / "config", base / "data")
     add = {}
     for variable, folder in (("JUPYTER_CONFIG_PATH", base / "config"), ("JUPYTER_PATH", base / "data")):
-        rest = [p for p in environ.get(variable, "").split(os.pathsep) if p and p != str(folder)]
+        rest = [p for p in env.get(variable, "").split(os.pathsep) if p and p != str(folder)]
         add[variable] = os.pathsep.join([str(folder), *rest])
-    add.setdefault(RECORDS_VARIABLE, str(records_dir(home, environ)))
+    add.setdefault(RECORDS_VARIABLE, str(records_dir(home, env)))
     return add
 
 

@@ -317,7 +317,7 @@ def outcome_tables(rows, group_of: dict[str, str], ms) -> dict[str, object]:
     from iopkit.measures.caseload import outcome_table
     from iopkit.records.measures_store import by_person
 
-    out = {}
+    out: dict[str, object] = {}
     for instrument in dict.fromkeys(r.instrument for r in rows):
         measure = ms.get(instrument)
         if measure.total is None:

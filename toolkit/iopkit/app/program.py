@@ -233,7 +233,7 @@ def diff(program: Path | str | None = None, name: str | None = None) -> str:
     if name is not None and not changes:
         raise ProgramError(f"{name}: iopkit has not changed this file since the folder was made (or it is not a "
                            "curriculum file). See the list with: iopkit update")
-    out = []
+    out: list[str] = []
     for change in changes:
         before = program / SHIPPED / change.name
         after = paths.shipped_curriculum() / change.name

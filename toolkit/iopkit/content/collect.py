@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 import pydantic
 
@@ -25,7 +25,7 @@ class Collector:
     def add(self, source: Source | Path, loc: tuple, got: object, expected: str, raw: bool = False) -> None:
         path = source.path if isinstance(source, Source) else source
         line = source.line_of(loc) if isinstance(source, Source) else None
-        self.problems.append(Problem(_display(path), line, field_name(loc), got if raw else describe(got), expected))
+        self.problems.append(Problem(_display(path), line, field_name(loc), str(got) if raw else describe(got), expected))
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -51,7 +51,7 @@ PATTERN_WORDS = {
 }
 
 
-def _expected(error: dict) -> str:
+def _expected(error: Mapping[str, Any]) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "missing":
         return "a value for this required field"

@@ -27,7 +27,8 @@ class Row:
 def coverage_map(curriculum: Curriculum) -> list[Row]:
     rows = []
     for technique_id, (group, technique) in curriculum.techniques.items():
-        taught, planned = [], []
+        taught: list = []
+        planned: list = []
         for number, session in curriculum.sessions.items():
             if technique_id in session.techniques:
                 (taught if isinstance(session, Session) else planned).append(number)

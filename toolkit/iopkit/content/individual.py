@@ -262,13 +262,13 @@ def _check_visit(visit: Visit, source: "Source", collector: "Collector", referen
 
 
 def _check_finishing(finishing: Finishing, source: "Source", collector: "Collector", sessions) -> None:
-    participant = {("join_list", k): v for k, v in finishing.join_list.model_dump().items() if isinstance(v, str)}
+    participant: dict[tuple, str] = {("join_list", k): v for k, v in finishing.join_list.model_dump().items() if isinstance(v, str)}
     for sid, title in finishing.join_list.neutral_titles.items():
         participant[("join_list", "neutral_titles", sid)] = title
         if ENDING_TITLE.search(title):
             collector.add(source, ("join_list", "neutral_titles", sid), title,
                           "a title without graduation or stepping down in it (it is shown mid-list)")
-    facilitator = {("title",): finishing.title, ("when",): finishing.when}
+    facilitator: dict[tuple, str] = {("title",): finishing.title, ("when",): finishing.when}
     for i, s in enumerate(finishing.steps):
         facilitator[("steps", i, "say")] = s.say
     for name in ("before", "notes"):

@@ -101,7 +101,9 @@ def joined_list_items(text: str) -> list[str]:
         return []
     from markdown_it import MarkdownIt
 
-    starts, skip, in_items = set(), set(), set()
+    starts: set[int] = set()
+    skip: set[int] = set()
+    in_items: set[int] = set()
     for token in MarkdownIt("commonmark").enable("table").parse(text):
         if token.map is None:
             continue

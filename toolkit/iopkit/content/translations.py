@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -215,7 +215,7 @@ def _display(path: Path) -> str:
     return display_path(Path(path))
 
 
-def _english_sessions(curriculum) -> dict[Path, object]:
+def _english_sessions(curriculum) -> dict[Path, Any]:
     out = {}
     for sessions, files in ((curriculum.sessions, curriculum.files), (curriculum.aftercare, curriculum.aftercare_files)):
         for number, path in files.items():

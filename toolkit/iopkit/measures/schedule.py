@@ -39,7 +39,7 @@ def due(schedule: Iterable[ScheduleEntry], admitted: dt.date, today: dt.date,
     given on or after that due day. Nothing is due before admission.
     """
     given = given or {}
-    out = []
+    out: list = []
     if today < admitted:
         return out
     for entry in schedule:

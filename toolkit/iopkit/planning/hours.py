@@ -224,7 +224,7 @@ class _HolidayNames:
 
     def __init__(self, cohort: Cohort):
         self.cohort = cohort
-        self._calendar = None
+        self._calendar: dict | None = None
 
     def get(self, day: dt.date) -> str:
         h = self.cohort.schedule.holidays
