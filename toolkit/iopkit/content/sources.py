@@ -15,6 +15,7 @@ import yaml
 
 from iopkit.errors import ValidationError, problem
 
+_Loader: Any
 try:  # the C loader is several times faster; fall back when libyaml is missing
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
