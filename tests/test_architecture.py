@@ -21,7 +21,9 @@ LAYERS = ("exercises", "content", "planning", "measures", "render", "notebook", 
 #: foundations every layer uses. They import only each other.
 FOUNDATION = {"errors", "paths", "io", "markup", "fsguard", "limits", "interrupts", "reach", "pdf", "_version"}
 #: Old names kept for notebooks written before the layout (each is an alias of its new module).
-ALIASES = {"views": "render.views", "workbench": "app.workbench", "dashboard_screen": "app.dashboard_screen"}
+#: (And ``python -m iopkit.hub``, which a JupyterHub configured before the move runs for each counselor.)
+ALIASES = {"views": "render.views", "workbench": "app.workbench", "dashboard_screen": "app.dashboard_screen",
+           "hub": "app.hub"}
 #: The one reach below its layer: an exercise reads the session models (pure data) to check a
 #: program file when nobody passed it a curriculum (iopkit.exercises.context).
 EXCEPTIONS = {("exercises", "content.schema")}
@@ -96,7 +98,7 @@ def test_layers_import_only_the_layers_before_them(graph):
     """content -> planning -> measures -> render -> notebook -> pipeline -> records -> app, one way."""
     wrong = []
     for name, targets in graph.items():
-        if name in ALIASES or name == "":  # the package's own API names load the library lazily
+        if name in ALIASES or name in ("", "__main__"):  # the package's API and `python -m iopkit`
             continue
         for target in targets:
             if target in ALIASES:
@@ -131,3 +133,13 @@ def test_the_test_sees_a_cycle(tmp_path):
     assert imports("b", pkg / "b.py", known) == {"a"}
     assert set(find_cycle({"a": {"b"}, "b": {"a"}})) == {"a", "b"}
     assert find_cycle({"a": {"b"}, "b": set()}) == []
+
+
+def test_a_hub_configured_before_the_move_still_starts_servers():
+    """`python -m iopkit.hub singleuser` (the spawner command in older hub configurations) still runs."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "iopkit.hub", "--help"], capture_output=True, text=True, timeout=60)
+    new = subprocess.run([sys.executable, "-m", "iopkit.app.hub", "--help"], capture_output=True, text=True, timeout=60)
+    assert (out.returncode, out.stdout) == (new.returncode, new.stdout)
