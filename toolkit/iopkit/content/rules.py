@@ -212,8 +212,8 @@ def number_within_program(session, source, collector, context) -> None:
         return
     if session.number > program.sessions:
         collector.add(source, ("number",), session.number,
-                      f"a number from 1 to {program.sessions} (the program has {program.sessions} sessions: "
-                      "sessions in curriculum/program.yaml)")
+                      f"a number from 1 to {program.sessions} (curriculum/program.yaml has sessions: "
+                      f"{program.sessions})")
 
 
 def techniques_are_known(session, source, collector, context) -> None:
@@ -560,7 +560,8 @@ def handout_prose_is_in_sentences(session, source, collector, context) -> None:
     """The handout's prose (explanation and homework, bullets and headings aside) has 4 sentences or more."""
     score = _handout_prose(session)
     if score.sentences < MIN_PROSE_SENTENCES:
-        collector.add(source, ("handout", "explanation"), f"{score.sentences} sentences of prose",
+        plural = "s" if score.sentences != 1 else ""
+        collector.add(source, ("handout", "explanation"), f"{score.sentences} sentence{plural} of prose",
                       f"a short explanation in full sentences ({MIN_PROSE_SENTENCES} or more)", raw=True)
 
 
