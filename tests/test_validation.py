@@ -251,6 +251,20 @@ def test_every_rule_states_itself_and_has_a_fixture():
     assert not untested, f"add a fixture in tests/fixtures/invalid/ and a case in CASES for: {', '.join(untested)}"
 
 
+def test_the_language_lists_catch_what_they_should_and_leave_names_alone():
+    """The lists behind person_first_language and no_placeholder_text: labels and moralized test results are
+    caught; a name ("Alcoholics Anonymous"), a drink ("non-alcoholic") and a quoted term in facilitator text are not."""
+    from iopkit.content import language
+
+    assert language.stigmatizing_terms("He is an addict.") == ["addict"]
+    assert language.stigmatizing_terms("Her test came back dirty.") == ["dirty"]
+    assert language.stigmatizing_terms("I have been clean for 30 days.") == ["clean"]
+    assert language.stigmatizing_terms("Substance abuse is a disease.") == ["substance abuse"]
+    assert language.stigmatizing_terms('Some people say "addict"; we say person.', allow_quoted=True) == []
+    assert language.stigmatizing_terms("Alcoholics Anonymous meets at noon. Try a non-alcoholic drink.") == []
+    assert language.placeholders("Write TODO here") == ["TODO"]
+
+
 # ------------------------------------------------------------------ rules over the whole curriculum
 
 def test_a_missing_session_file_is_named(curriculum_copy):
