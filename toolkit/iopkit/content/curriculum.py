@@ -229,10 +229,9 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
             continue
         cycle[session.number] = session
         cycle_files[session.number] = path
-    # The rules over the whole curriculum, once every file passed its own (in order: each only if the last passed).
-    for rule, track in ((rules.aftercare_cycle_is_whole, cycle), (rules.every_program_session_has_a_file, sessions)):
+    for rule in rules.CURRICULUM_RULES:  # once every file passed its own, each only if the one before did
         if program and not collector.problems:
-            rule(root, program, track, collector)
+            rule(root, program, sessions, cycle, collector)
     from iopkit.content.individual import load_individual
 
     individual = load_individual(root, collector, references, sessions)

@@ -1,8 +1,8 @@
 """The content rules: what ``iopkit validate`` checks in a session file beyond its schema.
 
 Each rule is a small function whose docstring states the rule in one line. It reports
-through the ``Collector`` as ``file:line: field: got X, expected Y`` and returns nothing.
-The loader (``iopkit.content.curriculum``) runs them in the order of the lists below:
+through the ``Collector`` as ``file:line: field: got X, expected Y``. The loader
+(``iopkit.content.curriculum``) runs them in the order of the lists below:
 
 - ``check_text_sizes`` first, on the raw file, before the schema (a huge text is refused unread);
 - ``OUTLINE_RULES`` on every session file that matches the schema (outlines too);
@@ -12,6 +12,9 @@ The loader (``iopkit.content.curriculum``) runs them in the order of the lists b
   the verdicts);
 - ``CURRICULUM_RULES`` once on the whole curriculum, when every file passed.
 
+That two files share a number or an id the loader finds as it gathers the files (it keeps
+the first and names the second).
+
 A rule lives here once; tests/test_validation.py has a fixture file for each failure mode
 (tests/fixtures/invalid/) and checks the message a counselor sees. Rules over one field's own
 type and limits are in the schema (``iopkit.content.schema``).
@@ -19,9 +22,9 @@ type and limits are in the schema (``iopkit.content.schema``).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from iopkit.content import handout_sheets, language
 from iopkit.content.collect import Collector, _display, field_name
@@ -583,7 +586,7 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
 )
 
 
-def check_language(session: Session, source: Source, collector: Collector, context: Context | None = None) -> None:
+def check_language(session: Session, source: Source, collector: Collector, context: Context) -> None:
     """Run the language rules (placeholders, lists, person-first words, reading level) on a complete session."""
     for rule in LANGUAGE_RULES:
         rule(session, source, collector, context)
@@ -613,7 +616,8 @@ def check_session(session: OutlineSession, source: Source, collector: Collector,
 
 # ------------------------------------------------------------------ the whole curriculum
 
-def every_program_session_has_a_file(root: Path, program: Program, sessions: dict, collector: Collector) -> None:
+def every_program_session_has_a_file(root: Path, program: Program, sessions: dict, cycle: dict,
+                                     collector: Collector) -> None:
     """curriculum/sessions/ has one file for each of the program's sessions (sessions in program.yaml)."""
     missing = sorted(set(range(1, program.sessions + 1)) - set(sessions))
     if missing:
@@ -622,7 +626,8 @@ def every_program_session_has_a_file(root: Path, program: Program, sessions: dic
                       raw=True)
 
 
-def aftercare_cycle_is_whole(root: Path, program: Program, cycle: dict, collector: Collector) -> None:
+def aftercare_cycle_is_whole(root: Path, program: Program, sessions: dict, cycle: dict,
+                             collector: Collector) -> None:
     """curriculum/aftercare/ has one file for each session of the aftercare cycle, and no more."""
     if not program.aftercare or not cycle:
         return
@@ -632,3 +637,10 @@ def aftercare_cycle_is_whole(root: Path, program: Program, cycle: dict, collecto
         got = ("no file for " + ", ".join(map(str, missing))) if missing else ("sessions " + ", ".join(map(str, extra)))
         collector.add(root / "aftercare", (), got, f"one file for each of the {program.aftercare.sessions} "
                       "aftercare sessions (aftercare: sessions in curriculum/program.yaml)", raw=True)
+
+
+#: Run in this order once every file passed its own rules, each only if the one before found nothing.
+CURRICULUM_RULES = (
+    aftercare_cycle_is_whole,
+    every_program_session_has_a_file,
+)
