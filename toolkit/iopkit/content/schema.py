@@ -177,9 +177,9 @@ class WorksheetItem(Model):
     @model_validator(mode="after")
     def _kind_has_its_parts(self) -> "WorksheetItem":
         if self.kind == "checklist" and not self.options:
-            raise ValueError("a checklist item needs options: a list of choices to tick")
+            raise ValueError("options (a list of choices to tick), since this item is a checklist")
         if self.kind == "table" and len(self.columns) < 2:
-            raise ValueError("a table item needs columns: at least two column headings")
+            raise ValueError("columns (at least two column headings), since this item is a table")
         return self
 
 

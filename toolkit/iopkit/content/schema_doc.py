@@ -40,12 +40,12 @@ MODELS: dict[str, type[BaseModel]] = {
     if isinstance(model, type) and issubclass(model, BaseModel) and model is not schema.Model
 }
 
-#: Rules ``iopkit validate`` checks beyond a field's own type and limits (in ``iopkit.content.curriculum``),
+#: Rules ``iopkit validate`` checks beyond a field's own type and limits (in ``iopkit.content.rules``),
 #: printed in the field's "rules" cell. Keys are (model, field); a test checks that each field exists.
 VALIDATOR_RULES: dict[tuple[str, str], str] = {
     ("OutlineSession", "track"): "matches the folder: `sessions/`, `aftercare/` or `electives/`",
     ("OutlineSession", "id"): "unique; the file is named `NN-id.yaml` (an elective: `id.yaml`)",
-    ("OutlineSession", "number"): "unique in its track",
+    ("OutlineSession", "number"): "unique in its track; in `sessions/`, from 1 to `sessions` in `program.yaml`",
     ("OutlineSession", "title"): "one line",
     ("OutlineSession", "week"): "sessions 1-3 are week 1, 4-6 week 2, and so on (`sessions_per_week` in "
                                 "`program.yaml`); in aftercare, the same as `number`",
@@ -56,12 +56,13 @@ VALIDATOR_RULES: dict[tuple[str, str], str] = {
     ("Session", "facilitator_notes"): "facilitator only",
     ("Session", "hard_moments"): "facilitator only",
     ("Session", "handout"): "participant-facing",
-    ("Session", "homework"): "participant-facing; printed on the handout",
+    ("Session", "discussion_prompts"): "each a question ending with a question mark",
+    ("Session", "homework"): "participant-facing; printed on the handout; 10 words or more",
     ("Session", "references"): "each key is in `curriculum/references.yaml`",
     ("AgendaBlock", "minutes"): "the break: the break length in `program.yaml` (15)",
     ("AgendaBlock", "say"): "15 words or more",
     ("Exercise", "widget"): "one of: " + ", ".join(f"`{w}`" for w in schema.WIDGETS),
-    ("Handout", "explanation"): "fits on one page",
+    ("Handout", "explanation"): "120 to 400 words, so it teaches the idea and fits on one page",
     ("Handout", "title"): "one line",
     ("Exercise", "title"): "one line",
     ("Worksheet", "title"): "one line",
