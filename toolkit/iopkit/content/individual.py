@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from iopkit.content import language
+from iopkit.content import language, rules
 from iopkit.content.schema import HardMoment, Model, Text, Worksheet
 
 if TYPE_CHECKING:
@@ -331,22 +331,11 @@ def facilitator_text(visit: Visit) -> dict[tuple, str]:
 
 
 def check_text(source, collector, participant: dict, facilitator: dict) -> None:
-    """Placeholders anywhere; stigmatizing terms (quoted ones allowed in facilitator text)."""
-    for strict, texts in ((True, participant), (False, facilitator)):
-        for loc, text in texts.items():
-            for marker in language.placeholders(text):
-                collector.add(source, loc, f'placeholder text "{marker}"', "finished writing", raw=True)
-            for term in dict.fromkeys(language.stigmatizing_terms(text, allow_quoted=not strict)):
-                collector.add(source, loc, f'the word "{term}"',
-                              f"person-first language: say {language.STIGMATIZING_TERMS[term]}", raw=True)
+    """Placeholders anywhere; stigmatizing terms (quoted ones allowed in facilitator text): the session rules."""
+    rules.report_placeholders(source, collector, [*participant.items(), *facilitator.items()])
+    rules.report_stigmatizing_terms(source, collector, participant, strict=True)
+    rules.report_stigmatizing_terms(source, collector, facilitator, strict=False)
 
 
 def _check_grade(source, collector, loc: tuple, prose: str) -> None:
-    score = language.readability(prose)
-    if score.sentences < 4:
-        collector.add(source, loc, f"{score.sentences} sentences of prose",
-                      "short explanations in full sentences (4 or more)", raw=True)
-    elif score.grade > language.MAX_GRADE:
-        collector.add(source, loc, f"reading grade {score.grade:.1f}",
-                      f"grade {language.MAX_GRADE:.0f} or below (use shorter sentences and common words; aim for 6)",
-                      raw=True)
+    rules.report_reading_level(source, collector, loc, language.readability(prose))

@@ -22,7 +22,7 @@ type and limits are in the schema (``iopkit.content.schema``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -528,11 +528,37 @@ def _every_text(value, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from _every_text(item, loc + (i,))
 
 
-def no_placeholder_text(session, source, collector, context) -> None:
-    """No placeholder text (TODO, TBD, FIXME, lorem, "[insert") in any field of the file."""
-    for loc, text in _every_text(source.data):
+def report_placeholders(source: Source, collector: Collector, texts: Iterable[tuple[tuple, str]]) -> None:
+    """Each placeholder (TODO, TBD, FIXME, lorem, "[insert") in ``texts`` (location, text), as a problem."""
+    for loc, text in texts:
         for marker in language.placeholders(text):
             collector.add(source, loc, f'placeholder text "{marker}"', "finished writing", raw=True)
+
+
+def report_stigmatizing_terms(source: Source, collector: Collector, texts: dict[tuple, str], strict: bool,
+                              spoken: Callable[[tuple], bool] = lambda loc: False) -> None:
+    """Each stigmatizing term in ``texts``; with ``strict`` False (facilitator text), quoted ones are allowed."""
+    for loc, text in texts.items():
+        for term in dict.fromkeys(language.stigmatizing_terms(text, allow_quoted=not strict, spoken=spoken(loc))):
+            collector.add(source, loc, f'the word "{term}"',
+                          f'person-first language: say {language.STIGMATIZING_TERMS[term]}', raw=True)
+
+
+def report_reading_level(source: Source, collector: Collector, loc: tuple, score: language.Readability) -> None:
+    """Prose for participants: 4 full sentences or more, at grade 8 or below."""
+    if score.sentences < MIN_PROSE_SENTENCES:
+        plural = "s" if score.sentences != 1 else ""
+        collector.add(source, loc, f"{score.sentences} sentence{plural} of prose",
+                      f"a short explanation in full sentences ({MIN_PROSE_SENTENCES} or more)", raw=True)
+    elif score.grade > language.MAX_GRADE:
+        collector.add(source, loc, f"reading grade {score.grade:.1f}",
+                      f"grade {language.MAX_GRADE:.0f} or below (use shorter sentences and common words; aim for 6)",
+                      raw=True)
+
+
+def no_placeholder_text(session, source, collector, context) -> None:
+    """No placeholder text (TODO, TBD, FIXME, lorem, "[insert") in any field of the file."""
+    report_placeholders(source, collector, _every_text(source.data))
 
 
 def list_items_start_where_the_list_starts(session, source, collector, context) -> None:
@@ -547,12 +573,9 @@ def list_items_start_where_the_list_starts(session, source, collector, context) 
 
 def person_first_language(session, source, collector, context) -> None:
     """No stigmatizing term: never in what participants read; in facilitator text only quoted, to correct it."""
-    for strict, texts in ((True, participant_text(session)), (False, facilitator_text(session))):
-        for loc, text in texts.items():
-            spoken = not strict and len(loc) == 3 and loc[0] == "agenda" and loc[2] == "say"
-            for term in dict.fromkeys(language.stigmatizing_terms(text, allow_quoted=not strict, spoken=spoken)):
-                collector.add(source, loc, f'the word "{term}"',
-                              f'person-first language: say {language.STIGMATIZING_TERMS[term]}', raw=True)
+    report_stigmatizing_terms(source, collector, participant_text(session), strict=True)
+    report_stigmatizing_terms(source, collector, facilitator_text(session), strict=False,
+                              spoken=lambda loc: len(loc) == 3 and loc[0] == "agenda" and loc[2] == "say")
 
 
 def _handout_prose(session: Session) -> language.Readability:
