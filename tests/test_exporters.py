@@ -14,10 +14,10 @@ from importlib.metadata import entry_points
 import nbformat
 import papermill
 import pytest
+from conftest import ROOT
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
-from conftest import ROOT
 from iopkit.errors import SessionBuildError
 
 NAMES = {"facilitator_pdf", "facilitator_html", "participant_pdf", "participant_html"}

@@ -7,8 +7,8 @@ import html
 import re
 
 import pytest
-
 from conftest import ROOT
+
 from iopkit.content.curriculum import load_curriculum
 from iopkit.content.schema import Scale, WorksheetItem
 from iopkit.planning.cohort import load_cohort

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from iopkit.content.schema import WorksheetItem
+from iopkit.content.schema import Session, WorksheetItem
 from iopkit.markup import META_MIME, clock, esc, long_date, md, md_inline, render_markup, short_date  # noqa: F401
 from iopkit.planning.cohort import Cohort
 from iopkit.planning.plan import PlannedSession
@@ -17,9 +17,10 @@ from iopkit.planning.plan import PlannedSession
 
 def rescaled_note(item: PlannedSession, cohort: Cohort) -> Markup:
     """Said under a run of show whose blocks were rescaled to the cohort's session length ("" if not)."""
-    if sum(b.minutes for b in item.blocks) == item.session.minutes:
-        return Markup("")
-    return render_markup("iopkit/parts/rescaled-note.html.j2", written=item.session.minutes,
+    session = item.session
+    if not isinstance(session, Session) or sum(b.minutes for b in item.blocks) == session.minutes:
+        return Markup("")  # an outline has no blocks to rescale
+    return render_markup("iopkit/parts/rescaled-note.html.j2", written=session.minutes,
                          planned=cohort.schedule.session_minutes)
 
 

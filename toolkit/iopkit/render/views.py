@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-
 from markupsafe import Markup
 
 from iopkit import markup, paths
@@ -28,8 +27,19 @@ from iopkit.planning.plan import PlannedSession, plan_cohort
 from iopkit.render import boxes
 from iopkit.render.fmt import (  # noqa: F401  (the template and counselors' copies use them from here)
     META_MIME,
-    Html, clock, crisis_resources, esc, logo_data_uri, long_date, md, md_inline, render_item, rescaled_note, runhead,
-    short_date, worksheet_item,
+    Html,
+    clock,
+    crisis_resources,
+    esc,
+    logo_data_uri,
+    long_date,
+    md,
+    md_inline,
+    render_item,
+    rescaled_note,
+    runhead,
+    short_date,
+    worksheet_item,
 )
 
 _CARD_NUMBER = re.compile(r"^Card \d+[.:]\s*")
