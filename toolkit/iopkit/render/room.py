@@ -2,7 +2,8 @@
 video call), derived from the same executed session notebook as the guide and the handout.
 
 ``RoomView`` gives one display object per cell tagged ``room`` in ``notebooks/session.ipynb``;
-each holds one or more ``<section class="room-slide">`` elements. The ``room_html`` exporter
+each holds one or more ``<section class="room-slide">`` elements, from the templates in
+``handouts/templates/iopkit/room/``. The ``room_html`` exporter
 (``iopkit.notebook.exporters.RoomHTMLExporter``) keeps only those cells and lays the sections out as
 reveal.js slides, with reveal.js inlined from ``handouts/vendor/`` (no CDN, no network).
 
@@ -18,7 +19,9 @@ import re
 from typing import TYPE_CHECKING
 
 from iopkit.content.schema import BlockKind
-from iopkit.render.fmt import Html, clock, esc, long_date, md, md_inline
+from iopkit.markup import render_markup
+from iopkit.render import boxes
+from iopkit.render.fmt import Html
 
 if TYPE_CHECKING:
     from iopkit.render.views import SessionView
@@ -32,10 +35,6 @@ FACILITATOR_VOICE = re.compile(
 #: Key points on one slide, so each stays big enough to read from the back of the room.
 POINTS_PER_SLIDE = 3
 QUESTIONS_PER_SLIDE = 3
-
-
-def _slide(kind: str, inner: str, label: str) -> str:
-    return f'<section class="room-slide room-{kind}" aria-label="{esc(label)}">{inner}</section>'
 
 
 def _chunks(items: list, size: int) -> list[list]:
@@ -53,7 +52,10 @@ def steps_for_the_room(steps: list[str]) -> bool:
 
 
 class RoomView:
-    """The slides of one session for the room, from a ``SessionView``."""
+    """The slides of one session for the room, from a ``SessionView``.
+
+    Each method builds the context of one template under ``handouts/templates/iopkit/room/``.
+    """
 
     def __init__(self, view: "SessionView"):
         self.view = view
@@ -62,60 +64,37 @@ class RoomView:
     def session(self):
         return self.view.session
 
+    def _slides(self, name: str, meta: dict | None = None, **context) -> Html:
+        return Html(render_markup(f"iopkit/room/{name}.html.j2", **context), meta)
+
     def title(self) -> Html:
         v = self.view
-        zone = v.item.start.strftime("%Z")
-        when = f"{clock(v.item.start)} to {clock(v.item.end)} {zone}".strip()
-        inner = (f'<p class="room-kicker">{esc(v.cohort.program.name)} · {esc(v.session_line)}</p>'
-                 f"<h1>{esc(self.session.title)}</h1>"
-                 f'<p class="room-date">{esc(long_date(v.item.date))}</p><p class="room-time">{esc(when)}</p>')
-        return Html(_slide("title", inner, "Title"), v.meta("room"))
+        return self._slides("title", v.meta("room"), program=v.cohort.program.name, session_line=v.session_line,
+                            title=self.session.title, date=v.item.date, time=v.time_range)
 
     def run_of_show(self) -> Html:
         """Today's blocks with clock times; each row carries its times for the timer overlay."""
-        rows = []
-        for b in self.view.item.blocks:
-            rows.append(f'<tr class="kind-{esc(b.block.kind.value)}" data-start="{b.start.isoformat()}" '
-                        f'data-end="{b.end.isoformat()}"><td class="time">{clock(b.start)}</td>'
-                        f"<td>{esc(b.block.title)}</td></tr>")
-        inner = ('<h2>Today</h2><table class="room-run"><thead><tr><th scope="col">Time</th>'
-                 f'<th scope="col">What we do</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
-        return Html(_slide("run", inner, "Today's run of show"))
+        blocks = [{"kind": b.block.kind.value, "start": b.start, "end": b.end, "title": b.block.title}
+                  for b in self.view.item.blocks]
+        return self._slides("run-of-show", blocks=blocks)
 
     def teaching(self) -> Html:
         """What we learn and practice today (block titles), then the handout's key points, a few to a slide."""
         learn = [b.block.title for b in self.view.item.blocks
                  if b.block.kind in (BlockKind.teaching, BlockKind.practice)]
-        out = [_slide("learn", "<h2>What we learn and practice today</h2><ul>"
-                      + "".join(f"<li>{esc(t)}</li>" for t in learn) + "</ul>", "What we learn today")]
         points = list(self.session.handout.key_points)
-        chunks = _chunks(points, POINTS_PER_SLIDE) if points else []
-        for i, chunk in enumerate(chunks, 1):
-            more = f' <span class="room-count">({i} of {len(chunks)})</span>' if len(chunks) > 1 else ""
-            out.append(_slide("points", f"<h2>Remember{more}</h2><ul>"
-                              + "".join(f"<li>{md_inline(p)}</li>" for p in chunk) + "</ul>", "Key points"))
-        return Html("".join(out))
+        return self._slides("teaching", learn=learn, points=_chunks(points, POINTS_PER_SLIDE) if points else [])
 
     def discussion(self) -> Html:
         prompts = list(self.session.discussion_prompts)
-        chunks = _chunks(prompts, QUESTIONS_PER_SLIDE)
-        out = []
-        for i, chunk in enumerate(chunks, 1):
-            more = f' <span class="room-count">({i} of {len(chunks)})</span>' if len(chunks) > 1 else ""
-            out.append(_slide("discussion", f"<h2>Let's talk{more}</h2><ol start=\"{(i - 1) * QUESTIONS_PER_SLIDE + 1}\">"
-                              + "".join(f"<li>{md_inline(p)}</li>" for p in chunk) + "</ol>", "Discussion questions"))
-        return Html("".join(out))
+        return self._slides("discussion", prompts=_chunks(prompts, QUESTIONS_PER_SLIDE), per_slide=QUESTIONS_PER_SLIDE)
 
     def practice(self) -> Html:
         """The practice, in words for the room: the steps if they speak to the room, else the worksheet's instructions."""
         e, w = self.session.exercise, self.session.handout.worksheet
-        if steps_for_the_room(e.steps):
-            body = "<ol>" + "".join(f"<li>{md_inline(s)}</li>" for s in e.steps) + "</ol>"
-        else:
-            body = (f'<p class="room-lead">{md_inline(w.instructions)}</p>'
-                    f'<p class="room-note">In your handout: <strong>{esc(w.title)}</strong></p>')
-        return Html(_slide("practice", f'<p class="room-kicker">Practice · about {e.minutes} minutes</p>'
-                           f"<h2>{esc(e.title)}</h2>{body}", "Practice"))
+        return self._slides("practice", minutes=e.minutes, title=e.title,
+                            steps=list(e.steps) if steps_for_the_room(e.steps) else None,
+                            instructions=w.instructions, worksheet=w.title)
 
     def exercise(self) -> Html:
         """The interactive exercise, described (in JupyterLab it runs live in the cell after this one)."""
@@ -125,37 +104,20 @@ class RoomView:
         if not widget:
             return Html("")
         ex = make_exercise(widget, context=self.view.exercise_context)
-        anonymous = ("" if ex.personal else
-                     '<p class="room-note">No names. The screen shows only how many people chose each answer.</p>')
-        paper = ('<p class="room-note">Its paper version is in your handout.</p>'
-                 if self.session.exercise.sheet_in_handout else "")
-        phases = getattr(ex, "phases", ())  # a guided timer: its steps, in order
-        steps = ('<p class="room-steps">' + " → ".join(esc(p.name) for p in phases) + "</p>") if phases else ""
-        inner = (f'<p class="room-kicker">On this screen, together</p><h2>{esc(ex.title)}</h2>'
-                 f'<p class="room-lead">{esc(ex.intro)}</p>{steps}{anonymous}{paper}')
-        return Html(_slide("exercise", inner, "Exercise"))
+        return self._slides("exercise", title=ex.title, intro=ex.intro,
+                            phases=[p.name for p in getattr(ex, "phases", ())],  # a guided timer: its steps
+                            anonymous=not ex.personal, paper=self.session.exercise.sheet_in_handout)
 
     def homework(self) -> Html:
-        return Html(_slide("homework", f'<h2>Your practice before next time</h2><div class="room-md">'
-                           f"{md(self.session.homework)}</div>", "Practice before next time"))
+        return self._slides("homework", homework=self.session.homework)
 
     def crisis(self) -> Html:
-        """The crisis lines, always the last slide: the handout's lines (program.yaml and the cohort), no meetings."""
+        """The crisis lines, always the last slide: the handout's lines (program.yaml and the cohort) in
+        English, in one list, without the cohort's other resources and meetings."""
         v = self.view
-        lines = [(r.name, r.contact, r.note) for r in v.curriculum.program.crisis_resources]
-        res = v.cohort.resources
-        if res.local_crisis_line:
-            lines.append(("Local crisis line", res.local_crisis_line, ""))
-        if res.clinic_phone:
-            lines.append((v.cohort.program.name, res.clinic_phone, ""))
-        if res.naloxone:
-            lines.append(("Naloxone", res.naloxone, ""))
-        items = "".join(f"<li><strong>{esc(name)}:</strong> {esc(contact)}"
-                        + (f' <span class="note">{esc(note)}</span>' if note else "") + "</li>"
-                        for name, contact, note in lines)
-        inner = ('<aside class="crisis"><h2>If you need help now</h2>'
-                 f"<p>You are not alone. These lines are free and open day and night.</p><ul>{items}</ul></aside>")
-        return Html(_slide("crisis", inner, "If you need help now"))
+        lines = boxes.crisis_lines(v.curriculum.program, v.cohort, "en")
+        box = {**lines, "national": lines["national"] + lines["local"], "local": [], "meetings": []}
+        return self._slides("crisis", box=box)
 
 
 def room_notebook(view: "SessionView"):

@@ -2,9 +2,11 @@
 participant handout.
 
 The notebook template (``notebooks/session.ipynb``) calls one method per cell; the
-same HTML renders in JupyterLab and, through the exporters, on paper. Every method
-returns an object JupyterLab displays, carrying ``text/html`` (and, on the cover,
-``application/vnd.iopkit+json``: the document's title and running-header text).
+same HTML renders in JupyterLab and, through the exporters, on paper. Each method builds
+the context of one template under ``handouts/templates/iopkit/session/`` (shared parts:
+``iopkit/parts/``) and returns an object JupyterLab displays, carrying ``text/html`` (and, on
+the cover and the handout, ``application/vnd.iopkit+json``: the document's title and
+running-header text).
 """
 from __future__ import annotations
 
@@ -14,18 +16,31 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
+from markupsafe import Markup
 
-from iopkit import paths
-from iopkit import markup
+from iopkit import markup, paths
+from iopkit.content.curriculum import Curriculum, load_curriculum
+from iopkit.content.schema import BlockKind, Session
+from iopkit.markup import render_markup
+from iopkit.planning.cohort import Cohort, load_cohort
+from iopkit.planning.plan import PlannedSession, plan_cohort
 from iopkit.render import boxes
 from iopkit.render.fmt import (  # noqa: F401  (the template and counselors' copies use them from here)
     META_MIME,
-    Html, clock, crisis_resources, esc, logo_data_uri, long_date, md, md_inline, render_item, rescaled_note, runhead, short_date,
+    Html,
+    clock,
+    crisis_resources,
+    esc,
+    logo_data_uri,
+    long_date,
+    md,
+    md_inline,
+    render_item,
+    rescaled_note,
+    runhead,
+    short_date,
+    worksheet_item,
 )
-from iopkit.planning.cohort import Cohort, load_cohort
-from iopkit.content.curriculum import Curriculum, load_curriculum
-from iopkit.planning.plan import PlannedSession, plan_cohort
-from iopkit.content.schema import BlockKind, Session
 
 _CARD_NUMBER = re.compile(r"^Card \d+[.:]\s*")
 
@@ -65,22 +80,19 @@ class SessionView:
     def session_line(self) -> str:
         return f"Session {self.item.position} of {self.item.total}"
 
-    def _time_range(self) -> str:
+    @property
+    def time_range(self) -> str:
         zone = self.item.start.strftime("%Z")
         return f"{clock(self.item.start)} to {clock(self.item.end)} {zone}".strip()
 
-    def _runhead(self, kind: str) -> str:
-        return runhead(self.cohort.program.name, f"{self.session_line} · {short_date(self.item.date)}", kind)
+    def _part(self, template: str, meta: dict | None = None, **context) -> Html:
+        """One cell's display object: ``handouts/templates/iopkit/session/<template>.html.j2`` filled in."""
+        return Html(render_markup(f"iopkit/session/{template}.html.j2", **context), meta)
 
-    def _brand(self) -> str:
-        logo = ""
-        if self.cohort.program.logo:
-            logo = f'<img class="logo" style="height:34pt;width:auto" src="{logo_data_uri(self.cohort.folder / self.cohort.program.logo)}" alt="{esc(self.cohort.program.name)}">'
-        return f'<div class="brand">{logo}<span class="program">{esc(self.cohort.program.name)}</span></div>'
-
-    def _style(self) -> str:
-        # The cohort's accent color, for screen and paper alike.
-        return f'<style>.iopkit-doc {{ --accent: {esc(self.cohort.program.accent_color)}; }}</style>'
+    def _brand(self) -> dict:
+        logo = self.cohort.program.logo
+        return {"program": self.cohort.program.name,
+                "logo": logo_data_uri(self.cohort.folder / logo) if logo else ""}
 
     def meta(self, view: str) -> dict:
         title = f"{self.session_line}: {self.session.title}"
@@ -97,169 +109,110 @@ class SessionView:
 
     def cover(self) -> Html:
         s, item, cohort = self.session, self.item, self.cohort
-        where = (
-            f"Telehealth{': ' + esc(cohort.location.platform) if cohort.location.platform else ''}"
-            if cohort.telehealth else esc(cohort.location.address)
-        )
+        if cohort.telehealth:
+            where = f"Telehealth: {cohort.location.platform}" if cohort.location.platform else "Telehealth"
+        else:
+            where = cohort.location.address
         facts = [
-            ("Date", esc(long_date(item.date))),
-            ("Time", esc(self._time_range())),
+            ("Date", long_date(item.date)),
+            ("Time", self.time_range),
             ("Where", where),
-            ("Group", esc(cohort.cohort.name)),
-            ("Facilitators", esc(", ".join(cohort.cohort.facilitators))),
+            ("Group", cohort.cohort.name),
+            ("Facilitators", ", ".join(cohort.cohort.facilitators)),
             ("Week", self._week_fact()),
-            ("Approaches", esc(", ".join(a.value for a in s.approaches))),
+            ("Approaches", ", ".join(a.value for a in s.approaches)),
         ]
         if s.audience == "family":
             facts.append(("Audience", "Family session: participants and the family members or supporters they invite"))
         if item.custom:
-            facts.append(("Source", f"Custom session for this cohort ({esc(item.source.name)})"))
+            facts.append(("Source", f"Custom session for this cohort ({item.source.name})"))
         elif s.track == "elective":
-            facts.append(("Source", f"Elective session ({esc(s.id)}), chosen for this cohort"))
-        rows = "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in facts)
-        objectives = "".join(f"<li>{md_inline(o)}</li>" for o in s.objectives)
-        body = (
-            f'<section class="iopkit-doc guide cover">{self._style()}{self._runhead("Facilitator guide")}'
-            f"{self._brand()}"
-            f'<p class="kicker">Facilitator guide · {esc(self.session_line)}</p>'
-            f"<h1>{esc(s.title)}</h1>"
-            f'<table class="facts">{rows}</table>'
-            f'<div class="summary">{md(s.summary)}</div>'
-            f"<h2>By the end, participants can</h2><ul class=\"objectives\">{objectives}</ul>"
-            f"{self._run_of_show_table()}"
-            "</section>"
-        )
-        return Html(body, self.meta("facilitator"))
+            facts.append(("Source", f"Elective session ({s.id}), chosen for this cohort"))
+        return self._part(
+            "cover", self.meta("facilitator"),
+            accent=cohort.program.accent_color,
+            runhead=runhead(cohort.program.name, f"{self.session_line} · {short_date(item.date)}", "Facilitator guide"),
+            brand=self._brand(), session_line=self.session_line, title=s.title, facts=facts, summary=s.summary,
+            objectives=list(s.objectives), run_of_show=self._run_of_show())
 
     def _week_fact(self) -> str:
         """IOP: the program week of 12; aftercare: the group's own week and the cycle's session."""
         s, item = self.session, self.item
-        phase = esc(s.phase.value.replace("-", " "))
+        phase = s.phase.value.replace("-", " ")
         if s.track == "aftercare" and self.curriculum.program.aftercare:
             cycle = self.curriculum.program.aftercare.sessions
             return f"{item.week} of this group · aftercare session {s.number} of {cycle} · {phase}"
         return f"{item.week} of {self.curriculum.program.weeks} · {phase}"
 
-    def _run_of_show_table(self) -> str:
-        rows = []
-        for b in self.item.blocks:
-            rows.append(
-                f'<tr class="kind-{esc(b.block.kind.value)}"><td class="time">{clock(b.start)}–{clock(b.end)}</td>'
-                f'<td class="min">{b.minutes} min</td><td><strong>{esc(b.block.title)}</strong></td>'
-                f'<td class="kind">{esc(b.block.kind.value.replace("-", " "))}</td></tr>'
-            )
-        scaled = rescaled_note(self.item, self.cohort)
+    def _blocks(self) -> list[dict]:
+        return [{"kind": b.block.kind.value, "start": b.start, "end": b.end, "minutes": b.minutes,
+                 "title": b.block.title} for b in self.item.blocks]
+
+    def _run_of_show(self) -> dict:
         # At a glance, on the first page: what each block does is in "The session, block by block".
-        return (f'<div class="run-of-show-page"><h2>Run of show</h2>{scaled}<table class="run-of-show"><thead><tr>'
-                '<th scope="col">Clock</th><th scope="col">Length</th><th scope="col">Block</th><th scope="col">Kind</th>'
-                f"</tr></thead><tbody>{''.join(rows)}</tbody>"
-                '</table><p class="muted">What to do and say in each block is under "The session, block by block".'
-                "</p></div>")
+        return {"rescaled": rescaled_note(self.item, self.cohort), "blocks": self._blocks()}
 
     def preparation(self) -> Html:
-        s = self.session
-        materials = "".join(f"<li>{md_inline(m)}</li>" for m in s.exercise.materials)
-        safety = "".join(f"<li>{md_inline(n)}</li>" for n in s.safety_notes)
-        parts = [
-            '<section class="iopkit-doc guide prep">',
-            "<h2>Before the session</h2>",
-            f"<h3>Materials</h3><ul>{materials}<li>Copies of today's handout, one for each person</li></ul>",
-            f'<h3>Notes for the facilitator</h3><div class="notes">{md(s.facilitator_notes)}</div>',
-            f'<h3>If someone is new today</h3><div class="bridge">{md(s.new_member_bridge)}</div>',
-            f'<div class="callout safety"><h3>Safety</h3><ul>{safety}</ul></div>',
-        ]
+        s, individual = self.session, self.curriculum.individual
+        handoff = None
         if self.handoff:
             h = self.handoff
-            parts.append(f'<h3>The aftercare group</h3><p>People stepping down go to <strong>{esc(h.name)}</strong>, '
-                         f"every {esc(h.weekday)} {clock(h.start)} to {clock(h.end)} ({esc(h.where)}); the next "
-                         f"meeting is {esc(long_date(h.first))}. Their handout says so too.</p>")
-        if self.cohort.telehealth:
-            tele = "".join(f"<li>{md_inline(t)}</li>" for t in s.telehealth)
-            parts.append(f'<div class="callout telehealth"><h3>On the video call</h3><ul>{tele}</ul></div>')
-            if self.curriculum.individual:
-                from iopkit.render.individual_docs import telehealth_emergency_html
+            handoff = {"name": h.name, "weekday": h.weekday, "start": h.start, "end": h.end, "where": h.where,
+                       "first": h.first}
+        emergency = ""
+        if self.cohort.telehealth and individual:
+            from iopkit.render.individual_docs import telehealth_emergency_html
 
-                parts.append(telehealth_emergency_html(self.curriculum.individual))
-        parts.append("</section>")
-        return Html("".join(parts))
+            emergency = Markup(telehealth_emergency_html(individual))
+        return self._part(
+            "preparation", materials=list(s.exercise.materials), notes=s.facilitator_notes,
+            bridge=s.new_member_bridge, safety=list(s.safety_notes), handoff=handoff,
+            telehealth=list(s.telehealth) if self.cohort.telehealth else None, telehealth_emergency=emergency)
 
     def script(self) -> Html:
-        out = ['<section class="iopkit-doc guide script"><h2>The session, block by block</h2>']
-        for b in self.item.blocks:
-            out.append(
-                f'<div class="block kind-{esc(b.block.kind.value)}">'
-                f'<h3><span class="clock">{clock(b.start)}–{clock(b.end)}</span> {esc(b.block.title)} '
-                f'<span class="min">({b.minutes} min)</span></h3>'
-                f'<p class="do"><strong>Do:</strong> {md_inline(b.block.do)}</p>'
-            )
+        blocks = []
+        for b, context in zip(self.item.blocks, self._blocks()):
+            context.update(do=b.block.do, say=b.block.say, location_check="", finishing="")
             if b.block.kind == BlockKind.check_in and self.cohort.telehealth:
-                out.append(self._location_check())
-            if b.block.say.strip():
-                out.append(f'<div class="say">{md(b.block.say)}</div>')
+                context["location_check"] = self._location_check()
             if b.block.kind == BlockKind.check_out and self.curriculum.individual:
                 from iopkit.render.individual_docs import finishing_html
 
-                out.append(finishing_html(self.curriculum.individual))
-            out.append("</div>")
-        out.append("</section>")
-        return Html("".join(out))
+                context["finishing"] = Markup(finishing_html(self.curriculum.individual))
+            blocks.append(context)
+        return self._part("script", blocks=blocks)
 
-    def _location_check(self) -> str:
+    def _location_check(self) -> Markup:
         if self.curriculum.individual:
             from iopkit.render.individual_docs import check_in_html
 
-            return check_in_html(self.curriculum.individual)
-        return ('<div class="callout telehealth"><strong>Location check (telehealth), in private:</strong> before '
-                "anything else, confirm privately (never aloud in the group) where each person is today and a phone "
-                "number to reach them, that they are in a private space, and that no one is driving.</div>")
+            return Markup(check_in_html(self.curriculum.individual))
+        return render_markup("iopkit/session/location-check.html.j2")
 
     def exercise(self) -> Html:
         e = self.session.exercise
-        parts = [f'<section class="iopkit-doc guide exercise"><h2>Exercise: {esc(e.title)}</h2>',
-                 f'<p class="muted">{esc(e.kind.value.replace("-", " ").capitalize())} · about {e.minutes} minutes</p>',
-                 "<ol class=\"steps\">" + "".join(f"<li>{md_inline(x)}</li>" for x in e.steps) + "</ol>"]
-        if e.roles:
-            parts.append("<h3>Roles</h3><ul>" + "".join(f"<li>{md_inline(x)}</li>" for x in e.roles) + "</ul>")
-        if e.scenario_cards:
+        return self._part("exercise", exercise={
+            "title": e.title,
+            "kind": e.kind.value.replace("-", " ").capitalize(),
+            "minutes": e.minutes,
+            "steps": list(e.steps),
+            "roles": list(e.roles),
             # A card the writer numbered already ("Card 3. ...") is not numbered twice.
-            texts = [_CARD_NUMBER.sub("", x) for x in e.scenario_cards]
-            cards = "".join(f'<div class="card"><span class="card-n">Card {i}</span>{md_inline(x)}</div>'
-                            for i, x in enumerate(texts, 1))
-            parts.append(f'<h3>Scenario cards</h3><div class="cards">{cards}</div>')
-        if e.observers_watch_for:
-            parts.append("<h3>Observers watch for</h3><ul class=\"checks\">"
-                         + "".join(f"<li>{md_inline(x)}</li>" for x in e.observers_watch_for) + "</ul>")
-        parts.append(f'<div class="callout telehealth"><h3>On a video call</h3>{md(e.telehealth)}</div>')
-        if e.widget:
-            parts.append('<p class="muted">An interactive version of this exercise opens in JupyterLab '
-                         '(<code>exercise.ipynb</code> in this session\'s folder).</p>')
-        parts.append("</section>")
-        return Html("".join(parts))
+            "cards": [_CARD_NUMBER.sub("", x) for x in e.scenario_cards],
+            "observers": list(e.observers_watch_for),
+            "telehealth": e.telehealth,
+            "widget": bool(e.widget),
+        })
 
     def discussion(self) -> Html:
         s = self.session
-        prompts = "".join(f"<li>{md_inline(p)}</li>" for p in s.discussion_prompts)
-        moments = "".join(
-            f'<div class="moment"><p class="m-q"><strong>{md_inline(m.moment)}</strong></p>{md(m.response)}</div>'
-            for m in s.hard_moments
-        )
-        return Html(
-            f'<section class="iopkit-doc guide discussion"><h2>Discussion prompts</h2>'
-            f'<p class="muted">From easier to deeper. Choose what fits the group today.</p><ol>{prompts}</ol>'
-            f"<h2>Hard moments, and how to respond</h2>{moments}</section>"
-        )
+        return self._part("discussion", prompts=list(s.discussion_prompts),
+                          moments=[{"moment": m.moment, "response": m.response} for m in s.hard_moments])
 
     def fidelity(self) -> Html:
         s = self.session
-        checks = "".join(f'<li><span class="box"></span>{md_inline(f)}</li>' for f in s.fidelity)
-        refs = "".join(f"<li>{esc(self.curriculum.references[k].citation())}</li>" for k in s.references)
-        return Html(
-            f'<section class="iopkit-doc guide fidelity"><h2>Fidelity checklist</h2>'
-            f'<p class="muted">For a supervisor observing, or for the facilitator afterwards.</p>'
-            f'<ul class="checklist">{checks}</ul><h2>References</h2><ol class="refs">{refs}</ol>'
-            '<p class="muted">The wording of this session is original to this curriculum; the techniques and '
-            "facts come from the sources above.</p></section>"
-        )
+        return self._part("fidelity", checks=list(s.fidelity),
+                          references=[self.curriculum.references[k].citation() for k in s.references])
 
     # ------------------------------------------------------------ participant handout
 
@@ -306,18 +259,17 @@ class SessionView:
         return self.translation is not None and self.translation.overlay is None
 
     def _body_lang(self) -> str:
-        """A lang attribute for session text printed in English inside a page in another language."""
-        return ' lang="en-US"' if self.untranslated else ""
+        """A lang tag for session text printed in English inside a page in another language ("" if none)."""
+        return "en-US" if self.untranslated else ""
 
-    def _participant_runhead(self) -> str:
+    def _participant_runhead(self) -> Markup:
         from iopkit.render.i18n import short_date as short
 
         line = self._t("session_line", n=self.item.position, total=self.item.total)
-        return (runhead(self.cohort.program.name, f"{line} · {short(self.item.date, self.language)}",
-                        self._t("kind_handout"))[:-len("</div>")]
-                + f'<span class="rh-help">{esc(self._t("help_line"))}</span>'
-                + f'<span class="rh-helpshort">{esc(self._t("help_short"))}</span>'
-                + f'<span class="rh-short">{esc(self._t("session_short", n=self.item.position))}</span></div>')
+        return runhead(self.cohort.program.name, f"{line} · {short(self.item.date, self.language)}",
+                       self._t("kind_handout"),
+                       extra=(("rh-help", self._t("help_line")), ("rh-helpshort", self._t("help_short")),
+                              ("rh-short", self._t("session_short", n=self.item.position))))
 
     def participant_meta(self) -> dict:
         line = self._t("session_line", n=self.item.position, total=self.item.total)
@@ -329,31 +281,21 @@ class SessionView:
         from iopkit.render.i18n import long_date as dated
 
         h = self.participant.handout
-        points = ""
-        if h.key_points:
-            points = (f'<aside class="keypoints"{self._body_lang()}><h2>{esc(self._t("remember"))}</h2><ul>'
-                      + "".join(f"<li>{md_inline(p)}</li>" for p in h.key_points) + "</ul></aside>")
-        note = f'<p class="translation-note">{esc(self._t("not_translated"))}</p>' if self.untranslated else ""
         line = self._t("session_line", n=self.item.position, total=self.item.total)
-        body = (
-            f'<section class="iopkit-doc handout" lang="{self.lang_tag}">{self._style()}'
-            f'{self._participant_runhead()}'
-            f'<header class="handout-head">{self._brand()}'
-            f'<p class="kicker">{esc(line)} · {esc(dated(self.item.date, self.language))}</p></header>'
-            f"{note}<h1{self._body_lang()}>{esc(h.title)}</h1>"
-            f'<div class="explanation"{self._body_lang()}>{md(h.explanation)}</div>{points}</section>'
-        )
-        return Html(body, self.participant_meta())
+        return self._part(
+            "handout", self.participant_meta(),
+            lang_tag=self.lang_tag, accent=self.cohort.program.accent_color, runhead=self._participant_runhead(),
+            brand=self._brand(), kicker=f"{line} · {dated(self.item.date, self.language)}",
+            note=self._t("not_translated") if self.untranslated else "", body_lang=self._body_lang(),
+            title=h.title, explanation=h.explanation,
+            keypoints={"title": self._t("remember"), "points": list(h.key_points)})
 
     def worksheet(self) -> Html:
         w = self.participant.handout.worksheet
         other = self._t("something_else")
-        items = "".join(render_item(i, item, other) for i, item in enumerate(w.items, 1))
-        return Html(
-            f'<section class="iopkit-doc handout worksheet" lang="{self.lang_tag}"><div{self._body_lang()}>'
-            f'<h2>{esc(w.title)}</h2>'
-            f'<p class="instructions">{md_inline(w.instructions)}</p>{items}</div></section>'
-        )
+        return self._part("worksheet", lang_tag=self.lang_tag, body_lang=self._body_lang(), title=w.title,
+                          instructions=w.instructions,
+                          items=[worksheet_item(i, item, other) for i, item in enumerate(w.items, 1)])
 
     def exercise_sheet(self) -> Html:
         """The blank paper version of the session's interactive exercise, the same form as on screen."""
@@ -363,24 +305,20 @@ class SessionView:
         from iopkit.exercises import make_exercise
 
         sheet = make_exercise(e.widget, context=self.exercise_context).paper_html()
-        if self.language != "en":  # the sheet's words from exercises/paper.<lang>.yaml
-            from iopkit.exercises.paper import in_language
+        if self.language == "en":
+            return Html(sheet)
+        from iopkit.exercises.paper import in_language  # the sheet's words from exercises/paper.<lang>.yaml
 
-            sheet, missing = in_language(sheet, self.language)
-            tag = self.lang_tag if not missing else "en-US"  # a sheet still partly English says so
-            sheet = f'<div lang="{tag}">{sheet}</div>'
-        return Html(sheet)
+        sheet, missing = in_language(sheet, self.language)
+        tag = self.lang_tag if not missing else "en-US"  # a sheet still partly English says so
+        return self._part("exercise-sheet", lang_tag=tag, sheet=Markup(sheet))
 
     def interactive(self):
         """The session's interactive exercise, for the room or a shared screen (never printed)."""
         if not self.session.exercise.widget:
-            return Html('<p class="muted">This session has no interactive exercise.</p>')
+            return self._part("interactive", title="")
         if os.environ.get(paths.BUILD_VARIABLE):  # set by iopkit build's kernel: nobody is at this screen
-            return Html(
-                f'<p><strong>{esc(self.session.exercise.title)}</strong> opens here when you run this cell '
-                "(click it, then press Shift+Enter). It also opens from <code>exercise.ipynb</code> in this "
-                "session's folder, or from the home notebook. Nothing typed into it is kept unless the person "
-                "chooses to save it.</p>")
+            return self._part("interactive", title=self.session.exercise.title)
         from iopkit.exercises import show
 
         return show(self.session.exercise.widget, context=self.exercise_context)
@@ -392,19 +330,17 @@ class SessionView:
         return RoomView(self)
 
     def take_home(self) -> Html:
-        body = (
-            f'<section class="iopkit-doc handout take-home" lang="{self.lang_tag}"><div class="homework">'
-            f'<h2>{esc(self._t("practice"))}</h2><div{self._body_lang()}>{md(self.participant.homework)}</div></div>'
-            f"{self.aftercare_box()}{self.crisis_box()}{self.translation_status()}</section>"
-        )
+        again = []
         languages = self.cohort.handouts.languages
         if not self.lang and len(languages) > 1:
             # A bilingual cohort: the whole handout again in the other language, after the first.
             for other in languages[1:]:
                 view = replace(self, lang=other)
-                body += "".join(str(part) for part in (view.handout(), view.worksheet(), view.exercise_sheet(),
-                                                       view.take_home()))
-        return Html(body)
+                again += [view.handout(), view.worksheet(), view.exercise_sheet(), view.take_home()]
+        return self._part(
+            "take-home", lang_tag=self.lang_tag, body_lang=self._body_lang(), practice_title=self._t("practice"),
+            homework=self.participant.homework, aftercare=self.aftercare_box(), crisis=self.crisis_box(),
+            status=self.translation_status(), again=Markup("").join(again))
 
     def translation_status(self) -> str:
         """Small print on the last page: a translation no person has reviewed says so (in both languages)."""
@@ -412,8 +348,8 @@ class SessionView:
         if t is None or t.overlay is None:
             return ""
         if not t.overlay.reviewed:
-            return f'<p class="translation-status">{esc(self._t("status_machine"))}</p>'
-        return f'<p class="translation-status">{esc(self._t("status_reviewed", who=t.overlay.reviewed_by))}</p>'
+            return self._t("status_machine")
+        return self._t("status_reviewed", who=t.overlay.reviewed_by)
 
     #: Sessions that teach these hand a person on to aftercare, so they print its day and time.
     HANDOFF_TECHNIQUES = frozenset({"stepping-down", "aftercare"})
