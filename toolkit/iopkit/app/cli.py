@@ -17,6 +17,10 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from iopkit.errors import IopkitError
+from iopkit.errors import OptionError, ValidationError
+from iopkit.fsguard import explain, input_file, output_file
+from iopkit.io import write_atomic
+from iopkit.paths import PROGRAM_VARIABLE, describe_curriculum
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +31,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.program_folder is not None:
         # In the environment, so the build's kernels and workers find the same program folder.
-        from iopkit.paths import PROGRAM_VARIABLE
 
         os.environ[PROGRAM_VARIABLE] = str(args.program_folder.expanduser().resolve())
     try:
@@ -38,7 +41,6 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
     except OSError as exc:  # the file system as it is (a full disk, a read-only folder): plain words, exit 2
-        from iopkit.fsguard import explain
 
         if exc.errno is None:  # raised by iopkit with its own plain words (iopkit.paths)
             print(str(exc), file=sys.stderr)
@@ -221,8 +223,6 @@ def cmd_app(args) -> int:
 
 def _announce(args) -> None:
     """Say which curriculum the command uses, on stderr (the output itself stays clean)."""
-    from iopkit.paths import describe_curriculum
-
     print(describe_curriculum(getattr(args, "curriculum", None)), file=sys.stderr)
 
 
@@ -259,7 +259,6 @@ def cmd_update(args) -> int:
 
 def cmd_validate(args) -> int:
     from iopkit.content.curriculum import validate_files
-    from iopkit.errors import ValidationError
 
     problems = []
     curriculum = None
@@ -327,7 +326,6 @@ def cmd_validate(args) -> int:
 def _validate_overlays(args, files) -> int:
     """Checking translation overlays one by one (a translator at work): only those files."""
     from iopkit.content.curriculum import Collector
-    from iopkit.errors import ValidationError
     from iopkit.content.translations import _english_sessions, english_path, load_overlay, reading_warning, stale_warning
 
     curriculum = _curriculum(args)
@@ -352,7 +350,6 @@ def _validate_overlays(args, files) -> int:
 
 def _measure_problems(args) -> list:
     """The measures folder (curriculum/measures) is checked with the curriculum, when there is one."""
-    from iopkit.errors import ValidationError
     from iopkit.measures.load import load_measures, measures_dir
 
     if not measures_dir(getattr(args, "curriculum", None)).is_dir():
@@ -465,12 +462,9 @@ def cmd_join(args) -> int:
     try:
         joined = dt.date.fromisoformat(args.date)
     except ValueError:
-        from iopkit.errors import OptionError
-
         raise OptionError(f'--date: got "{args.date[:40]}", expected a date written like 2027-02-10') from None
     curriculum = _curriculum(args)
     if args.pdf:  # before any work: a folder or an unwritable place here is said at once
-        from iopkit.fsguard import output_file
 
         output_file(args.pdf, "schedule PDF")
     cohort = load_cohort(args.cohort, curriculum=curriculum)
@@ -486,8 +480,6 @@ def cmd_join(args) -> int:
         for n, item in enumerate(join.sessions, 1):
             print(f"{n:>2}  {item.date:%a %b %d, %Y}  {item.start:%I:%M %p}  {item.session.title}")
     if args.pdf:
-        from iopkit.io import write_atomic
-        from iopkit.fsguard import output_file
         from iopkit.render.books import join_pdf
 
         write_atomic(output_file(args.pdf, "schedule PDF"), join_pdf(join, curriculum))
@@ -555,7 +547,6 @@ def _print_note_drafts(args) -> int:
 
 
 def cmd_check_notes(args) -> int:
-    from iopkit.fsguard import input_file
     from iopkit.records.drafts import clone_check
 
     texts = {}

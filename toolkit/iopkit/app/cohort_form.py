@@ -31,6 +31,8 @@ from tomlkit.items import Array, Item, Table
 
 from iopkit.planning.cohort import AFTERCARE_MINUTES, WEEKDAYS, parse_clock, parse_weekday
 from iopkit.errors import CohortError, IopkitError, Problem
+from iopkit import paths
+from iopkit.io import write_atomic
 
 Key = tuple[str, str]
 
@@ -91,8 +93,6 @@ def open_document(path: Path) -> tomlkit.TOMLDocument:
 
 def new_document(today: dt.date | None = None) -> tomlkit.TOMLDocument:
     """A new cohort file laid out like the example (its comments, its order), ready for the form's values."""
-    from iopkit import paths
-
     text = paths.example_cohort().read_text(encoding="utf-8")
     body = text[text.index("schema = 1"):]
     return tomlkit.parse(HEADER.format(today=(today or dt.date.today()).isoformat()) + body)
@@ -551,8 +551,6 @@ def _hours(plan) -> tuple[str, list[str]]:
 
 def save_text(path: Path, text: str, curriculum) -> Path:
     """Check the draft as `iopkit validate` does, then write it atomically; nothing is written when it is invalid."""
-    from iopkit.io import write_atomic
-
     _, problems = check_text(text, path, curriculum)
     if problems:
         raise CohortError(problems)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from iopkit.measures import load
 from iopkit.measures.safety import EXIT_SAFETY
+from iopkit.io import write_atomic
 
 #: Exit code when scoring worked and a safety follow-up is needed, so scripts cannot miss it.
 
@@ -120,7 +121,6 @@ def describe(score, measure, ms) -> str:
 
 
 def cmd_form(args) -> int:
-    from iopkit.io import write_atomic
     from iopkit.measures.forms import form_pdf
 
     ms = _measures(args)

@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from iopkit.errors import RecordInputError
 
 
 def add_commands(msub) -> None:
@@ -92,7 +93,6 @@ def cmd_record(args) -> int:
     ms = _measures(args)
     answers = args.answers
     if answers is None:  # typed at a prompt: a command line with answers would stay in the shell's history
-        from iopkit.errors import RecordInputError
 
         measure = ms.get(args.measure)
         if not sys.stdin.isatty():
@@ -198,7 +198,6 @@ def progress_svg(pseudonym: str, rows, ms, notice: str) -> str:
 
 
 def cmd_progress(args) -> int:
-    from iopkit.errors import RecordInputError
     from iopkit.records import audit, people
     from iopkit.records.commands import open_vault
     from iopkit.records.measures_store import administrations_in
@@ -255,7 +254,6 @@ def caseload_lines(conn, slug: str, day: dt.date, ms) -> list[str]:
 
 
 def _cohort_slug(conn, given: Path) -> str:
-    from iopkit.errors import RecordInputError
     from iopkit.records import people
 
     slug = people.cohort_slug(given)
@@ -282,7 +280,6 @@ def cmd_caseload(args) -> int:
 # ---------------------------------------------------------------- summary
 
 def cmd_summary(args) -> int:
-    from iopkit.errors import RecordInputError
     from iopkit.measures.summary import summary_pdf
     from iopkit.records import audit, people
     from iopkit.records.commands import open_vault
@@ -347,7 +344,6 @@ def tables_csv(tables: dict) -> bytes:
 
 
 def cmd_export(args) -> int:
-    from iopkit.errors import RecordInputError
     from iopkit.records import audit, people
     from iopkit.records.commands import open_vault
     from iopkit.records.measures_store import administrations_in

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iopkit.errors import CohortError, Problem, ValidationError
+from iopkit.errors import OptionError
+from iopkit.fsguard import output_file
+from iopkit.io import write_atomic
 
 
 @dataclass
@@ -154,7 +157,6 @@ def write_cohort(path: Path, answers: Answers, force: bool = False) -> Path:
     """Validate the answers as a cohort file, then write it atomically."""
     import tempfile
 
-    from iopkit.io import write_atomic
     from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
 
@@ -172,8 +174,6 @@ def write_cohort(path: Path, answers: Answers, force: bool = False) -> Path:
     from dataclasses import fields
 
     from iopkit.planning.cohort import _CONTROL
-    from iopkit.errors import OptionError
-    from iopkit.fsguard import output_file
 
     broken = [f.name for f in fields(answers) if any(_CONTROL.search(v) for v in (
         getattr(answers, f.name) if isinstance(getattr(answers, f.name), list) else [getattr(answers, f.name)])

@@ -30,6 +30,7 @@ from iopkit import paths
 from iopkit.io import file_digest
 from iopkit._version import __version__
 from iopkit.errors import ProgramError
+from iopkit.io import write_atomic
 
 CURRICULUM = "curriculum"
 COHORTS = "cohorts"
@@ -251,8 +252,6 @@ def _name(name: str) -> str:
 
 def apply(name: str, program: Path | str | None = None) -> Path:
     """Take iopkit's new version of one curriculum file the clinic has not edited; return the file written."""
-    from iopkit.io import write_atomic
-
     program = require_program(program)
     wanted = _name(name)
     change = next((c for c in compare(program).changes if c.name == wanted), None)

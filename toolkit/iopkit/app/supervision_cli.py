@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from iopkit.errors import RecordInputError
 
 ACTIONS = ("list", "sign", "verify", "pdf")
 
@@ -84,7 +85,6 @@ def cmd_fidelity(args) -> int:
 def _fill(args) -> int:
     from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
-    from iopkit.errors import RecordInputError
     from iopkit.records import fidelity, people
     from iopkit.records.commands import open_vault
 
@@ -169,15 +169,12 @@ def _list(args) -> int:
 
 
 def _form_number(args) -> int:
-    from iopkit.errors import RecordInputError
-
     if not args.form or not str(args.form).isdigit():
         raise RecordInputError(f'FORM: got "{args.form or ""}", expected a form number (iopkit fidelity list shows them)')
     return int(args.form)
 
 
 def _sign(args) -> int:
-    from iopkit.errors import RecordInputError
     from iopkit.records import fidelity
     from iopkit.records.commands import open_vault
 
@@ -218,7 +215,6 @@ def _verify(args) -> int:
 
 
 def _pdf(args) -> int:
-    from iopkit.errors import RecordInputError
     from iopkit.records.commands import open_vault
     from iopkit.records.fidelity import export_pdf
 

@@ -14,8 +14,6 @@ import pydantic
 
 from iopkit import paths
 from iopkit.content import rules
-from iopkit.errors import UnknownSessionError
-from iopkit.content.schema import OutlineSession, Program, Reference, Session, Technique, session_model
 from iopkit.content.collect import (  # noqa: F401  (the reporter, by the names callers use)
     COLON_FIX,
     PATTERN_WORDS,
@@ -37,6 +35,9 @@ from iopkit.content.rules import (  # noqa: F401  (the rules, by the names calle
     facilitator_text,
     participant_text,
 )
+from iopkit.content.schema import OutlineSession, Program, Reference, Session, Technique, session_model
+from iopkit.errors import UnknownSessionError
+from iopkit.fsguard import input_folder
 
 if TYPE_CHECKING:
     from iopkit.content.individual import Individual
@@ -170,8 +171,6 @@ def aftercare_files(root: Path) -> list[Path]:
 
 def load_curriculum(root: Path | None = None) -> Curriculum:
     """Load and validate the whole curriculum; raise one error listing every problem."""
-    from iopkit.fsguard import input_folder
-
     root = input_folder(Path(root) if root else paths.curriculum_dir(), "curriculum folder")
     return _load_cached(root.resolve(), _fingerprint(root.resolve()))
 
@@ -243,8 +242,6 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
 
 def validate_files(files: list[Path], root: Path | None = None) -> list[OutlineSession]:
     """Check session files on their own against the curriculum's rules (for a writer at work)."""
-    from iopkit.fsguard import input_folder
-
     root = input_folder(Path(root) if root else paths.curriculum_dir(), "curriculum folder")
     collector = Collector()
     program = load_program(root, collector)

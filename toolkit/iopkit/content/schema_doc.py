@@ -28,6 +28,7 @@ from pydantic import BaseModel, StringConstraints
 from pydantic_core import PydanticUndefined
 
 from iopkit.content import schema
+from iopkit.io import write_atomic
 
 TEMPLATE = "schema_doc.md.jinja"
 #: Where the generated page lives: the repository's curriculum folder (from a source checkout).
@@ -270,7 +271,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"There is no folder {args.write.parent} to write SCHEMA.md into: name the file, for example "
               "--write curriculum/SCHEMA.md", file=sys.stderr)
         return 2
-    from iopkit.io import write_atomic  # the one atomic write (nothing half-written)
 
     write_atomic(args.write, page)
     print(f"wrote {args.write}")

@@ -13,7 +13,9 @@ from typing import Any
 
 import yaml
 
-from iopkit.errors import ValidationError, problem
+from iopkit.errors import FileSystemError, Problem, ValidationError, display_path, problem
+from iopkit.fsguard import explain, input_file
+from iopkit.limits import MAX_COHORT_FILE_BYTES, MAX_SESSION_FILE_BYTES, MAX_YAML_NODES
 
 _Loader: Any
 try:  # the C loader is several times faster; fall back when libyaml is missing
@@ -45,9 +47,6 @@ class Source:
 
 def _read_text(path: Path, limit: int, kind: str) -> str:
     """The file's text: a plain problem if it is a folder, a loop, too large, or not UTF-8 text."""
-    from iopkit.errors import FileSystemError, Problem, display_path
-    from iopkit.fsguard import input_file
-
     try:
         input_file(path, kind)
         size = path.stat().st_size
@@ -65,8 +64,6 @@ def _read_text(path: Path, limit: int, kind: str) -> str:
     except UnicodeDecodeError:
         raise ValidationError([problem(path, "file", "text that is not UTF-8", "a file saved as UTF-8 text")]) from None
     except OSError as exc:
-        from iopkit.fsguard import explain
-
         error = explain(exc, path)
         raise ValidationError([Problem(display_path(path), None, "file", error.what, _expected_file(kind, error.fix))]) from None
 
@@ -82,9 +79,6 @@ def read_yaml(path: Path) -> Source:
     and a few lines of them can expand to gigabytes (an alias bomb). A key written twice in
     one group is an error naming both lines (YAML would silently keep the second).
     """
-    from iopkit.errors import Problem, display_path
-    from iopkit.limits import MAX_SESSION_FILE_BYTES
-
     text = _read_text(path, MAX_SESSION_FILE_BYTES, "YAML file")
     loader = _Loader(text)
     try:
@@ -119,8 +113,6 @@ def read_yaml(path: Path) -> Source:
 
 def _refuse_aliases(path: Path, text: str) -> None:
     """Each alias (``*name``), at its own line: the parser's events, before anything is built from them."""
-    from iopkit.errors import Problem, display_path
-
     aliases = [event for event in yaml.parse(text, Loader=_Loader) if isinstance(event, yaml.AliasEvent)]
     if aliases:
         first = aliases[0]
@@ -132,9 +124,6 @@ def _refuse_aliases(path: Path, text: str) -> None:
 
 def _check_nodes(path: Path, root: yaml.Node) -> None:
     """Refuse aliases, too many nodes, and keys written twice in one group (every one at once)."""
-    from iopkit.errors import Problem, display_path
-    from iopkit.limits import MAX_YAML_NODES
-
     problems: list[Problem] = []
     seen: set[int] = set()
     stack = [root]
@@ -185,8 +174,6 @@ def _record_lines(node: yaml.Node, loc: Path_, lines: dict[Path_, int]) -> None:
 
 def read_toml(path: Path) -> Source:
     """Parse a TOML file; lines are found by looking for each key's assignment."""
-    from iopkit.limits import MAX_COHORT_FILE_BYTES
-
     text = _read_text(path, MAX_COHORT_FILE_BYTES, "cohort file")
     try:
         data = tomllib.loads(text)
@@ -197,8 +184,6 @@ def read_toml(path: Path) -> Source:
         if line and message.startswith(("Cannot overwrite a value", "Cannot declare")):
             first = _first_setting_line(text, line)
             if first:
-                from iopkit.errors import Problem, display_path
-
                 key = _strip_comment(text.splitlines()[line - 1]).split("=", 1)[0].strip().strip("[]").strip()
                 raise ValidationError([Problem(display_path(path), line, key[:60] or "TOML",
                                                f"this setting a second time (first on line {first})",

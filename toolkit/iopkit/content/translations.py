@@ -18,7 +18,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from iopkit.content import language
-from iopkit.errors import Problem, ValidationError
+from iopkit.errors import Problem, TranslationNotReviewedError, ValidationError, display_path
+from iopkit.io import write_atomic
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 #: The languages a handout can be printed in, and each one's tag for the HTML and the PDF.
@@ -210,8 +211,6 @@ def stale_warning(path: Path, overlay: Overlay, session) -> str | None:
 
 
 def _display(path: Path) -> str:
-    from iopkit.errors import display_path
-
     return display_path(Path(path))
 
 
@@ -312,7 +311,6 @@ _HASH_LINE = re.compile(r"^source_hash:.*$", re.MULTILINE)
 
 def stamp(files: list[Path], curriculum_root: Path | None = None) -> list[str]:
     """Write into each overlay the hash of the English it translates; return one line per file."""
-    from iopkit.io import write_atomic
     from iopkit.content.curriculum import Collector, load_curriculum
 
     curriculum = load_curriculum(curriculum_root)
@@ -346,8 +344,6 @@ def stamp(files: list[Path], curriculum_root: Path | None = None) -> list[str]:
 
 def check_reviewed(plan, curriculum, positions) -> None:
     """Refuse (exit 2) when a chosen session's handout would print an unreviewed or missing translation."""
-    from iopkit.errors import TranslationNotReviewedError
-
     languages = [lang for lang in plan.cohort.handouts.languages if lang != "en"]
     missing = []
     for position in positions:

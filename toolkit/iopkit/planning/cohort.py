@@ -14,33 +14,34 @@ import pydantic
 
 from iopkit.content.sources import Source, read_toml
 from iopkit.errors import CohortError, Problem, describe
+from iopkit.limits import FIRST_YEAR, LAST_YEAR, MAX_IMAGE_PIXELS, MAX_LINE_CHARS
 from iopkit.planning import hours, plan, reminders
 from iopkit.planning.cohort_schema import (  # noqa: F401  (the models, by the names callers use)
-    Text,
-    AFTERCARE_MINUTES,
-    WEEKDAYS,
     _TIME,
-    Model,
-    parse_weekday,
-    parse_clock,
-    Weekday,
-    Clock,
-    ProgramInfo,
-    CohortInfo,
-    Holidays,
-    StepDown,
-    Schedule,
-    Location,
-    LocalResource,
-    Resources,
-    Swap,
+    AFTERCARE_MINUTES,
+    ASAM_LEVELS,
+    WEEKDAYS,
     Add,
     Changes,
-    ASAM_LEVELS,
-    LevelOfCare,
-    Reminders,
-    Handouts,
+    Clock,
     Cohort,
+    CohortInfo,
+    Handouts,
+    Holidays,
+    LevelOfCare,
+    LocalResource,
+    Location,
+    Model,
+    ProgramInfo,
+    Reminders,
+    Resources,
+    Schedule,
+    StepDown,
+    Swap,
+    Text,
+    Weekday,
+    parse_clock,
+    parse_weekday,
 )
 
 
@@ -91,8 +92,6 @@ def check_values(source: Source, collector) -> None:
     These land in the calendar file, running headers and table cells, where a line break can
     start a new calendar entry and a million characters can fill a thousand pages.
     """
-    from iopkit.limits import FIRST_YEAR, LAST_YEAR, MAX_LINE_CHARS
-
     def walk(value, loc):
         if isinstance(value, str):
             if len(value) > MAX_LINE_CHARS:
@@ -197,7 +196,6 @@ def check_start_is_open(cohort: Cohort, source: Source, collector) -> None:
 def check_logo(cohort: Cohort, source: Source, collector) -> None:
     """The logo is an image file in the cohort's folder: no URL, no absolute path, no SVG that
     refers to other files, and not too large (iopkit.reach, docs/limits.md)."""
-    from iopkit.limits import MAX_IMAGE_PIXELS
     from iopkit.reach import check_image
 
     why, path = check_image(cohort.program.logo, (cohort.folder,))

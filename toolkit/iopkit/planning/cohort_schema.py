@@ -10,7 +10,6 @@ from typing import Annotated, Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 #: An aftercare group's default session length (curriculum/program.yaml's aftercare: session_minutes).
 AFTERCARE_MINUTES = 90

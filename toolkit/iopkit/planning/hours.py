@@ -16,6 +16,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from iopkit.errors import display_path
 from iopkit.planning.cohort_schema import WEEKDAYS, Cohort
 
 #: The longest session a cohort file allows (cohort.Schedule.session_minutes).
@@ -86,8 +87,6 @@ class HoursReport:
 
     @property
     def where(self) -> str:
-        from iopkit.errors import display_path
-
         return display_path(self.cohort.path) if self.cohort.path else "the cohort file"
 
     def below(self) -> list[Week]:

@@ -12,10 +12,19 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from iopkit.errors import NotesError, display_path
-from iopkit.io import JsonCache
-from iopkit.planning.cohort_schema import WEEKDAYS, Cohort
 from iopkit.content.schema import AgendaBlock, BlockKind, OutlineSession, Session
+from iopkit.errors import (
+    IopkitError,
+    NotesError,
+    OptionError,
+    UnknownSessionError,
+    ValidationError,
+    display_path,
+    problem,
+)
+from iopkit.io import JsonCache
+from iopkit.limits import MAX_GAP_DAYS, MAX_JOIN_YEARS, MIN_BLOCK_MINUTES
+from iopkit.planning.cohort_schema import WEEKDAYS, Cohort
 
 #: How far ahead the planner looks for meeting dates before giving up.
 HORIZON_DAYS = 730
@@ -61,8 +70,6 @@ class Plan:
     curriculum: object = field(default=None, compare=False, repr=False)
 
     def at(self, position: int) -> PlannedSession:
-        from iopkit.errors import UnknownSessionError
-
         if not 1 <= position <= len(self.sessions):
             raise UnknownSessionError(
                 f"Session {position} is not in this cohort's plan ({self.cohort.path}): "
@@ -192,7 +199,6 @@ def check_calendar(cohort: Cohort, source, collector, curriculum) -> None:
             collector.add(source, ("schedule", "weeks"), "no meeting date in the weeks planned",
                           "weeks or end_date long enough for one meeting, after holidays and closures", raw=True)
         return
-    from iopkit.limits import MAX_GAP_DAYS
 
     items = sequence(cohort, curriculum)
     check_block_minutes(cohort, source, collector, items)
@@ -223,8 +229,6 @@ def check_calendar(cohort: Cohort, source, collector, curriculum) -> None:
 
 def check_block_minutes(cohort: Cohort, source, collector, items) -> None:
     """Rescaling a session to the cohort's length must leave every block at least a few minutes."""
-    from iopkit.limits import MIN_BLOCK_MINUTES
-
     s = cohort.schedule
     worst = None
     for slot in items:
@@ -263,8 +267,6 @@ def _is_elective(key: str) -> bool:
 
 def _insert(cohort: Cohort, curriculum, key: str) -> tuple[Session, Path, bool]:
     """What a swap's ``with`` or an add's ``session`` names: an elective or a custom file."""
-    from iopkit.errors import ValidationError, problem
-
     if _is_elective(key):
         elective = curriculum.elective(key)
         if not isinstance(elective, Session):
@@ -277,8 +279,6 @@ def _insert(cohort: Cohort, curriculum, key: str) -> tuple[Session, Path, bool]:
 
 def _check_insert(cohort, source, collector, curriculum, loc: tuple, key: str) -> str | None:
     """Check an elective or custom session a change brings in; return its id when it loads."""
-    from iopkit.errors import UnknownSessionError
-
     try:
         return _insert(cohort, curriculum, key)[0].id
     except UnknownSessionError as exc:
@@ -393,7 +393,6 @@ def check_change_conflicts(cohort: Cohort, source, collector, curriculum) -> Non
 def load_custom_session(path: Path, curriculum) -> Session:
     """A cohort's own session, checked by the same schema and content rules as the curriculum's."""
     from iopkit.content.curriculum import Collector, load_session_file
-    from iopkit.errors import ValidationError, problem
 
     collector = Collector()
     if not path.is_file():
@@ -516,8 +515,6 @@ def plan_cohort(cohort: Cohort, curriculum) -> Plan:
 
 def parse_selection(text: str | None, total: int) -> list[int]:
     """``"1-3,7"`` -> ``[1, 2, 3, 7]``; ``None`` -> every session."""
-    from iopkit.errors import UnknownSessionError
-
     if not text:
         return list(range(1, total + 1))
     chosen: set[int] = set()
@@ -558,8 +555,6 @@ class JoinPlan:
 def plan_join(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
     """The group runs the curriculum round and round; a person joins at the next meeting and
     stays for one full round, so they finish with the session just before the one they joined at."""
-    from iopkit.errors import OptionError
-
     if joined < cohort.schedule.start_date:
         raise OptionError(f"--date: got {joined.isoformat()}, expected a date on or after the group's start date "
                           f"({cohort.schedule.start_date.isoformat()}, in {cohort.path})")
@@ -567,7 +562,6 @@ def plan_join(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
         return _join_aftercare(cohort, curriculum, joined)
     items = sequence(cohort, curriculum)
     count = len(items)
-    from iopkit.limits import MAX_JOIN_YEARS
 
     start = cohort.schedule.start_date
     if (joined - start).days > MAX_JOIN_YEARS * 365:
@@ -597,8 +591,6 @@ def plan_join(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
 def _join_aftercare(cohort: Cohort, curriculum, joined: dt.date) -> JoinPlan:
     """Aftercare is open-ended: a person joins any week and stays as long as they need. Their page
     lists one full cycle from the next meeting (every topic once), within the weeks planned."""
-    from iopkit.errors import IopkitError
-
     plan = plan_cohort(cohort, curriculum)
     later = [item for item in plan.sessions if item.date >= joined]
     if not later:

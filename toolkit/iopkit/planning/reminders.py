@@ -15,7 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from iopkit.errors import Problem, ReminderError, describe, display_path
+from iopkit import paths
+from iopkit.errors import NotesError, Problem, ReminderError, ValidationError, describe, display_path
 
 LANGUAGES = ("en", "es")
 FILL_INS = ("sender", "day", "date", "time", "phone", "program")
@@ -98,7 +99,6 @@ def lint_text(template: str, values: dict[str, str]) -> list[tuple[str, str]]:
 
 def load_texts(cohort, curriculum_root: Path | None = None) -> dict[str, dict[str, tuple[str, str]]]:
     """{language: {name: (text, where it comes from)}}: the curriculum's, with the cohort's in their place."""
-    from iopkit import paths
     from iopkit.content.sources import read_yaml
 
     root = Path(curriculum_root) if curriculum_root else paths.curriculum_dir()
@@ -126,8 +126,6 @@ def load_texts(cohort, curriculum_root: Path | None = None) -> dict[str, dict[st
                     continue
                 texts[lang][str(name)] = (text, f"{display_path(path)}: {lang}, {name}")
         if problems:
-            from iopkit.errors import ValidationError
-
             raise ValidationError(problems)
     for lang in LANGUAGES:
         for name, text in getattr(cohort.reminders, lang).items():
@@ -256,8 +254,6 @@ def reminders_for(plan, when: dt.date | None = None, curriculum_root: Path | Non
 
 def parse_date(date: str | None) -> dt.date | None:
     """The ``--date`` of ``iopkit reminders``: a date like 2027-01-06, or None for the next group."""
-    from iopkit.errors import NotesError
-
     if not date:
         return None
     try:

@@ -11,6 +11,7 @@ import datetime as dt
 import sys
 import tomllib
 from pathlib import Path
+from iopkit.errors import RecordInputError
 
 
 def add_commands(sub) -> None:
@@ -127,7 +128,6 @@ def cmd_init(args) -> int:
 
 
 def cmd_add(args) -> int:
-    from iopkit.errors import RecordInputError
     from iopkit.records import people
 
     if not args.cohort.is_file():

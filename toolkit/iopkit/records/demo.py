@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from iopkit.records import fidelity, people
 from iopkit.records.ledger import week_start
+from iopkit.errors import RecordInputError
 
 SUPERVISOR = ("Morgan Lee", "LICSW, clinical supervisor")
 DEFAULT_WEEKS = 14
@@ -80,8 +81,6 @@ def make_demo(vault, cohorts, curriculum, *, seed: int = 1, weeks: int = DEFAULT
     rng = random.Random(seed)
     cohorts = sorted(cohorts, key=lambda c: c.slug)
     if not cohorts:
-        from iopkit.errors import RecordInputError
-
         raise RecordInputError("--cohorts: no cohort files were found to make a demo program from")
     start = min(c.schedule.start_date for c in cohorts)
     until = start + dt.timedelta(weeks=weeks) - dt.timedelta(days=1)

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Iterator
 
 from iopkit.errors import StoreBusyError, StoreDamagedError, StoreNotFoundError, StorePlaceError, StoreUnlockError
+from iopkit import paths
 
 MAGIC = b"IOPKREC\x00"
 FORMAT_VERSION = 1
@@ -313,7 +314,6 @@ CLOUD_SYNC = ("dropbox", "onedrive", "google drive", "googledrive", "my drive", 
 def check_place(folder: Path) -> list[str]:
     """Refuse a folder inside a project or program folder; return warnings (cloud sync) for the rest."""
     folder = folder.expanduser().resolve()
-    from iopkit import paths
 
     for parent in (folder, *folder.parents):
         reason = None

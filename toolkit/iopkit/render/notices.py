@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from iopkit.errors import display_path
+from iopkit import paths
 
 #: The cohort fields printed on guides, handouts and calendars, by where they are in the file.
 PRINTED_FIELDS = (
@@ -22,8 +23,6 @@ PRINTED_FIELDS = (
 def printable_characters() -> frozenset[int]:
     """Every character the print font (DejaVu Sans, iopkit.pdf) has a glyph for."""
     from fontTools.ttLib import TTFont
-
-    from iopkit import paths
 
     font = TTFont(paths.handouts_dir() / "fonts" / "DejaVuSans.ttf", lazy=True)
     return frozenset(font.getBestCmap())

@@ -22,6 +22,7 @@ from iopkit.content.schema import BlockKind
 from iopkit.markup import render_markup
 from iopkit.render import boxes
 from iopkit.render.fmt import Html
+from iopkit import paths
 
 if TYPE_CHECKING:
     from iopkit.render.views import SessionView
@@ -128,8 +129,6 @@ def room_notebook(view: "SessionView"):
     second, through the same exporter ``iopkit build`` uses.
     """
     import nbformat
-
-    from iopkit import paths
 
     nb = nbformat.read(paths.notebooks_dir() / "session.ipynb", as_version=4)
     names: dict = {"view": view}

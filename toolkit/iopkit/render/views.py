@@ -41,6 +41,7 @@ from iopkit.render.fmt import (  # noqa: F401  (the template and counselors' cop
     short_date,
     worksheet_item,
 )
+from iopkit.errors import IopkitError
 
 _CARD_NUMBER = re.compile(r"^Card \d+[.:]\s*")
 
@@ -57,8 +58,6 @@ class SessionView:
 
     @classmethod
     def load(cls, cohort_file: str = "", position: int = 1, curriculum_dir: str = "") -> "SessionView":
-        from iopkit.errors import IopkitError
-
         curriculum = load_curriculum(Path(curriculum_dir) if curriculum_dir else None)
         cohort = load_cohort(Path(cohort_file) if cohort_file else paths.example_cohort(), curriculum=curriculum)
         markup.IMAGE_ROOTS = (curriculum.root, cohort.folder)
