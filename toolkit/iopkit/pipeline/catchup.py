@@ -78,12 +78,12 @@ def summary_grade(summary: CatchupSummary) -> float:
 def render_summary(summary: CatchupSummary) -> str:
     from markupsafe import Markup
 
-    from iopkit.render.notes import _css, _environment
+    from iopkit.render.notes import _render, _shell
     from iopkit.render.fmt import runhead
 
-    return _environment().get_template("catchup.html.j2").render(
-        s=summary, f=summary, intro=intro(summary), worksheet_line=worksheet_line(summary), css=_css(),
-        runhead=Markup(runhead(summary.program, f"Session {summary.position} of {summary.total}", "Catch-up")))
+    return _render("catchup.html.j2", s=summary, intro=intro(summary), worksheet_line=worksheet_line(summary),
+                   runhead=Markup(runhead(summary.program, f"Session {summary.position} of {summary.total}",
+                                          "Catch-up")), **_shell(summary.accent))
 
 
 @dataclass

@@ -15,9 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from iopkit import paths
+from iopkit import markup, paths, theme
 from iopkit.content.individual import ENDING_TITLE
-from iopkit.render.fmt import clock, esc, logo_data_uri, md, md_inline, render_item, runhead
+from iopkit.render.fmt import logo_data_uri, render_item, runhead
 
 if TYPE_CHECKING:
     from iopkit.planning.cohort import Cohort
@@ -37,29 +37,20 @@ STYLESHEET = "individual.css"
 
 # ------------------------------------------------------------------ templates
 
-@cache
-def environment():
-    """One Jinja environment: autoescape on, Markdown and worksheet items as safe HTML."""
-    import jinja2
+#: Where this module's templates are, under handouts/templates/ (iopkit.markup's loader).
+TEMPLATES = "iopkit/individual/"
+
+
+def _item(pair, other: str = "Something else:"):
+    """A numbered worksheet item of a visit form (iopkit.render.fmt.render_item), as safe HTML."""
     from markupsafe import Markup
 
-    folder = paths.handouts_dir() / "templates" / "iopkit" / "individual"
-    if not folder.is_dir():
-        from iopkit.errors import TemplateMissingError
-
-        raise TemplateMissingError(f"The print templates for orientation and step-down are missing: {folder}. "
-                                   "Reinstall iopkit.")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["md"] = lambda text: Markup(md(text))
-    env.filters["md_inline"] = lambda text: Markup(md_inline(text))
-    env.filters["item"] = lambda pair, other="Something else:": Markup(render_item(pair[0], pair[1], other))
-    env.filters["clock"] = clock
-    return env
+    return Markup(render_item(pair[0], pair[1], other))
 
 
 def render(template: str, **context) -> str:
-    return environment().get_template(template).render(**context)
+    """``template`` (a name in iopkit/individual/) with ``context``, in iopkit's one Jinja environment."""
+    return markup.render(TEMPLATES + template, item=_item, **context)
 
 
 @cache
@@ -131,7 +122,7 @@ def _common(curriculum: "Curriculum", cohort: "Cohort", kind: str, heading: str)
     from markupsafe import Markup
 
     return {
-        "brand": _brand(cohort), "cohort": cohort, "css": Markup(stylesheet()),
+        "brand": _brand(cohort), "cohort": cohort, "css": Markup(stylesheet()), "accent": theme.accent_of(cohort),
         "runhead": Markup(runhead(cohort.program.name, f"{heading} · {cohort.cohort.name}", kind)),
         "crisis": crisis_box(curriculum, cohort), "where": _where(cohort),
     }
@@ -187,7 +178,8 @@ def visit_packet_html(curriculum: "Curriculum", cohort: "Cohort", visit: "Visit"
     if overlay is not None:  # the same small print as a session handout's last page
         status = t["status_machine"] if not overlay.reviewed else t["status_reviewed"].format(who=overlay.reviewed_by)
     return render("visit-packet.html.j2", visit=visit, heading=heading, numbered=_numbered_forms(visit),
-                  handoff=handoff, aftercare=Markup(aftercare), translated_steps=steps, status_line=status, **_common(curriculum, cohort, kind, heading)
+                  handoff=handoff, aftercare=Markup(aftercare), translated_steps=steps, status_line=status,
+                  view="participant", **_common(curriculum, cohort, kind, heading)
                   | {"crisis": crisis_box(curriculum, cohort, reader["lang"])} | reader)
 
 
@@ -345,7 +337,7 @@ def join_html(join: "JoinPlan", curriculum: "Curriculum", compact: bool = False)
         "join.html.j2", rows=join_rows(join, individual, lang), count=len(join.sessions), intro=intro,
         first_date=i18n.long_date(first.date, lang), first_time=i18n.clock(first.start, lang),
         last_date=i18n.long_date(last.date, lang), last_time=i18n.clock(last.start, lang),
-        labels=individual.finishing.join_list, compact=compact,
+        labels=individual.finishing.join_list, compact=compact, view="participant",
         national=crisis_resources(curriculum.program, lang), local=local, meetings=c.resources.meetings,
         **_common(curriculum, c, t["join_kind"], t["join_title"]) | {"runhead": Markup(
             runhead(c.program.name, c.cohort.name, t["join_kind"]))} | reader,
@@ -364,4 +356,4 @@ def join_pdf(join: "JoinPlan", curriculum: "Curriculum") -> bytes:
 
 
 __all__ = ["write_documents", "orientation_pdfs", "step_down_pdfs", "join_pdf", "join_lines", "finishing_html",
-           "telehealth_emergency_html", "check_in_html", "esc"]
+           "telehealth_emergency_html", "check_in_html"]
