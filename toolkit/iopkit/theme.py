@@ -28,6 +28,8 @@ WARM = "#9c3326"
 SAFETY = "#b5473a"
 #: Something that worked.
 GOOD = "#2f7e4f"
+#: A tip on screen: not wrong, not done yet.
+TIP = "#8a5a00"
 
 #: The same colours by the names the CSS custom properties use (``--accent`` and so on).
 CSS_NAMES = {"accent": ACCENT, "ink": INK, "muted": MUTED, "rule": RULE, "soft": SOFT}

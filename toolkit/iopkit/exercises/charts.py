@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from iopkit.exercises.paper import esc
+from iopkit import theme
+from iopkit.markup import esc
 
-ACCENT = "#2f6b7e"
+ACCENT, INK, MUTED = theme.ACCENT, theme.INK, theme.MUTED
+#: The track behind a bar.
+TRACK = theme.SOFT
+#: An earlier rating, beside today's.
 EARLIER = "#a9b4bb"
-TRACK = "#eef4f6"
-INK = "#1d2327"
-MUTED = "#5b6670"
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def change_text(before: float | None, after: float | None) -> str:
     if diff > 0:
         return f'<span style="color:{ACCENT};font-weight:bold">up {diff:g}</span>'
     if diff < 0:
-        return f'<span style="color:#8a5a00;font-weight:bold">down {-diff:g}</span>'
+        return f'<span style="color:{theme.TIP};font-weight:bold">down {-diff:g}</span>'
     return f'<span style="color:{MUTED}">same</span>'
 
 
