@@ -33,6 +33,8 @@ PACKET = "packet.pdf"  # the orientation packet
 SHEET = "sheet.pdf"  # the participant's step-down sheet
 MANIFEST = ".build.json"
 STYLESHEET = "individual.css"
+#: The crisis box in two columns, for a page that must stay on one sheet (shared with the catch-up page).
+CRISIS_COMPACT = "crisis-compact.css"
 
 
 # ------------------------------------------------------------------ templates
@@ -57,8 +59,8 @@ def render(template: str, **context) -> str:
 def stylesheet() -> str:
     from iopkit.pdf import print_css
 
-    extra = paths.handouts_dir() / STYLESHEET
-    return print_css() + "\n" + (extra.read_text(encoding="utf-8") if extra.is_file() else "")
+    extra = [paths.handouts_dir() / name for name in (STYLESHEET, CRISIS_COMPACT)]
+    return "\n".join([print_css()] + [p.read_text(encoding="utf-8") for p in extra if p.is_file()])
 
 
 def _brand(cohort: "Cohort") -> dict:
@@ -75,6 +77,13 @@ def crisis_box(curriculum: "Curriculum", cohort: "Cohort", lang: str = "en"):
     return Markup(boxes.crisis_box(curriculum.program, cohort, lang))
 
 
+def _help(curriculum: "Curriculum", lang: str) -> dict:
+    """The running footer's help line (and the large-print header's short one): program.yaml's first lines."""
+    from iopkit.render import i18n
+
+    return {"line": i18n.help_line(curriculum.program, lang), "short": i18n.help_short(curriculum.program, lang)}
+
+
 def _reader(cohort: "Cohort") -> dict:
     """The language and print size of what a participant holds: context for the participant templates."""
     from markupsafe import Markup
@@ -87,20 +96,6 @@ def _reader(cohort: "Cohort") -> dict:
     return {"lang": lang, "lang_tag": LANGUAGE_TAGS[lang], "large_print": cohort.handouts.large_print, "t": words,
             # the language of a packet's body: English until the packet has a translation overlay
             "body_lang": LANGUAGE_TAGS[lang] if lang == "en" else "en-US"}
-
-
-def local_lines(cohort: "Cohort") -> list[tuple[str, str]]:
-    """The cohort's own lines, in the order every handout's crisis box prints them."""
-    res = cohort.resources
-    lines = []
-    if res.local_crisis_line:
-        lines.append(("Local crisis line", res.local_crisis_line))
-    if res.clinic_phone:
-        lines.append((cohort.program.name, res.clinic_phone))
-    if res.naloxone:
-        lines.append(("Naloxone", res.naloxone))
-    lines += [(o.name, o.contact) for o in res.other]
-    return lines
 
 
 def _where(cohort: "Cohort") -> str:
@@ -179,7 +174,7 @@ def visit_packet_html(curriculum: "Curriculum", cohort: "Cohort", visit: "Visit"
         status = t["status_machine"] if not overlay.reviewed else t["status_reviewed"].format(who=overlay.reviewed_by)
     return render("visit-packet.html.j2", visit=visit, heading=heading, numbered=_numbered_forms(visit),
                   handoff=handoff, aftercare=Markup(aftercare), translated_steps=steps, status_line=status,
-                  view="participant", **_common(curriculum, cohort, kind, heading)
+                  view="participant", help=_help(curriculum, reader["lang"]), **_common(curriculum, cohort, kind, heading)
                   | {"crisis": crisis_box(curriculum, cohort, reader["lang"])} | reader)
 
 
@@ -318,7 +313,6 @@ def join_html(join: "JoinPlan", curriculum: "Curriculum", compact: bool = False)
     from markupsafe import Markup
 
     from iopkit.render import i18n
-    from iopkit.render.fmt import crisis_resources
 
     c = join.cohort
     individual = curriculum.individual
@@ -329,19 +323,16 @@ def join_html(join: "JoinPlan", curriculum: "Curriculum", compact: bool = False)
                              first_date=i18n.long_date(first.date, lang), first_time=i18n.clock(first.start, lang),
                              count=len(join.sessions), last_date=i18n.long_date(last.date, lang),
                              last_time=i18n.clock(last.start, lang)))
-    local = local_lines(c)
-    if lang != "en":
-        names = {"Local crisis line": t["local_crisis"], "Naloxone": t["naloxone"]}
-        local = [(names.get(name, name), contact) for name, contact in local]
+    context = _common(curriculum, c, t["join_kind"], t["join_title"]) | reader | {
+        # the very box every handout prints (program.yaml's lines, then the cohort's), set in two columns
+        "crisis": crisis_box(curriculum, c, lang),
+        "runhead": Markup(runhead(c.program.name, c.cohort.name, t["join_kind"]))}
     return render(
         "join.html.j2", rows=join_rows(join, individual, lang), count=len(join.sessions), intro=intro,
         first_date=i18n.long_date(first.date, lang), first_time=i18n.clock(first.start, lang),
         last_date=i18n.long_date(last.date, lang), last_time=i18n.clock(last.start, lang),
-        labels=individual.finishing.join_list, compact=compact, view="participant",
-        national=crisis_resources(curriculum.program, lang), local=local, meetings=c.resources.meetings,
-        **_common(curriculum, c, t["join_kind"], t["join_title"]) | {"runhead": Markup(
-            runhead(c.program.name, c.cohort.name, t["join_kind"]))} | reader,
-    )
+        labels=individual.finishing.join_list, compact=compact, view="participant", help=_help(curriculum, lang),
+        **context)
 
 
 def join_pdf(join: "JoinPlan", curriculum: "Curriculum") -> bytes:

@@ -289,7 +289,8 @@ TEMPLATES = "iopkit/notes/"
 def _css() -> str:
     from iopkit.pdf import print_css
 
-    return print_css() + "\n" + (paths.handouts_dir() / "notes.css").read_text(encoding="utf-8")
+    folder = paths.handouts_dir()  # crisis-compact.css: the catch-up page's crisis box in two columns
+    return "\n".join([print_css()] + [(folder / n).read_text(encoding="utf-8") for n in ("crisis-compact.css", "notes.css")])
 
 
 def _render(template: str, **context) -> str:
