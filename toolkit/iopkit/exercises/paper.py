@@ -177,14 +177,23 @@ def paper_words(lang: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()}
 
 
-def in_language(fragment: str, lang: str) -> tuple[str, list[str]]:
-    """A blank sheet's HTML with each printed text in ``lang``; also the texts left in English."""
+def in_language(fragment: str, lang: str, lines: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """A blank sheet's HTML with each printed text in ``lang``; also the texts left in English.
+
+    The sheets' own words come from ``paper.<lang>.yaml``; the crisis lines a sheet prints come from
+    program.yaml's translation of them, never from that file: ``lines`` is
+    ``ExerciseContext.paper_words(lang)`` of the curriculum in use (the program folder's when None).
+    """
     import html as _html
     import re
 
     if lang == "en":
         return fragment, []
-    words = paper_words(lang)
+    if lines is None:
+        from iopkit.exercises.context import default_context
+
+        lines = default_context().paper_words(lang)
+    words = {**paper_words(lang), **lines}
     missing: list[str] = []
 
     def swap(match) -> str:
