@@ -30,6 +30,8 @@ SAFETY = "#b5473a"
 GOOD = "#2f7e4f"
 #: A tip on screen: not wrong, not done yet.
 TIP = "#8a5a00"
+#: A setting or a step that needs fixing, on screen.
+PROBLEM = "#b5651d"
 
 #: The same colours by the names the CSS custom properties use (``--accent`` and so on).
 CSS_NAMES = {"accent": ACCENT, "ink": INK, "muted": MUTED, "rule": RULE, "soft": SOFT}

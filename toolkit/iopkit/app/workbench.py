@@ -22,15 +22,13 @@ from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import quote
 
-from iopkit import markup, paths, theme
-from iopkit.app.screens import file_href, plain_error  # noqa: F401  (tests and the Group tab use them from here)
+from iopkit import paths, theme
+from iopkit.app.screens import file_href, plain_error, render  # noqa: F401  (tests and the Group tab use them from here)
 from iopkit.exercises.clock import Timer, clock_text
 from iopkit.markup import esc
 
 #: The Workbench's colours: iopkit.theme's (kept under these names for the screens that import them).
 ACCENT, INK, MUTED = theme.ACCENT, theme.INK, theme.MUTED
-#: Where the Workbench's templates are, under handouts/templates/ (iopkit.markup's loader).
-TEMPLATES = "iopkit/workbench/"
 #: The name the home notebook gets in a counselor's folder (``iopkit lab`` copies it there).
 HOME_NOTEBOOK = "iopkit-home.ipynb"
 #: How often the browser asks the kernel to redraw the timer, in milliseconds.
@@ -38,11 +36,6 @@ TICK_MS = 500
 
 
 # ---------------------------------------------------------------- markup
-
-
-def render(template: str, **context) -> str:
-    """A piece of the Workbench's screen: ``template`` in iopkit/workbench/, rendered by iopkit.markup."""
-    return markup.render(TEMPLATES + template, **context).rstrip("\n")
 
 
 def stylesheet() -> str:
