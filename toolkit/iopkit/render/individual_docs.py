@@ -65,7 +65,7 @@ def stylesheet() -> str:
 
 def _brand(cohort: "Cohort") -> dict:
     logo = logo_data_uri(cohort.folder / cohort.program.logo) if cohort.program.logo else ""
-    return {"program": cohort.program.name, "logo": logo, "accent": cohort.program.accent_color}
+    return {"program": cohort.program.name, "logo": logo}
 
 
 def crisis_box(curriculum: "Curriculum", cohort: "Cohort", lang: str = "en"):
