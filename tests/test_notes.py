@@ -399,6 +399,34 @@ def test_every_catch_up_summary_reads_at_grade_6_or_below_on_one_page(curriculum
                 assert len(render(render_summary(summary)).pages) == 1
 
 
+def test_the_catch_up_page_prints_the_handouts_crisis_lines(curriculum, tmp_path):
+    """Issue 11: the catch-up page printed program.yaml's four lines and none of the cohort's own. It now
+    prints every line of the handouts' crisis box (render.boxes.crisis_box), national and local, on one page,
+    and its footer reads program.yaml's first lines."""
+    import html as html_lib
+
+    from iopkit.pdf import render
+    from iopkit.pipeline.catchup import catchup_summary, render_summary
+    from iopkit.render import i18n
+    from iopkit.render.boxes import crisis_box
+
+    cohort = load_cohort(EXAMPLE, curriculum=curriculum)
+    plan = plan_cohort(cohort, curriculum)
+    page = render_summary(catchup_summary(plan, plan.at(5), curriculum))
+    document = render(page)
+    assert len(document.pages) == 1
+    (tmp_path / "summary.pdf").write_bytes(document.write_pdf())
+    text = " ".join(pdf_text(tmp_path / "summary.pdf").split())
+    box = crisis_box(curriculum.program, cohort, "en")
+    lines = [" ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", re.sub(r'<span class="note">.*?</span>', "", li))).split())
+             for li in re.findall(r"<li>(.*?)</li>", box)]
+    assert len(lines) >= 8  # four national lines, then the cohort's own and its meetings
+    for line in lines:
+        assert line in text, line
+    assert "Rice County Crisis Line" in text and "Crisis Text Line: Text HOME to 741741" in text
+    assert i18n.help_line(curriculum.program, "en") in text
+
+
 @pytest.mark.slow
 def test_catchup_command_writes_the_handout_and_the_summary(tmp_path):
     for name in ("example.toml", "riverbend-logo.png"):

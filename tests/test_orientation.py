@@ -340,3 +340,64 @@ def test_binder_and_workbook_put_the_orientation_first_and_the_step_down_visit_l
         assert marks[-1][0].startswith("After the last group") and marks[-1][1] == front + first + 36 * per_session
         contents = flat(" ".join(reader.pages[p].extract_text() for p in range(front)))
         assert "Before the first group: orientation" in contents and "After the last group" in contents
+
+
+# ---------------------------------------------------------------- one source for the crisis lines (issue 11)
+
+
+def _box_entries(box_html: str) -> list[str]:
+    """The lines of a crisis box as a reader sees them: its headings and each list item, tags removed."""
+    import html as html_lib
+
+    found = re.findall(r"<(h2|h3|li)>(.*?)</\1>", box_html, flags=re.DOTALL)
+    return [flat(html_lib.unescape(re.sub(r"<[^>]+>", "", inner))).strip() for _, inner in found]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_join_page_prints_the_same_crisis_lines_as_the_handouts(curriculum, tmp_path, language):
+    """Issue 11: the join schedule printed a shorter crisis list than the handouts (no Crisis Text Line,
+    no 988 chat). Every line of a session handout's crisis box, program.yaml's national lines and the
+    cohort's own, is on the person's join page in the same order, and its footer reads program.yaml's
+    first lines: in English and in Spanish."""
+    from iopkit.render import i18n
+    from iopkit.render.individual_docs import join_pdf
+    from iopkit.render.views import SessionView
+
+    text = (ROOT / "cohorts" / "example.toml").read_text(encoding="utf-8")
+    if language == "es":
+        text = text.replace("# [handouts]", "[handouts]").replace('# language = "es"', 'language = "es"')
+    shutil.copy(ROOT / "cohorts" / "riverbend-logo.png", tmp_path / "riverbend-logo.png")
+    (tmp_path / "cohort.toml").write_text(text, encoding="utf-8")
+    handout = SessionView.load(str(tmp_path / "cohort.toml"), 5)
+    entries = _box_entries(handout.crisis_box())
+    assert any("741741" in e for e in entries) and any("988" in e for e in entries)
+    assert any("Rice County Crisis Line" in e for e in entries)  # the cohort's own [resources] too
+
+    cohort = load_cohort(tmp_path / "cohort.toml", curriculum=curriculum)
+    join = plan_join(cohort, curriculum, plan_cohort(cohort, curriculum).at(19).date)
+    (tmp_path / "schedule.pdf").write_bytes(join_pdf(join, curriculum))
+    page = flat(pdf_text(tmp_path / "schedule.pdf"))
+    at = 0
+    for entry in entries:
+        assert entry in page[at:], f"the join page lacks, or misorders, the handout's line: {entry}"
+        at = page.index(entry, at)
+    assert flat(i18n.help_line(curriculum.program, language)) in page
+    if language == "en":
+        assert "Crisis Text Line: Text HOME to 741741" in page and "988lifeline.org" in page
+
+
+def test_the_help_line_reads_the_program_files_first_lines(curriculum):
+    """The footer of what a participant holds names program.yaml's first two lines, in each language:
+    a program that edits its lines sees the footer follow, with no number typed in the code."""
+    from iopkit.render import i18n
+
+    program = curriculum.program
+    assert i18n.help_line(program, "en") == ("Need help now? Call or text 988, or chat at 988lifeline.org. "
+                                             "SAMHSA National Helpline: 1-800-662-4357.")
+    spanish = i18n.help_line(program, "es")
+    assert spanish.startswith("¿Necesita ayuda ahora?") and "oprima el 2" in spanish and "1-800-662-4357" in spanish
+    lines = list(program.crisis_resources)
+    edited = program.model_copy(update={"crisis_resources": [
+        lines[0].model_copy(update={"contact": "Call or text 988, or call our clinic line 555-0100"})] + lines[1:]})
+    assert "our clinic line 555-0100" in i18n.help_line(edited, "en")
+    assert "our clinic line 555-0100" in i18n.help_short(edited, "en")

@@ -6,6 +6,7 @@ translators have finished.
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -288,6 +289,36 @@ def test_every_exercise_sheet_is_in_spanish():
     for exercise_id in EXERCISES:
         sheet, missing = in_language(make_exercise(exercise_id, context=context).paper_html(), "es")
         assert not missing, (exercise_id, missing)
+
+
+def test_a_spanish_sheet_prints_program_yamls_spanish_crisis_lines():
+    """Issue 11: the relapse-prevention plan's Spanish sheet had crisis lines of its own (paper.es.yaml,
+    worded apart from the handouts). It prints program.yaml's translations.es lines, the Spanish handouts'
+    lines, from the curriculum in use: an edited translation reaches the sheet."""
+    import html as html_lib
+
+    from iopkit.content.curriculum import load_curriculum
+    from iopkit.exercises import ExerciseContext, make_exercise
+    from iopkit.exercises.paper import in_language, paper_words
+
+    program = load_curriculum().program
+    context = ExerciseContext.from_program(program)
+    sheet, missing = in_language(make_exercise("relapse-prevention-plan", context=context).paper_html(), "es",
+                                 context.paper_words("es"))
+    text = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", sheet)).split())
+    assert not missing
+    for line in program.translations["es"].crisis_resources:
+        assert f"{line.name}: {line.contact}" in text, line.name
+    assert not any("741741" in key or "988" in key for key in paper_words("es"))  # no second copy of the lines
+
+    es = program.translations["es"]
+    edited = program.model_copy(update={"translations": {"es": es.model_copy(update={"crisis_resources": [
+        es.crisis_resources[0].model_copy(update={"contact": "Llame al 988 (oprima el 2) desde cualquier teléfono"}),
+        *es.crisis_resources[1:]]})}})
+    context = ExerciseContext.from_json(ExerciseContext.from_program(edited).to_json())  # as a notebook carries it
+    sheet, _ = in_language(make_exercise("relapse-prevention-plan", context=context).paper_html(), "es",
+                           context.paper_words("es"))
+    assert "desde cualquier teléfono" in sheet
 
 
 def test_validate_an_overlay_file_on_its_own(world):

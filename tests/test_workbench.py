@@ -563,3 +563,28 @@ def test_todays_tab_offers_the_room_view_once_the_session_is_built(tmp_path):
     wb.select(item.position + 1)
     wb.select(item.position)
     assert f"session-{item.position:02d}/room.html" in wb.room_link.outputs[0]["data"]["text/html"]
+
+
+# ---------------------------------------------------------------- one palette (issue 11)
+
+
+def test_the_colours_are_named_once():
+    """The accent and the other colours live in iopkit.theme; the print CSS names the same ones as custom
+    properties, and no module types the accent's hex itself (a message may show it as an example)."""
+    import re
+
+    from iopkit import paths, theme
+    from iopkit.app import cohort_form
+    from iopkit.planning.cohort_schema import ProgramInfo
+
+    root = re.search(r":root\s*\{([^}]*)\}", (paths.handouts_dir() / "print.css").read_text(encoding="utf-8"))
+    declared = dict(re.findall(r"--([a-z]+):\s*(#[0-9a-fA-F]{6})", root.group(1)))
+    assert declared == theme.CSS_NAMES
+    assert ProgramInfo.model_fields["accent_color"].default == theme.ACCENT == cohort_form.default_of(("program", "accent_color"))
+    package = Path(theme.__file__).parent
+    typed = [f"{path.relative_to(package)}:{n}" for path in package.rglob("*.py") if path.name != "theme.py"
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if theme.ACCENT in line.lower() and f"like {theme.ACCENT}" not in line]
+    templates = [str(p.relative_to(paths.handouts_dir())) for p in (paths.handouts_dir() / "templates").rglob("*.j2")
+                 if theme.ACCENT in p.read_text(encoding="utf-8").lower()]
+    assert typed == [] and templates == []

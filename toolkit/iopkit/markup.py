@@ -8,7 +8,8 @@ Every printed document extends ``iopkit/base.html.j2``: one shell with the langu
 CSS, the accent colour and the large-print switch.
 
 Filters every template may use: ``md`` and ``md_inline`` (Markdown to safe HTML, images only
-from the allowed folders, ``IMAGE_ROOTS``), ``clock``, ``long_date``, ``short_date``.
+from the allowed folders, ``IMAGE_ROOTS``), ``clock``, ``long_date``, ``short_date``; the global
+``theme`` holds the named colours (``iopkit.theme``).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from iopkit import paths
+from iopkit import paths, theme
 
 _md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable("table")
 #: The MIME type of the metadata a view attaches to its HTML (which cell it is, for the exporters).
@@ -92,6 +93,7 @@ def environment():
     env.filters["clock"] = clock
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date
+    env.globals["theme"] = theme  # the named colours (iopkit.theme), for screen templates
     return env
 
 

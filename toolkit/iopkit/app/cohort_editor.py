@@ -13,14 +13,16 @@ time the Workbench's Group tab is opened (so the Workbench starts as fast as bef
 from __future__ import annotations
 
 import datetime as dt
-import html
 import shutil
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Callable
 
+from iopkit import theme
 from iopkit.app import cohort_form as form
+from iopkit.app.screens import render
+from iopkit.markup import esc
 from iopkit.planning.cohort import WEEKDAYS
 
 Key = form.Key
@@ -79,36 +81,6 @@ LABELS = {
     ("level_of_care", "revenue_code"): "Revenue code", ("level_of_care", "per_diem"): "Per diem",
 }
 
-_CSS = """
-<style>
-.iopkit-ce .ce-row { align-items: flex-start; margin: .15em 0; }
-.iopkit-ce .ce-label { display: inline-block; width: 9.5em; min-width: 9.5em; font-weight: 600; padding-top: .35em; }
-.iopkit-ce .ce-hint { color: #5b6670; font-size: .9em; margin: 0 0 .1em 9.8em; line-height: 1.3; }
-.iopkit-ce .ce-problem { color: #8a3b00; background: #fdf0e4; border-left: 4px solid #b5651d; padding: .25em .6em;
-  margin: .1em 0 .3em 9.8em; border-radius: 4px; }
-.iopkit-ce .ce-bad input, .iopkit-ce .ce-bad textarea, .iopkit-ce .ce-bad select { border-color: #b5651d !important;
-  background: #fffaf5 !important; }
-.iopkit-ce h3 { border-bottom: 2px solid var(--wb-line, #d5dde1); padding-bottom: .15em; }
-.iopkit-wb .iopkit-ce .ce-days .jupyter-button { padding: 0 .3em; margin-right: .3em; }
-.iopkit-wb .iopkit-ce .ce-days .jupyter-button.mod-active { background: var(--wb-accent, #2f6b7e); color: #ffffff; }
-.iopkit-wb .iopkit-ce .widget-toggle-buttons .jupyter-button.mod-active { background: var(--wb-accent, #2f6b7e);
-  color: #ffffff; }
-.iopkit-ce .ce-status { font-weight: 600; }
-.iopkit-wb .iopkit-ce .jupyter-button { flex: 0 0 auto; max-width: none; width: auto; }
-.iopkit-ce .ce-buttons { flex-wrap: wrap; gap: .3em 0; }
-.iopkit-ce .ce-ok { border-left: 5px solid #2f7e4f; background: #edf7f0; padding: .5em .9em; border-radius: 6px; }
-.iopkit-ce table.ce-cal { border-collapse: collapse; margin: .3em 0; }
-.iopkit-ce table.ce-cal td, .iopkit-ce table.ce-cal th { padding: .2em .7em; border-bottom: 1px solid #d5dde1;
-  text-align: left; }
-.iopkit-ce table.ce-cal tr.kind-elective td, .iopkit-ce table.ce-cal tr.kind-custom td { background: #eef4f6; }
-.iopkit-ce .ce-scroll { max-height: 26em; overflow-y: auto; }
-.iopkit-ce select[multiple], .iopkit-ce .widget-select select { font-size: 16px; }
-</style>
-"""
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _lines(text: str) -> list[str]:
@@ -316,7 +288,7 @@ class CohortEditor:
         ]
         body = []
         for heading, keys in sections:
-            body.append(w.HTML(f"<h3>{_esc(heading)}</h3>"))
+            body.append(w.HTML(f"<h3>{esc(heading)}</h3>"))
             body.extend(self._row(key) for key in keys)
         self.closure_row = w.HBox([self.closure_pick, self.closure_add], layout=w.Layout(margin="0 0 .4em 9.8em"))
         body.insert(body.index(self.rows[("schedule", "closures")]) + 1, self.closure_row)
@@ -330,7 +302,7 @@ class CohortEditor:
                  w.HBox([self.preview_choice, self.preview_button]), self.preview_status, self.preview_links,
                  self.preview_page]
         self.form_box = w.VBox(body)
-        self.widget = w.VBox([w.HTML(_CSS), w.HTML("<p>Set up a group, or change one: every setting of its cohort "
+        self.widget = w.VBox([w.HTML(render("group-tab-style.html.j2")), w.HTML("<p>Set up a group, or change one: every setting of its cohort "
                                                    "file, checked as you type.</p>"),
                               w.HBox([self.choice, self.open_button, self.new_button]), self.title,
                               w.HBox([self.file_name, self.save_button]), self.status, self.saved, self.form_box])
@@ -368,10 +340,10 @@ class CohortEditor:
         problem = w.HTML(layout=w.Layout(display="none"))
         problem.add_class("ce-problem")
         self.problem_html[key] = problem
-        parts = [w.HBox([w.HTML(f'<span class="ce-label">{_esc(LABELS.get(key, key[1]))}</span>'), widget])]
+        parts = [w.HBox([w.HTML(f'<span class="ce-label">{esc(LABELS.get(key, key[1]))}</span>'), widget])]
         parts[0].add_class("ce-row")
         if key in HINTS:
-            hint = w.HTML(f'<div class="ce-hint">{_esc(HINTS[key])}</div>')
+            hint = w.HTML(f'<div class="ce-hint">{esc(HINTS[key])}</div>')
             parts.append(hint)
         parts.append(problem)
         row = w.VBox(parts)
@@ -385,7 +357,7 @@ class CohortEditor:
         try:
             action()
         except Exception as exc:  # noqa: BLE001 - a counselor reads the message, not a traceback
-            self.saved.value = f'<div class="wb-message">{_esc(plain_error(exc))}</div>'
+            self.saved.value = f'<div class="wb-message">{esc(plain_error(exc))}</div>'
 
     # ------------------------------------------------------------ files
 
@@ -455,7 +427,7 @@ class CohortEditor:
         self.path = path
         self.file_name.value = path.name
         self.file_name.disabled = True
-        self.title.value = f"<h2>{_esc('cohorts/' + path.name)}</h2>"
+        self.title.value = f"<h2>{esc('cohorts/' + path.name)}</h2>"
         self._load(form.read_values(doc))
 
     def _load(self, values: dict) -> None:
@@ -485,11 +457,11 @@ class CohortEditor:
             if logo not in [v for _, v in f[("program", "logo")].options]:
                 f[("program", "logo")].options = list(f[("program", "logo")].options) + [(logo, logo)]
             f[("program", "logo")].value = logo
-            color = str(values.get(("program", "accent_color")) or "#2f6b7e")
+            color = str(values.get(("program", "accent_color")) or theme.ACCENT)
             try:
                 f[("program", "accent_color")].value = color
             except Exception:  # noqa: BLE001 - not a colour the picker knows: the check names it
-                f[("program", "accent_color")].value = "#2f6b7e"
+                f[("program", "accent_color")].value = theme.ACCENT
             f[("cohort", "facilitators")].value = "\n".join(values.get(("cohort", "facilitators")) or [])
             f[("cohort", "group_size")].value = _int(values.get(("cohort", "group_size")), 10)
             time_of_day = values.get(("cohort", "time_of_day")) or "morning"
@@ -551,7 +523,7 @@ class CohortEditor:
                     ("resources", "naloxone")):
             v[key] = f[key].value.strip()
         v[("program", "logo")] = f[("program", "logo")].value or None
-        v[("program", "accent_color")] = f[("program", "accent_color")].value or "#2f6b7e"
+        v[("program", "accent_color")] = f[("program", "accent_color")].value or theme.ACCENT
         v[("cohort", "facilitators")] = _lines(f[("cohort", "facilitators")].value)
         v[("cohort", "group_size")] = f[("cohort", "group_size")].value
         v[("cohort", "time_of_day")] = f[("cohort", "time_of_day")].value
@@ -668,7 +640,7 @@ class CohortEditor:
                     general.append(str(p))
             for key, box in self.problem_html.items():
                 messages = shown.get(key, [])
-                box.value = "<br>".join(_esc(m) for m in messages)
+                box.value = "<br>".join(esc(m) for m in messages)
                 box.layout.display = None if messages else "none"
                 row = self.rows[key]
                 (row.add_class if messages else row.remove_class)("ce-bad")
@@ -687,15 +659,15 @@ class CohortEditor:
             count = len(problems)
             text = (f"Not saved yet: {count} setting{'s need' if count != 1 else ' needs'} fixing, marked below. "
                     "What you typed is kept.")
-            extra = "".join(f"<div>{_esc(g)}</div>" for g in general)
-            self.status.value = f'<div class="wb-message ce-status">{_esc(text)}{extra}</div>'
+            extra = "".join(f"<div>{esc(g)}</div>" for g in general)
+            self.status.value = f'<div class="wb-message ce-status">{esc(text)}{extra}</div>'
         elif exists:
-            self.status.value = (f'<div class="wb-message ce-status">{_esc("cohorts/" + self.target().name)} is '
+            self.status.value = (f'<div class="wb-message ce-status">{esc("cohorts/" + self.target().name)} is '
                                  "another group's file. Choose another name to save this one.</div>")
         else:
             where = "cohorts/" + self.target().name
             self.status.value = (f'<div class="ce-ok ce-status">Every setting checks out. Save writes '
-                                 f"{_esc(where)}.</div>")
+                                 f"{esc(where)}.</div>")
 
     def _show_track(self) -> None:
         aftercare = self.fields[("cohort", "track")].value == "aftercare"
@@ -716,27 +688,14 @@ class CohortEditor:
             self.preview_button.disabled = True
             return
         cal = form.calendar(self.cohort, self.curriculum)
-        rows = "".join(
-            f'<tr class="kind-{kind}"><td>{n}</td><td>{date:%a %b} {date.day}, {date.year}</td>'
-            f"<td>{_esc(title)}{' (elective)' if kind == 'elective' else ' (your own)' if kind == 'custom' else ''}"
-            "</td></tr>" for n, date, title, kind in cal.dates)
         first, last = cal.dates[0][1], cal.dates[-1][1]
-        parts = [f"<p><strong>{len(cal.dates)} sessions</strong>, from {first:%A %B} {first.day}, {first.year} "
-                 f"to {last:%A %B} {last.day}, {last.year}.</p>"]
-        if cal.skipped:
-            parts.append("<p>No group on: " + "; ".join(f"{d:%a %b} {d.day} ({why})" for d, why in cal.skipped)
-                         + ".</p>")
-        if cal.stretches:
-            parts.append("<p>Step-down: " + "; ".join(_esc(s) for s in cal.stretches) + ".</p>")
-        parts.append("<p>Hours a week that count toward the level of care: " + "; ".join(
-            f"{label}: {hours:g} hours" for label, hours, _ in cal.weekly_hours) + ".</p>")
-        if cal.hours_goal:
-            parts.append(f'<p class="muted">{_esc(cal.hours_goal)}.</p>')
-        for warning in cal.hours_warnings:
-            parts.append(f'<div class="wb-message ce-hours">Below the weekly minimum: {_esc(warning)}</div>')
-        parts.append(f'<div class="ce-scroll"><table class="ce-cal"><thead><tr><th>#</th><th>Date</th>'
-                     f"<th>Session</th></tr></thead><tbody>{rows}</tbody></table></div>")
-        self.calendar_html.value = "".join(parts)
+        self.calendar_html.value = render(
+            "calendar.html.j2", first=f"{first:%A %B} {first.day}, {first.year}",
+            last=f"{last:%A %B} {last.day}, {last.year}",
+            rows=[(n, f"{date:%a %b} {date.day}, {date.year}", title, kind) for n, date, title, kind in cal.dates],
+            skipped=[f"{d:%a %b} {d.day} ({why})" for d, why in cal.skipped], stretches=cal.stretches,
+            hours=[f"{label}: {hours:g} hours" for label, hours, _ in cal.weekly_hours], hours_goal=cal.hours_goal,
+            warnings=cal.hours_warnings)
         choices = [(f"{n} · {date:%a %b} {date.day} · {title}", n) for n, date, title, _ in cal.dates]
         keep = self.preview_choice.value
         self.preview_choice.options = choices
@@ -887,7 +846,7 @@ class CohortEditor:
             return None
         target = self.target()
         if self.path is None and target.exists():
-            self.saved.value = (f'<div class="wb-message">{_esc("cohorts/" + target.name)} already exists. '
+            self.saved.value = (f'<div class="wb-message">{esc("cohorts/" + target.name)} already exists. '
                                 "Choose another name.</div>")
             return None
         text = self.draft()
@@ -895,11 +854,11 @@ class CohortEditor:
         self.path = target
         self.base = target.read_text(encoding="utf-8")
         self.file_name.value, self.file_name.disabled = target.name, True
-        self.title.value = f"<h2>{_esc('cohorts/' + target.name)}</h2>"
+        self.title.value = f"<h2>{esc('cohorts/' + target.name)}</h2>"
         self._fill_choices()
         self.choice.value = target
         self._draw_status()
-        self.saved.value = (f'<div class="ce-ok">Saved {_esc("cohorts/" + target.name)} at '
+        self.saved.value = (f'<div class="ce-ok">Saved {esc("cohorts/" + target.name)} at '
                             f"{dt.datetime.now():%H:%M}. Choose it under Sessions to build its guides and "
                             "handouts.</div>")
         if self.on_saved:
@@ -949,23 +908,20 @@ class CohortEditor:
             folder = out / f"session-{position:02d}"
             guide, handout = folder / "facilitator-guide.pdf", folder / "handout.pdf"
             if not (guide.is_file() and handout.is_file()):
-                self.preview_status.value = f'<div class="wb-message">{_esc(result.summary())}</div>'
+                self.preview_status.value = f'<div class="wb-message">{esc(result.summary())}</div>'
                 return
-            links = []
-            for label, path in (("Facilitator guide (PDF)", guide), ("Participant handout (PDF)", handout)):
-                href = file_href(path, self.folder)
-                links.append(f'<a href="{_esc(href)}" target="_blank" rel="noopener">{label}</a>' if href
-                             else f"<span>{label}: {_esc(path)}</span>")
+            items = [(label, file_href(path, self.folder), path)
+                     for label, path in (("Facilitator guide (PDF)", guide), ("Participant handout (PDF)", handout))]
             self.preview_status.value = (f'<div class="wb-note">Preview of session {position}, built from the '
                                          "form as it is now (not saved). It is kept in "
-                                         f"{_esc(out.relative_to(self.folder))}.</div>")
+                                         f"{esc(out.relative_to(self.folder))}.</div>")
             self.preview_links.outputs = ()
-            self.preview_links.append_display_data(HTML(f'<div class="wb-links">{"".join(links)}</div>'))
+            self.preview_links.append_display_data(HTML(render("links.html.j2", items=items)))
             if (folder / "session.ipynb").is_file():
                 self.preview_page.value = _handout_frame(folder / "session.ipynb")
         except Exception as exc:  # noqa: BLE001 - shown as a plain message
-            self.preview_status.value = (f'<div class="wb-message">The preview could not be built.\n\n'
-                                         f"{_esc(plain_error(exc))}</div>")
+            why = "The preview could not be built.\n\n" + plain_error(exc)
+            self.preview_status.value = f'<div class="wb-message">{esc(why)}</div>'
         finally:
             self._previewing = False
             self.preview_button.disabled = self.cohort is None
@@ -986,8 +942,7 @@ def _handout_frame(notebook: Path) -> str:
 
     nb = nbformat.read(notebook, as_version=4)
     page, _ = ParticipantHTMLExporter().from_notebook_node(nb)
-    return ('<h3>The handout</h3><iframe class="wb-preview" title="Preview of the participant handout" sandbox="" '
-            f'srcdoc="{_esc(page)}"></iframe>')
+    return render("preview.html.j2", heading="The handout", page=page)
 
 
 def _complete(session) -> bool:

@@ -29,6 +29,7 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Array, Item, Table
 
+from iopkit import theme
 from iopkit.planning.cohort import AFTERCARE_MINUTES, WEEKDAYS, parse_clock, parse_weekday
 from iopkit.errors import CohortError, IopkitError, Problem
 from iopkit import paths
@@ -52,7 +53,7 @@ KEYS: tuple[Key, ...] = tuple((section, key) for section, keys in SETTINGS.items
 
 #: What a setting means when the file leaves it out (the cohort model's defaults).
 DEFAULTS: dict[Key, Any] = {
-    ("program", "name"): "", ("program", "logo"): None, ("program", "accent_color"): "#2f6b7e",
+    ("program", "name"): "", ("program", "logo"): None, ("program", "accent_color"): theme.ACCENT,
     ("cohort", "name"): "", ("cohort", "facilitators"): [], ("cohort", "group_size"): 10,
     ("cohort", "time_of_day"): "morning", ("cohort", "track"): "iop", ("cohort", "aftercare"): None,
     ("schedule", "start_date"): None, ("schedule", "meeting_days"): [], ("schedule", "start_time"): "",

@@ -9,12 +9,13 @@ JupyterLab keeps no figure and no pseudonym (``saveState`` is off, see ``launch.
 """
 from __future__ import annotations
 
-import html
 import os
 import time
 from pathlib import Path
 
+from iopkit import theme
 from iopkit.app.screens import IDLE_SECONDS, LockingScreen
+from iopkit.markup import esc
 from iopkit.records.store import STORE_VARIABLE
 
 
@@ -32,7 +33,7 @@ class DashboardScreen(LockingScreen):
         self.folder = Path(folder) if folder else Path.cwd()
         self.curriculum_dir = curriculum_dir
         self.view = None
-        self.head = w.HTML("<h2 style='color:#2f6b7e;margin:.2em 0'>Program dashboard</h2><p>Type the records "
+        self.head = w.HTML(f"<h2 style='color:{theme.ACCENT};margin:.2em 0'>Program dashboard</h2><p>Type the records "
                            "store's passphrase to see how the program's groups are doing. The page shows "
                            "pseudonyms: do not project or share it. Definitions of every number: "
                            "docs/dashboard.md.</p>", layout=w.Layout(width="100%"))
@@ -77,7 +78,7 @@ class DashboardScreen(LockingScreen):
             vault.lock()
         names = sorted({str(f) for c in cohorts for f in c.cohort.facilitators})
         self.me.options = [("(nobody)", "")] + [(n, n) for n in names]
-        self.message.value = "".join(f"<div class='wb-message'>{html.escape(p)}</div>" for p in problems)
+        self.message.value = "".join(f"<div class='wb-message'>{esc(p)}</div>" for p in problems)
         self.unlock_box.layout.display = self.head.layout.display = "none"  # the page has its own heading
         self.tools.layout.display = None
         self._draw()

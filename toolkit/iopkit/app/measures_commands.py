@@ -168,7 +168,7 @@ def progress_text(pseudonym: str, rows, ms) -> str:
 def progress_svg(pseudonym: str, rows, ms, notice: str) -> str:
     """Every measure with a total, one chart under another, titled with the pseudonym, with the notice."""
     import textwrap
-    from html import escape
+    from iopkit.markup import esc as escape
 
     from iopkit.measures.progress import chart_svg
 

@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from iopkit import theme
 from iopkit.errors import CohortError, Problem, ValidationError
 from iopkit.errors import OptionError
 from iopkit.fsguard import output_file
@@ -69,7 +70,7 @@ schema = 1
 [program]
 name = {_toml_str(a.program)}        # printed on every guide and handout
 # logo = "logo.png"                   # an image next to this file
-accent_color = "#2f6b7e"              # the color of headings and boxes
+accent_color = "{theme.ACCENT}"              # the color of headings and boxes
 
 [cohort]
 name = {_toml_str(a.name)}

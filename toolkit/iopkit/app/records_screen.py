@@ -25,21 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from iopkit.app.screens import IDLE_SECONDS, LockingScreen
+from iopkit.app.screens import IDLE_SECONDS, LockingScreen, render
 from iopkit.errors import RecordInputError
 from iopkit.records import audit, people
 from iopkit.records.store import STORE_VARIABLE, Vault
 
 STATUS_OPTIONS = (("Present", "present"), ("Late", "late"), ("Left early", "left-early"), ("Absent", "absent"))
-
-
-#: The chosen status stands out (the Workbench's button style would otherwise hide it).
-_CSS = """<style>
-.iopkit-roll .widget-toggle-button { font-size: 15px; padding: 0 .3em; margin-right: .3em; }
-.iopkit-roll .widget-toggle-button.mod-active { background: var(--wb-accent, #2f6b7e); color: #ffffff;
-  border-color: var(--wb-accent, #2f6b7e); font-weight: 650; }
-.iopkit-roll .widget-label { font-weight: 600; }
-</style>"""
 
 
 @dataclass
@@ -123,7 +114,7 @@ class RollScreen(LockingScreen):
         self.unlock_box = w.VBox([self.off_note, self.store_path, w.HBox([self.password, self.unlock_button])])
         self.roll_box = w.VBox([w.HBox([self.day_picker, self.take_button, self.lock_button]), self.rows_box,
                                 self.save_button])
-        self.widget = w.VBox([w.HTML(_CSS), self.intro, self.unlock_box, self.roll_box, self.message],
+        self.widget = w.VBox([w.HTML(render("roll-style.html.j2")), self.intro, self.unlock_box, self.roll_box, self.message],
                              layout=w.Layout(width="100%"))
         self.widget.add_class("iopkit-roll")
 

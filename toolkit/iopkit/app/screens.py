@@ -1,9 +1,8 @@
-"""What every Workbench screen shares: a plain message line (never a traceback), links to built
-files, and, for the screens that open the encrypted store, an unlock that never keeps the
-passphrase and a lock after a while with no clicks."""
+"""What every Workbench screen shares: its markup (templates in ``handouts/templates/iopkit/workbench/``,
+``render``), a plain message line (never a traceback), links to built files, and, for the screens that
+open the encrypted store, an unlock that never keeps the passphrase and a lock after a while with no clicks."""
 from __future__ import annotations
 
-import html
 import posixpath
 import os
 import threading
@@ -11,10 +10,19 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
+from iopkit import markup
 from iopkit.errors import IopkitError
+from iopkit.markup import esc
 
 #: Seconds without a click before a screen that shows records locks itself (and forgets the key).
 IDLE_SECONDS = 300
+#: Where the screens' templates are, under handouts/templates/ (iopkit.markup's loader).
+TEMPLATES = "iopkit/workbench/"
+
+
+def render(template: str, **context) -> str:
+    """A piece of a Workbench screen: ``template`` in iopkit/workbench/, rendered by iopkit.markup."""
+    return markup.render(TEMPLATES + template, **context).rstrip("\n")
 
 
 def plain_error(exc: BaseException) -> str:
@@ -31,7 +39,7 @@ class MessageLine:
     message: object
 
     def _say(self, text: str, kind: str = "note") -> None:
-        self.message.value = f'<div class="wb-{kind}">{html.escape(text)}</div>' if text else ""  # type: ignore[attr-defined]
+        self.message.value = f'<div class="wb-{kind}">{esc(text)}</div>' if text else ""  # type: ignore[attr-defined]
 
     def touch(self) -> None:
         """A click: the idle clock starts again (screens without one ignore it)."""

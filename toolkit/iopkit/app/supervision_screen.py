@@ -8,28 +8,18 @@ as soon as the form is saved. What a test can check without a browser is in ``Su
 """
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 from typing import Callable
 
 from iopkit.errors import RecordInputError
-from iopkit.app.screens import MessageLine
+from iopkit.app.screens import MessageLine, render
+from iopkit.markup import esc
 from iopkit.records import fidelity
 from iopkit.records.store import STORE_VARIABLE, Vault, find_store
 
 DASHBOARD_NOTEBOOK = "iopkit-dashboard.ipynb"
 ITEM_OPTIONS = (("Done", "done"), ("Partly", "partly"), ("Not done", "not done"), ("n.a.", "n.a."))
-
-_CSS = """<style>
-.iopkit-fid .widget-toggle-button { font-size: 14px; padding: 0 .3em; margin-right: .25em; }
-.iopkit-fid .widget-toggle-button.mod-active { background: var(--wb-accent, #2f6b7e); color: #ffffff;
-  border-color: var(--wb-accent, #2f6b7e); font-weight: 650; }
-.iopkit-fid .fid-item { font-size: 14px; margin: .5em 0 .15em; }
-.iopkit-fid .fid-anchor { font-size: 12.5px; color: #5b6670; margin: 0 0 .2em; }
-.iopkit-fid .fid-notice { font-size: 12.5px; color: #3a4449; border: 1px solid #c9d1d6; padding: .4em .6em; }
-</style>"""
-
 
 def dashboard_link_html(environ: dict | None = None) -> str:
     """Where the program dashboard is: a link in JupyterLab (it opens the notebook in a tab); in the app
@@ -63,7 +53,7 @@ class SupervisionScreen(MessageLine):
             "the guide, five global ratings and one thing you would do differently. A supervisor who observed the "
             "group fills in the same form as a supervisor observation, then signs it with <code>iopkit fidelity "
             f"sign</code>. Write no participant's name on the form: it is about the facilitator's work.</p>"
-            f"<p class='fid-notice'>{html.escape(fidelity.NOT_CERTIFICATION)}</p>",
+            f"<p class='fid-notice'>{esc(fidelity.NOT_CERTIFICATION)}</p>",
             layout=w.Layout(width="100%"))
         self.mode = w.ToggleButtons(options=(("Self-rating", "self"), ("Supervisor observation", "supervisor")),
                                     value="self", style={"button_width": "16em"})
@@ -92,7 +82,7 @@ class SupervisionScreen(MessageLine):
         self.form_box = w.VBox([self.facilitator, self.rater, self.title, self.items_box, self.globals_box,
                                 self.different, self.store_path, w.HBox([self.password, self.save_button])],
                                layout=w.Layout(width="100%"))
-        self.widget = w.VBox([w.HTML(_CSS), self.intro, w.HBox([self.mode, self.open_button]), self.form_box,
+        self.widget = w.VBox([w.HTML(render("supervision-style.html.j2")), self.intro, w.HBox([self.mode, self.open_button]), self.form_box,
                               self.message, self.dashboard], layout=w.Layout(width="100%"))
         self.widget.add_class("iopkit-fid")
         self.form_box.layout.display = "none"
@@ -111,20 +101,20 @@ class SupervisionScreen(MessageLine):
             raise RecordInputError("Choose a cohort and a session above first.")
         self.session = fidelity.session_of_day(cohort, curriculum, day)
         s = self.session
-        self.title.value = (f"<h3>{html.escape(fidelity.MODE_LABELS[self.mode.value])}: session {s.position}, "
-                            f"{html.escape(s.title)} ({day:%a %b} {day.day})</h3>")
+        self.title.value = (f"<h3>{esc(fidelity.MODE_LABELS[self.mode.value])}: session {s.position}, "
+                            f"{esc(s.title)} ({day:%a %b} {day.day})</h3>")
         self.facilitator.options = list(s.facilitators)
         self.facilitator.value = s.facilitators[(s.position - 1) % len(s.facilitators)]
         self._items = [w.ToggleButtons(options=ITEM_OPTIONS, value=None, style={"button_width": "6.4em"})
                        for _ in s.items]
-        self.items_box.children = [w.VBox([w.HTML(f"<p class='fid-item'>{n}. {html.escape(text)}</p>"), toggle])
+        self.items_box.children = [w.VBox([w.HTML(f"<p class='fid-item'>{n}. {esc(text)}</p>"), toggle])
                                    for n, (text, toggle) in enumerate(zip(s.items, self._items), 1)]
         self._globals = [w.ToggleButtons(options=[str(n) for n in range(1, 6)], value=None,
                                          style={"button_width": "3em"}) for _ in fidelity.GLOBALS]
         rows = [w.HTML("<h4>Global ratings (1 to 5)</h4>")]
         for (key, name, anchors), toggle in zip(fidelity.GLOBALS, self._globals):
-            text = " · ".join(f"{n}: {html.escape(a)}" for n, a in anchors.items())
-            rows.append(w.VBox([w.HTML(f"<p class='fid-item'><strong>{html.escape(name)}</strong></p>"
+            text = " · ".join(f"{n}: {esc(a)}" for n, a in anchors.items())
+            rows.append(w.VBox([w.HTML(f"<p class='fid-item'><strong>{esc(name)}</strong></p>"
                                        f"<p class='fid-anchor'>{text}</p>"), toggle]))
         self.globals_box.children = rows
         self.different.value = ""

@@ -13,7 +13,6 @@ redraw, so a tab the browser slows down in the background still shows the right 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import importlib
 import os
 import threading
@@ -23,17 +22,25 @@ from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import quote
 
-from iopkit import paths
-from iopkit.app.screens import file_href, plain_error  # noqa: F401  (tests and the Group tab use them from here)
+from iopkit import paths, theme
+from iopkit.app.screens import file_href, plain_error, render  # noqa: F401  (tests and the Group tab use them from here)
 from iopkit.exercises.clock import Timer, clock_text
+from iopkit.markup import esc
 
-ACCENT = "#2f6b7e"
-INK = "#1d2327"
-MUTED = "#5b6670"
+#: The Workbench's colours: iopkit.theme's (kept under these names for the screens that import them).
+ACCENT, INK, MUTED = theme.ACCENT, theme.INK, theme.MUTED
 #: The name the home notebook gets in a counselor's folder (``iopkit lab`` copies it there).
 HOME_NOTEBOOK = "iopkit-home.ipynb"
 #: How often the browser asks the kernel to redraw the timer, in milliseconds.
 TICK_MS = 500
+
+
+# ---------------------------------------------------------------- markup
+
+
+def stylesheet() -> str:
+    """The Workbench's ``<style>`` element (``iopkit/workbench/style.html.j2``)."""
+    return render("style.html.j2")
 
 
 # ---------------------------------------------------------------- choices
@@ -182,9 +189,7 @@ def lab_link_html(environ: dict | None = None) -> str:
     prefix = environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
     if not prefix:
         return ""
-    href = "/" + prefix.strip("/") + "/lab/tree/" + quote(HOME_NOTEBOOK)
-    return (f'<a class="wb-lab-link" href="{_esc(href)}" target="_top" '
-            'title="The same notebook in JupyterLab, with your files and a terminal">Open JupyterLab</a>')
+    return render("lab-link.html.j2", href="/" + prefix.strip("/") + "/lab/tree/" + quote(HOME_NOTEBOOK))
 
 
 def build_status_html(position: int, result) -> str:
@@ -200,8 +205,7 @@ def build_status_html(position: int, result) -> str:
         head, kind = f"Session {position} is built: the facilitator guide and the handout are ready to print.", "note"
     if mine is not None and mine.status != "failed" and not result.ok:
         head, kind = head + " Some other files of the packet could not be written; see below.", "message"
-    return (f'<div class="wb-{kind}"><strong>{_esc(head)}</strong>'
-            f'<div class="wb-summary">{_esc(result.summary())}</div></div>')
+    return render("build-status.html.j2", kind=kind, head=head, summary=result.summary())
 
 
 # ---------------------------------------------------------------- the room view
@@ -224,15 +228,8 @@ def room_href(path: Path, cwd: Path | None = None, environ: dict | None = None) 
 
 def room_link_html(path: Path | None, folder: Path, environ: dict | None = None) -> str:
     """The button that opens this session's room view, or what to do to make it."""
-    if path is None or not Path(path).is_file():
-        return ('<p class="muted">The room view (slides for the projector or the shared screen, with this timer on '
-                "them) is made when you build this session: see the Guide and handout tab.</p>")
-    href = room_href(path, folder, environ)
-    if href is None:
-        return f'<p class="muted">The room view is in {_esc(path)}: open it in a browser.</p>'
-    return (f'<p><a class="wb-room" href="{_esc(href)}" target="_blank" rel="noopener">Open the room view</a> '
-            '<span class="muted">In its own tab, for the projector or the shared screen: press F for full screen. '
-            "The block timer shows in its corner, from the run of show's clock times.</span></p>")
+    made = path is not None and Path(path).is_file()
+    return render("room-link.html.j2", made=made, path=path, href=room_href(path, folder, environ) if made else None)
 
 
 # ---------------------------------------------------------------- after the group
@@ -241,16 +238,11 @@ def room_link_html(path: Path | None, folder: Path, environ: dict | None = None)
 def after_group_intro_html(item, cohort) -> str:
     """What the "After the group" tab makes, for the chosen session."""
     if not is_complete(item):
-        return '<div class="wb-note">This session is an outline: there is nothing to document yet.</div>'
+        return render("after-group.html.j2", outline=True)
     from iopkit.render.notes import default_out
 
-    folder = default_out(cohort, item.date).as_posix()
-    return (f"<p>For the group of <strong>{_esc(f'{item.date:%A, %B} {item.date.day}')}</strong>, write the "
-            "<strong>group section</strong> of tonight's progress notes (what the session taught, for how long, by "
-            "whom: the same for every member), a <strong>member template</strong> for each person's own part, and "
-            f"<strong>sign-in sheets</strong>. Saved in <code>{_esc(folder)}</code>.</p>"
-            '<p class="muted">No names go in here, and none are kept. To print names on the sign-in slips, use '
-            "<code>iopkit notes COHORT --roster FILE</code> on the command line.</p>")
+    return render("after-group.html.j2", outline=False, day=f"{item.date:%A, %B} {item.date.day}",
+                  folder=default_out(cohort, item.date).as_posix())
 
 
 def _kit_label(stem: str) -> str:
@@ -266,97 +258,14 @@ def _kit_label(stem: str) -> str:
 
 def kit_links_html(files: Sequence[Path], folder: Path, environ: dict | None = None) -> str:
     """Links to the PDFs of a kit (the kinds both JupyterLab and Voilà open), and where all files are."""
-    links = []
-    for path in files:
-        if path.suffix != ".pdf":
-            continue
-        label = _kit_label(path.stem) + " (PDF)"
-        href = file_href(path, folder, environ)
-        links.append(f'<a href="{_esc(href)}" target="_blank" rel="noopener">{_esc(label)}</a>' if href
-                     else f"<span>{_esc(label)}: {_esc(path)}</span>")
+    items = [(_kit_label(path.stem) + " (PDF)", file_href(path, folder, environ), path) for path in files
+             if path.suffix == ".pdf"]
     where = files[0].parent if files else folder
     shown = os.path.relpath(where, folder) if Path(where).resolve().is_relative_to(Path(folder).resolve()) else where
-    return f'<div class="wb-links">{"".join(links)}</div><p class="muted">Saved in {_esc(shown)}.</p>'
+    return render("kit-links.html.j2", items=items, where=shown, after="")
 
 
 # ---------------------------------------------------------------- the widgets
-
-_CSS = f"""
-<style>
-.iopkit-wb {{
-  --wb-accent: {ACCENT}; --wb-ink: {INK}; --wb-muted: {MUTED}; --wb-soft: #eef4f6; --wb-line: #d5dde1;
-  --jp-widgets-font-size: 17px; --jp-widgets-inline-height: 2.3em;
-  --jp-widgets-color: {INK}; --jp-widgets-label-color: {INK}; --jp-widgets-input-color: {INK};
-  --jp-widgets-input-background-color: #ffffff; --jp-widgets-input-border-color: #9aa8b0;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif;
-  font-size: 17px; line-height: 1.45; color: {INK}; background: #fbfcfc;
-  border: 1px solid var(--wb-line); border-radius: 10px; padding: 1.1em 1.3em 1.4em; max-width: 1100px;
-}}
-.iopkit-wb .jupyter-widgets, .iopkit-wb .widget-label, .iopkit-wb select, .iopkit-wb .jupyter-button {{
-  font-size: 17px; }}
-.iopkit-wb .widget-html-content {{ line-height: 1.45; }}
-.iopkit-wb .wb-head {{ border-bottom: 3px solid var(--wb-accent); padding-bottom: .35em; margin-bottom: .6em; }}
-.iopkit-wb .wb-kicker {{ color: var(--wb-muted); letter-spacing: .04em; text-transform: uppercase; font-size: .8em; }}
-.iopkit-wb .wb-lab-link {{ float: right; font-size: .85em; color: var(--wb-accent); }}
-.iopkit-wb .wb-source {{ font-size: .8em; margin: .2em 0 0; }}
-.iopkit-wb h1 {{ font-size: 1.7em; margin: .1em 0 0; color: var(--wb-accent); font-weight: 650; line-height: 1.2; }}
-.iopkit-wb h2 {{ font-size: 1.35em; margin: .3em 0 .2em; color: var(--wb-ink); line-height: 1.25; }}
-.iopkit-wb h3 {{ font-size: 1.1em; margin: .8em 0 .3em; color: var(--wb-accent); }}
-.iopkit-wb p {{ margin: .3em 0; }}
-.iopkit-wb .muted {{ color: var(--wb-muted); }}
-.iopkit-wb .widget-dropdown > select {{ height: 2.3em; border-radius: 6px; padding: 0 .4em; }}
-.iopkit-wb .widget-label {{ font-weight: 600; }}
-.iopkit-wb .jupyter-button {{ height: 2.4em; padding: 0 1.1em; border-radius: 6px; margin-right: .5em;
-  border: 1px solid var(--wb-accent); background: #ffffff; color: var(--wb-accent); font-weight: 600; }}
-.iopkit-wb .jupyter-button.wb-primary {{ background: var(--wb-accent); color: #ffffff; }}
-.iopkit-wb .jupyter-button:disabled {{ opacity: .45; }}
-.iopkit-wb .jupyter-button:focus-visible {{ outline: 3px solid #f0b84d; outline-offset: 2px; }}
-.iopkit-wb .lm-TabBar-tab {{ font-size: 17px; padding: .3em 1.2em; min-height: 2.2em; line-height: 1.6em;
-  flex: 0 0 auto !important; max-width: none; }}
-.iopkit-wb .lm-TabBar-tab.lm-mod-current {{ color: var(--wb-accent); font-weight: 650;
-  border-top: 3px solid var(--wb-accent); }}
-.iopkit-wb .widget-tab > .widget-tab-contents, .iopkit-wb .jupyter-widget-tab > .widget-tab-contents {{
-  padding: .9em 1em; background: #ffffff; }}
-.iopkit-wb .wb-message {{ border-left: 5px solid #b5651d; background: #fdf5ec; padding: .6em .9em;
-  border-radius: 6px; white-space: pre-wrap; font-family: inherit; margin: .4em 0; }}
-.iopkit-wb .wb-note {{ border-left: 5px solid var(--wb-accent); background: var(--wb-soft); padding: .6em .9em;
-  border-radius: 6px; margin: .4em 0; }}
-.iopkit-wb .wb-facts {{ margin: .2em 0 .3em; font-size: 1.05em; }}
-.iopkit-wb .wb-facts span + span::before {{ content: "·"; margin: 0 .55em; color: var(--wb-muted); }}
-.iopkit-wb table.wb-run {{ border-collapse: collapse; width: 100%; margin-top: .3em; }}
-.iopkit-wb table.wb-run th {{ text-align: left; color: var(--wb-muted); font-weight: 600; padding: .3em .6em;
-  border-bottom: 2px solid var(--wb-line); }}
-.iopkit-wb table.wb-run td {{ padding: .45em .6em; border-bottom: 1px solid var(--wb-line); vertical-align: top; }}
-.iopkit-wb table.wb-run td.time {{ white-space: nowrap; font-variant-numeric: tabular-nums; font-weight: 600; }}
-.iopkit-wb table.wb-run td.min {{ white-space: nowrap; color: var(--wb-muted); }}
-.iopkit-wb table.wb-texts {{ border-collapse: collapse; width: 100%; margin-top: .3em; }}
-.iopkit-wb table.wb-texts td {{ padding: .45em .6em; border-bottom: 1px solid var(--wb-line); vertical-align: top; }}
-.iopkit-wb table.wb-texts td.min {{ white-space: nowrap; color: var(--wb-muted); }}
-.iopkit-wb table.wb-run tr.kind-break td {{ background: #f6f8f9; }}
-.iopkit-wb table.wb-run tr.past td {{ color: #8a959c; }}
-.iopkit-wb table.wb-run tr.now td {{ background: #e3eff3; }}
-.iopkit-wb table.wb-run tr.now td:first-child {{ box-shadow: inset 5px 0 0 var(--wb-accent); }}
-.iopkit-wb .wb-timer {{ border: 2px solid var(--wb-accent); border-radius: 10px; padding: .8em 1.1em; margin: .8em 0;
-  background: #ffffff; }}
-.iopkit-wb .wb-now {{ font-size: 1.3em; font-weight: 650; }}
-.iopkit-wb .wb-left {{ font-size: 3.2em; font-weight: 700; color: var(--wb-accent); line-height: 1.1;
-  font-variant-numeric: tabular-nums; }}
-.iopkit-wb .wb-left small {{ font-size: .35em; color: var(--wb-muted); font-weight: 600; margin-left: .4em; }}
-.iopkit-wb .wb-bar {{ background: var(--wb-soft); border-radius: 6px; height: .7em; margin: .4em 0; }}
-.iopkit-wb .wb-bar > div {{ background: var(--wb-accent); border-radius: 6px; height: .7em; }}
-.iopkit-wb .wb-next {{ color: var(--wb-muted); }}
-.iopkit-wb a.wb-room {{ display: inline-block; background: var(--wb-accent); color: #ffffff; font-weight: 650;
-  padding: .45em 1.1em; border-radius: 6px; text-decoration: none; margin-right: .6em; }}
-.iopkit-wb .wb-links a {{ color: var(--wb-accent); font-weight: 600; margin-right: 1.5em; font-size: 1.05em; }}
-.iopkit-wb .wb-summary {{ white-space: pre-wrap; font-size: .88em; color: var(--wb-muted); margin: .4em 0 0; }}
-.iopkit-wb iframe.wb-preview {{ width: 100%; max-width: 900px; height: 900px; border: 1px solid var(--wb-line);
-  border-radius: 6px; background: #ffffff; }}
-</style>
-"""
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 #: The workbench this kernel showed last (see ``Workbench.show``).
@@ -470,7 +379,7 @@ class Workbench:
                                              self.tabs]), self.group.widget], layout=w.Layout(width="100%"))
         self.areas.titles = ("Sessions", "Group")
         self.areas.observe(lambda c: self._guard(self.group.open) if c["new"] == 1 else None, names="selected_index")
-        self.widget = w.VBox([w.HTML(_CSS), self.head, self.areas])
+        self.widget = w.VBox([w.HTML(stylesheet()), self.head, self.areas])
         self.widget.add_class("iopkit-wb")
 
         self.cohort.observe(self._on_cohort, names="value")
@@ -514,7 +423,7 @@ class Workbench:
             self._say(plain_error(exc))
 
     def _say(self, text: str, kind: str = "message") -> None:
-        self.message.value = f'<div class="wb-{kind}">{_esc(text)}</div>' if text else ""
+        self.message.value = f'<div class="wb-{kind}">{esc(text)}</div>' if text else ""
 
     # ------------------------------------------------------------ cohort and session
 
@@ -648,21 +557,12 @@ class Workbench:
             self.timer_html.value = ""
             return
         if state.done:
-            body = ('<div class="wb-now">Session time is up.</div>'
-                    '<div class="wb-left">0:00</div>'
-                    '<p class="wb-next">Every block of the run of show has had its time. '
-                    "Choose Reset to start over.</p>")
+            body = render("timer.html.j2", done=True)
         else:
-            minutes = int(state.block_seconds // 60)
-            nxt = (f"Next: {_esc(state.next_title)} ({state.next_minutes} min)" if state.next_title
-                   else "This is the last block.")
-            label = {"ready": "Ready to start", "running": "Now", "paused": "Paused"}[status]
-            body = (f'<div class="wb-now"><span class="muted">{label} · block {state.index + 1} of '
-                    f'{len(timer.blocks)}:</span> <span class="wb-block-title">{_esc(state.title)}</span></div>'
-                    f'<div class="wb-left"><span class="wb-time-left">{clock_text(state.left)}</span>'
-                    f'<small>left of {minutes} min</small></div>'
-                    f'<div class="wb-bar"><div style="width:{100 * state.fraction:.1f}%"></div></div>'
-                    f'<p class="wb-next">{nxt}</p>')
+            body = render("timer.html.j2", done=False, title=state.title, index=state.index + 1, count=len(timer.blocks),
+                          label={"ready": "Ready to start", "running": "Now", "paused": "Paused"}[status],
+                          left=clock_text(state.left), minutes=int(state.block_seconds // 60),
+                          percent=100 * state.fraction, next_title=state.next_title, next_minutes=state.next_minutes)
         if body != self.timer_html.value:
             self.timer_html.value = body
         index = None if status == "ready" else state.index
@@ -700,8 +600,8 @@ class Workbench:
                                   curriculum_dir=Path(self.curriculum_dir) if self.curriculum_dir else None)
             self._show_build(item, result, out)
         except Exception as exc:  # noqa: BLE001 - shown as a plain message
-            self.build_status.value = (f'<div class="wb-message">The build could not run.\n\n'
-                                       f"{_esc(plain_error(exc))}</div>")
+            why = "The build could not run.\n\n" + plain_error(exc)
+            self.build_status.value = f'<div class="wb-message">{esc(why)}</div>'
         finally:
             self._building = False
             self.build.description = "Build guide and handout"
@@ -717,18 +617,15 @@ class Workbench:
         guide, handout = folder / "facilitator-guide.pdf", folder / "handout.pdf"
         if not (guide.is_file() and handout.is_file()):
             return
-        links = []
-        for label, path in (("Facilitator guide (PDF)", guide), ("Participant handout (PDF)", handout)):
-            href = file_href(path, self.folder)
-            links.append(f'<a href="{_esc(href)}" target="_blank" rel="noopener">{label}</a>' if href
-                         else f"<span>{label}: {_esc(path)}</span>")
-        where = _esc(os.path.relpath(folder, self.folder)) if folder.is_relative_to(self.folder) else _esc(folder)
+        items = [(label, file_href(path, self.folder), path)
+                 for label, path in (("Facilitator guide (PDF)", guide), ("Participant handout (PDF)", handout))]
+        where = os.path.relpath(folder, self.folder) if folder.is_relative_to(self.folder) else folder
         # Shown through the notebook's renderer (not an HTML widget), so JupyterLab resolves the links
         # against the notebook's folder. Set from the build's thread, so no ``with self.links``.
         self.links.outputs = ()
-        self.links.append_display_data(HTML(
-            f'<div class="wb-links">{"".join(links)}</div>'
-            f'<p class="muted">Saved in {where}. Print the handout double-sided, one copy for each person.</p>'))
+        self.links.append_display_data(HTML(render(
+            "kit-links.html.j2", items=items, where=where,
+            after="Print the handout double-sided, one copy for each person.")))
         self._show_room_link()
         if (folder / "session.ipynb").is_file():
             self.preview.value = self._preview_html(folder / "session.ipynb")
@@ -740,9 +637,7 @@ class Workbench:
 
         nb = nbformat.read(notebook, as_version=4)
         page, _ = ParticipantHTMLExporter().from_notebook_node(nb)
-        return ('<h3>Preview of the handout</h3>'
-                f'<iframe class="wb-preview" title="Preview of the participant handout" sandbox="" '
-                f'srcdoc="{_esc(page)}"></iframe>')
+        return render("preview.html.j2", heading="Preview of the handout", page=page)
 
     # ------------------------------------------------------------ the room view
 
@@ -819,7 +714,7 @@ class Workbench:
                                            "</div>")
                 self._show_links(self.notes_links, kit.files)
         except Exception as exc:  # noqa: BLE001 - shown as a plain message
-            self.notes_status.value = f'<div class="wb-message">{_esc(plain_error(exc))}</div>'
+            self.notes_status.value = f'<div class="wb-message">{esc(plain_error(exc))}</div>'
         finally:
             self._building = False
             complete = self.item is not None and is_complete(self.item)
@@ -837,11 +732,8 @@ class Workbench:
         try:
             texts = reminders_for(self.plan, self.item.date)
         except Exception as exc:  # noqa: BLE001 - a bad custom text is named plainly
-            return f'<div class="wb-message">{_esc(plain_error(exc))}</div>'
-        rows = "".join(f"<tr><td class=\"min\">{'English' if r.lang == 'en' else 'Spanish'}, "
-                       f"{_esc(r.name.replace('_', ' '))}</td><td>{_esc(r.text)}</td></tr>" for r in texts)
-        return ("<h3>Reminder texts for this group</h3><p class=\"muted\">Copy them into your own messaging system; "
-                f'iopkit sends nothing.</p><table class="wb-texts"><tbody>{rows}</tbody></table>')
+            return f'<div class="wb-message">{esc(plain_error(exc))}</div>'
+        return render("reminders.html.j2", texts=texts)
 
     # ------------------------------------------------------------ the exercise
 
@@ -863,68 +755,51 @@ class Workbench:
     # ------------------------------------------------------------ HTML pieces
 
     def _head_html(self, cohort) -> str:
-        name = _esc(cohort.program.name) if cohort else "Session workbench"
-        group = f'<p class="muted">{_esc(cohort.cohort.name)}</p>' if cohort else ""
+        from markupsafe import Markup
+
         try:  # which curriculum the guides are built from (the program folder's, on a hub)
             source = paths.describe_curriculum(self.curriculum_dir, cwd=self.folder).splitlines()[0]
         except Exception as exc:  # noqa: BLE001 - a wrong IOPKIT_PROGRAM: its own plain message
             source = plain_error(exc)
-        return (f'<div class="wb-head"><span class="wb-kicker">iopkit · session workbench</span>{lab_link_html()}'
-                f'<h1>{name}</h1>{group}<p class="muted wb-source">{_esc(source)}</p></div>')
+        return render("head.html.j2", lab_link=Markup(lab_link_html()), source=source,
+                      program=cohort.program.name if cohort else "", group=cohort.cohort.name if cohort else "")
 
     def _card_html(self) -> str:
         from iopkit.render.fmt import clock, long_date
 
         item, cohort = self.item, self.plan.cohort
-        where = (f"Telehealth{': ' + _esc(cohort.location.platform) if cohort.location.platform else ''}"
-                 if cohort.telehealth else _esc(cohort.location.address))
+        where = (f"Telehealth{': ' + cohort.location.platform if cohort.location.platform else ''}"
+                 if cohort.telehealth else cohort.location.address)
         zone = item.start.strftime("%Z")
-        facts = [long_date(item.date), f"{clock(item.start)} to {clock(item.end)} {zone}".strip()]
-        facts = "".join(f"<span>{_esc(f)}</span>" for f in facts) + (f"<span>{where}</span>" if where else "")
-        people = ", ".join(cohort.cohort.facilitators)
-        return (f'<p class="wb-kicker">Session {item.position} of {item.total} · week {item.week}</p>'
-                f'<h2 class="wb-title">{_esc(item.session.title)}</h2><p class="wb-facts">{facts}</p>'
-                + (f'<p class="muted">Facilitators: {_esc(people)}</p>' if people else ""))
+        facts = [long_date(item.date), f"{clock(item.start)} to {clock(item.end)} {zone}".strip()] + ([where] if where else [])
+        return render("card.html.j2", item=item, facts=facts, people=", ".join(cohort.cohort.facilitators))
 
     def _run_html(self) -> str:
-        from iopkit.render.fmt import clock, rescaled_note
+        from markupsafe import Markup
+
+        from iopkit.render.fmt import rescaled_note
 
         item = self.item
         if item is None:
             return ""
         if not is_complete(item):
-            return ('<div class="wb-note">This session is still an outline: it is not written in full yet, so it '
-                    "has no run of show, guide or handout. Choose another session, or write this one in "
-                    f"<code>{_esc(item.source.name)}</code> and check it with <code>iopkit validate</code>.</div>")
+            return render("run-of-show.html.j2", outline=True, source=item.source.name)
         now = self._shown_index
-        rows = []
-        for i, b in enumerate(item.blocks):
-            state = "" if now is None else ("past" if i < now else "now" if i == now else "")
-            rows.append(f'<tr class="kind-{_esc(b.block.kind.value)} {state}"><td class="time">'
-                        f"{clock(b.start)}–{clock(b.end)}</td><td class=\"min\">{b.minutes} min</td>"
-                        f"<td>{_esc(b.block.title)}</td></tr>")
-        scaled = rescaled_note(item, self.plan.cohort)
-        return (f'<h3>Run of show</h3>{scaled}<table class="wb-run"><thead><tr><th>Clock</th><th>Length</th>'
-                f"<th>Block</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        rows = [{"kind": b.block.kind.value, "start": b.start, "end": b.end, "minutes": b.minutes, "title": b.block.title,
+                 "state": "" if now is None else ("past" if i < now else "now" if i == now else "")}
+                for i, b in enumerate(item.blocks)]
+        return render("run-of-show.html.j2", outline=False, rows=rows,
+                      rescaled=Markup(rescaled_note(item, self.plan.cohort)))
 
     def _build_intro_html(self) -> str:
         item = self.item
-        if not is_complete(item):
-            return '<div class="wb-note">This session is an outline, so there is nothing to build yet.</div>'
-        folder = f"build/{self.plan.cohort.slug}/session-{item.position:02d}"
-        return (f"<p>Make this session's <strong>facilitator guide</strong> and <strong>participant handout</strong> "
-                f"as PDFs, ready to print. They are saved in <code>{_esc(folder)}</code>, with the session notebook. "
-                "A session that has not changed since it was last built is not built again.</p>")
+        return render("build-intro.html.j2", outline=not is_complete(item),
+                      folder=f"build/{self.plan.cohort.slug}/session-{item.position:02d}")
 
     def _exercise_intro_html(self) -> tuple[str, bool]:
         item = self.item
         if not is_complete(item):
-            return '<div class="wb-note">This session is an outline: it has no exercise yet.</div>', False
+            return render("exercise-intro.html.j2", outline=True), False
         e = item.session.exercise
-        kind = e.kind.value.replace("-", " ")
-        head = f"<h2>{_esc(e.title)}</h2><p class=\"muted\">{_esc(kind.capitalize())} · about {e.minutes} minutes</p>"
-        if not e.widget:
-            return (head + '<div class="wb-note">This exercise has no interactive version. Run it from the steps in '
-                    "the facilitator guide, with the worksheet in the handout.</div>"), False
-        return (head + "<p>Open it on this screen for the group, or for one person. Answers that someone saves "
-                "stay on this computer, in the <code>my-answers</code> folder.</p>"), True
+        return (render("exercise-intro.html.j2", outline=False, exercise=e,
+                       kind=e.kind.value.replace("-", " ").capitalize()), bool(e.widget))

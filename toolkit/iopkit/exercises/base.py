@@ -11,6 +11,7 @@ import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from iopkit import theme
 from iopkit.exercises import paper
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ class Exercise:
 
     def _clear(self) -> None:
         self.load_answers(self.blank())
-        self._say("The page is clear.", "#5b6670")
+        self._say("The page is clear.", theme.MUTED)
 
     def save(self) -> Path:
         from iopkit.exercises.files import save_answers

@@ -3,6 +3,7 @@ using, in a two-by-two grid."""
 from __future__ import annotations
 
 from iopkit.exercises import paper
+from iopkit.markup import esc
 from iopkit.exercises.base import FieldsExercise
 
 GRID = (("About using", ("good_using", "not_so_good_using")),
@@ -35,7 +36,7 @@ class DecisionalBalance(FieldsExercise):
 
         def head(text: str, align: str = "center") -> W.HTML:
             return W.HTML(f'<div style="font-size:20px;font-weight:bold;color:{ui.ACCENT};text-align:{align};line-height:1.3">'
-                          f"{paper.esc(text)}</div>")
+                          f"{esc(text)}</div>")
 
         cells = [W.HTML(""), head(COLUMNS[0]), head(COLUMNS[1])]
         for row_name, keys in GRID:
@@ -50,15 +51,9 @@ class DecisionalBalance(FieldsExercise):
 
     def paper_body(self) -> str:
         labels = {key: (label, hint) for key, label, hint in self.fields}
-        head = "<tr><th></th>" + "".join(f"<th>{paper.esc(c)}</th>" for c in COLUMNS) + "</tr>"
-        rows = []
-        for row_name, keys in GRID:
-            cells = "".join(
-                f'<td><p class="prompt">{paper.esc(labels[k][0])}</p><p class="hint">{paper.esc(labels[k][1])}</p></td>'
-                for k in keys)
-            rows.append(f'<tr><th class="row-head">{paper.esc(row_name)}</th>{cells}</tr>')
-        return (f'<table class="balance"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
-                + paper.lines(labels["stands_out"][0], 3).html(None))
+        return paper.render_part("decisional-balance.html.j2", columns=COLUMNS,
+                                 rows=[(row_name, [labels[k] for k in keys]) for row_name, keys in GRID],
+                                 stands_out=labels["stands_out"][0])
 
     def paper_items(self) -> list[paper.Item]:
         return []

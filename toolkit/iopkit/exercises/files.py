@@ -105,17 +105,14 @@ def save_answers(exercise: "Exercise", folder: str | Path | None = None) -> Path
 
 def answers_document(exercise: "Exercise", when: dt.datetime | None = None) -> str:
     """The whole printable document of one person's answers, for WeasyPrint."""
+    from markupsafe import Markup
+
+    from iopkit.exercises.paper import render_part
     from iopkit.pdf import print_css
-    from iopkit.exercises.paper import esc
 
     when = when or dt.datetime.now().astimezone()
-    body = exercise.answers_html(long_when(when))
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>My answers: {esc(exercise.title)}</title>"
-        f"<style>{print_css()}</style></head>"
-        f'<body class="iopkit-print view-participant">{body}</body></html>'
-    )
+    return render_part("answers-document.html.j2", title=exercise.title, lang_tag="en", view="participant",
+                       css=Markup(print_css()), section=Markup(exercise.answers_html(long_when(when))))
 
 
 def export_answers_pdf(exercise: "Exercise", folder: str | Path | None = None) -> Path:

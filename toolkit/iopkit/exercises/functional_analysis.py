@@ -3,6 +3,7 @@ to what it gave right away and what it cost later."""
 from __future__ import annotations
 
 from iopkit.exercises import paper
+from iopkit.markup import esc
 from iopkit.exercises.base import FieldsExercise
 
 #: The links of the chain, in order: a heading and the fields under it. A link with one
@@ -52,7 +53,7 @@ class FunctionalAnalysis(FieldsExercise):
                      f'border-radius:50%;background:{ui.ACCENT};color:#fff;text-align:center;'
                      f'margin-right:0.4em">{n}</span>')
             head = W.HTML(f'<div style="font-size:21px;font-weight:bold;color:{ui.ACCENT}">{badge}'
-                          f"{paper.esc(step or labels[keys[0]])}</div>")
+                          f"{esc(step or labels[keys[0]])}</div>")
             out.append(ui.card([head, body]))
             if n < len(CHAIN):
                 out.append(W.HTML(f'<div style="text-align:center;font-size:30px;line-height:1;color:{ui.ACCENT}"'
@@ -61,22 +62,9 @@ class FunctionalAnalysis(FieldsExercise):
 
     def paper_body(self) -> str:
         labels = {key: (label, hint) for key, label, hint in self.fields}
-        badge = '<span class="n">{}</span> '
-        steps = []
-        for n, (step, keys) in enumerate(CHAIN, 1):
-            if len(keys) > 1:
-                halves = "".join(
-                    f'<div class="half"><div class="item lines"><p class="prompt">{paper.esc(labels[k][0])}</p>'
-                    f'{paper.ruled(2)}</div><p class="hint">{paper.esc(labels[k][1])}</p></div>' for k in keys)
-                inner = f'<p class="step-name">{badge.format(n)}{paper.esc(step)}</p><div class="pair">{halves}</div>'
-            else:
-                k = keys[0]
-                inner = (f'<div class="item lines"><p class="prompt step-name">{badge.format(n)}'
-                         f'{paper.esc(labels[k][0])}</p>{paper.ruled(2)}</div>'
-                         f'<p class="hint">{paper.esc(labels[k][1])}</p>')
-            steps.append(f'<div class="chain-step">{inner}</div>')
-        arrow = '<div class="chain-arrow" aria-hidden="true">&#8595;</div>'
-        return f'<div class="chain">{arrow.join(steps)}</div>'
+        steps = [{"name": step, "pair": [labels[k] for k in keys]} if len(keys) > 1
+                 else {"pair": [], "label": labels[keys[0]][0], "hint": labels[keys[0]][1]} for step, keys in CHAIN]
+        return paper.render_part("functional-analysis.html.j2", steps=steps)
 
     def paper_items(self) -> list[paper.Item]:
         return []

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 
 from iopkit.exercises import paper
+from iopkit import theme
+from iopkit.markup import esc
 from iopkit.exercises.base import Exercise, number, text
 from iopkit.exercises.happiness_scale import AREAS
 
@@ -141,20 +143,20 @@ class GoalsBuilder(Exercise):
         lines = []
         names = {"positive": "Positive", "specific": "Specific", "measurable": "Measurable"}
         for key, (ok, tip) in self.tips().items():
-            mark, color = ("&#10003;", ui.ACCENT) if ok else ("&#9679;", "#8a5a00")
+            mark, color = ("&#10003;", ui.ACCENT) if ok else ("&#9679;", theme.TIP)
             lines.append(f'<div style="font-size:17px;margin:2px 0"><span style="color:{color};font-weight:bold">'
-                         f"{mark} {names[key]}:</span> {paper.esc(tip)}</div>")
+                         f"{mark} {names[key]}:</span> {esc(tip)}</div>")
         self.tips_box.value = (f'<div style="background:{ui.TRACK};border-radius:8px;padding:6px 12px;margin-top:6px">'
                                f'<div style="font-size:15px;color:{ui.MUTED}">Tips (you decide):</div>{"".join(lines)}</div>')
         c = self.data["confidence"]
         self.confidence_tip.value = ui.note_html(
             "Under 7? Try making the step smaller, until you feel sure you can do it." if c is not None and c < 7
-            else "", "#8a5a00", "17px")
+            else "", theme.TIP, "17px")
 
     # ------------------------------------------------------------ paper
 
     def paper_items(self) -> list[paper.Item]:
-        areas = paper.boxes(list(AREAS)).replace('class="options"', 'class="options two-col"')
+        areas = paper.boxes(list(AREAS), css_class="options two-col")
         return [
             paper.Item("checklist", "Which part of my life is this goal about? Tick one.", areas),
             paper.lines("My goal: what I will do, how often or how much, and by when", 3),
@@ -170,12 +172,11 @@ class GoalsBuilder(Exercise):
         if d["day"]:
             when = dt.date.fromisoformat(d["day"])
             day = f"{when:%A}, {when:%B} {when.day}, {when.year}"
-        checks = "".join(f'<li><span class="box{" ticked" if d["checks"][k] else ""}"></span>{paper.esc(label)}</li>'
-                         for k, label in CHECKS)
+        checks = paper.ticked([(label, d["checks"][k]) for k, label in CHECKS])
         return "".join([
             paper.answer_item("The part of my life", paper.answer_text(d["area"])),
             paper.answer_item("My goal", paper.answer_text(d["goal"])),
-            paper.answer_item("Checking my goal", f'<ul class="options">{checks}</ul>'),
+            paper.answer_item("Checking my goal", checks),
             paper.answer_item("My first step", paper.answer_text(d["first_step"])),
             paper.answer_item("The day I will take it", paper.answer_text(day)),
             paper.answer_item("How sure I am (0 to 10)",

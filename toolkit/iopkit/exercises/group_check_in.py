@@ -139,19 +139,12 @@ class GroupCheckIn(Exercise):
     # ------------------------------------------------------------ paper
 
     def paper_body(self) -> str:
-        slip = (
-            '<div class="slip"><p class="slip-head">Check-in slip · no name, please</p>'
-            '<div class="item scale"><p class="prompt">My craving right now</p>'
-            f'{paper.points(0, 10, "no pull at all", "the strongest")}</div>'
-            '<div class="item scale"><p class="prompt">My mood right now</p>'
-            f'{paper.points(0, 10, "the lowest", "great")}</div></div>'
-        )
-        return f'<div class="slips">{slip * 3}</div>'
+        return paper.render_part("group-check-in.html.j2", copies=3)
 
     def paper_items(self) -> list[paper.Item]:
         return []
 
     def answers_body(self) -> str:
         n = self.people
-        return (f"<p>{n} {'person' if n == 1 else 'people'} added a rating. Only the group's totals are shown.</p>"
-                f'<div class="chart">{self.chart_html()}</div>')
+        return (paper.paragraph(f"{n} {'person' if n == 1 else 'people'} added a rating. Only the group's totals are "
+                                "shown.") + paper.figure(self.chart_html(), "chart"))

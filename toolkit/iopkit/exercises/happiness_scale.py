@@ -205,12 +205,7 @@ class HappinessScale(Exercise):
     # ------------------------------------------------------------ paper
 
     def paper_items(self) -> list[paper.Item]:
-        dots = "".join(f'<span class="pt">{n}</span>' for n in range(1, 11))
-        rows = "".join(f'<tr><td class="area">{paper.esc(a)}</td><td><div class="points">{dots}</div></td>'
-                       "<td></td></tr>" for a in AREAS)
-        table = ('<table class="fill happiness-table"><thead><tr><th>Part of my life</th>'
-                 "<th>Today: circle 1 (completely unhappy) to 10 (completely happy)</th>"
-                 f"<th>Next time (1-10)</th></tr></thead><tbody>{rows}</tbody></table>")
+        table = paper.render_part("happiness-scale.html.j2", areas=AREAS)
         return [
             paper.Item("table", "How happy am I with each part of my life today?", table),
             paper.lines("Which one or two areas do I most want to change? Why do they matter to me?", 3),
@@ -219,9 +214,9 @@ class HappinessScale(Exercise):
 
     def answers_body(self) -> str:
         parts = [paper.answer_item("How happy I am with each part of my life (1 to 10)",
-                                   f'<div class="chart">{self.chart_html()}</div>')]
+                                   paper.figure(self.chart_html(), "chart"))]
         if self.data["earlier"]:
-            parts.append(f'<p class="muted">Compared with: {paper.esc(self._earlier_title())}.</p>')
+            parts.append(paper.paragraph(f"Compared with: {self._earlier_title()}.", "muted"))
         return "".join(parts)
 
 

@@ -2,6 +2,7 @@
 with each (0 to 10), a coping plan for each, and a chart of that confidence."""
 from __future__ import annotations
 
+from iopkit import theme
 from iopkit.exercises import charts, paper
 from iopkit.exercises.base import Exercise, rows
 
@@ -48,7 +49,7 @@ class HighRiskMap(Exercise):
     def chart_html(self) -> str:
         data = self.chart_rows()
         if not data:
-            return '<div style="color:#5b6670">Your chart shows here once you write a situation.</div>'
+            return f'<div style="color:{theme.MUTED}">Your chart shows here once you write a situation.</div>'
         return charts.hbars(data, [CONFIDENCE], maximum=10, missing="not rated yet")
 
     # ------------------------------------------------------------ the screen
@@ -93,4 +94,4 @@ class HighRiskMap(Exercise):
             [[r["situation"], "" if r["confidence"] is None else str(r["confidence"]), r["plan"]]
              for r in self.filled()])
         return (paper.answer_item("My high-risk situations", table)
-                + paper.answer_item("How sure I am that I can cope", f'<div class="chart">{self.chart_html()}</div>'))
+                + paper.answer_item("How sure I am that I can cope", paper.figure(self.chart_html(), "chart")))

@@ -4,6 +4,7 @@ and just breathe (some people find kindness toward themselves hard at first)."""
 from __future__ import annotations
 
 from iopkit.exercises import paper
+from iopkit.markup import esc
 from iopkit.exercises.base import text
 from iopkit.exercises.timed import TimedExercise
 from iopkit.exercises.clock import Phase
@@ -88,11 +89,11 @@ class KindWishes(TimedExercise):
             pills.append(
                 f'<div style="flex:1 1 0;min-width:7em;border:2px solid {ui.ACCENT};border-radius:10px;'
                 f'background:{bg};color:{fg};text-align:center;padding:8px 4px;font-size:18px;font-weight:bold">'
-                f"{paper.esc(phase.name)}</div>"
+                f"{esc(phase.name)}</div>"
             )
         self.steps.value = f'<div style="display:flex;gap:8px;margin:10px 0">{"".join(pills)}</div>'
         self.prompt_box.value = (f'<div style="font-size:25px;line-height:1.45;color:{ui.INK};max-width:40em">'
-                                 f"{paper.esc(self.prompt())}</div>")
+                                 f"{esc(self.prompt())}</div>")
 
     # ------------------------------------------------------------ paper
 

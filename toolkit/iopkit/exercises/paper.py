@@ -1,25 +1,49 @@
-"""HTML for paper: the blank printable version of an exercise and one person's filled-in answers.
+"""Paper: the blank printable version of an exercise and one person's filled-in answers.
 
-The markup follows the worksheet items of ``handouts/print.css`` (``.item``, ``.prompt``,
-``.write .line``, ``.points .pt``, ``table.fill``, ``ul.options`` with ``.box``), so a paper
-exercise prints like every other worksheet in the handout. What print.css does not cover
-(chains, grids, cut-out slips and cards, the answers PDF) is in ``handouts/exercises.css``,
-which each fragment carries in a ``<style>`` element of its own.
+The markup lives in templates (``handouts/templates/iopkit/exercises/``): ``_paper.html.j2`` holds
+one macro per piece (a numbered item, ruled lines, a 0-10 scale, tick boxes, a table to fill in,
+an answer), ``paper.html.j2`` the blank sheet, ``answers.html.j2`` the answers. The functions
+here give the exercises those pieces as HTML strings, rendered by ``iopkit.markup``; an exercise
+whose sheet has a shape of its own (a grid, a chain, cut-out slips or cards) has a template of its
+own beside them (``render_part``). The classes follow the worksheet items of ``handouts/print.css``,
+so a paper exercise prints like every other worksheet; what print.css does not cover is in
+``handouts/exercises.css``, which each fragment carries in a ``<style>`` element of its own.
+
+Functions that take ``body`` take HTML (made here or by an exercise's own template); every other
+argument is plain text, escaped by the template.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from functools import cache
 
+from markupsafe import Markup
 
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+from iopkit import markup
+from iopkit.markup import esc
+
+#: Where the exercises' templates are, under handouts/templates/ (iopkit.markup's loader).
+TEMPLATES = "iopkit/exercises/"
+
+
+@cache
+def _macros():
+    """The macros of ``_paper.html.j2``, callable from Python (each returns safe HTML)."""
+    return markup.environment().get_template(TEMPLATES + "_paper.html.j2").module
+
+
+def _piece(name: str, *args, **kwargs) -> str:
+    return str(getattr(_macros(), name)(*args, **kwargs))
+
+
+def render_part(template: str, **context) -> str:
+    """An exercise's own template in ``iopkit/exercises/`` (HTML pieces in ``context`` as ``Markup``)."""
+    return markup.render(TEMPLATES + template, **context).rstrip("\n")
 
 
 def text_html(text: str) -> str:
     """Plain text a person typed, escaped, with their line breaks kept."""
-    return "<br>".join(esc(line) for line in str(text).strip().splitlines())
+    return _piece("typed", text)
 
 
 @cache
@@ -31,57 +55,51 @@ def exercise_css() -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
-def style_element() -> str:
-    css = exercise_css()
-    return f"<style>{css}</style>" if css else ""
-
-
 # ---------------------------------------------------------------- blank paper items
 
 
 @dataclass(frozen=True)
 class Item:
-    """One thing to fill in on paper: a numbered prompt and the space to answer."""
+    """One thing to fill in on paper: a numbered prompt and the space to answer (``body``, HTML)."""
 
     kind: str
     prompt: str
     body: str
 
     def html(self, number: int | None) -> str:
-        n = f'<span class="n">{number}.</span> ' if number is not None else ""
-        return f'<div class="item {self.kind}"><p class="prompt">{n}{esc(self.prompt)}</p>{self.body}</div>'
+        return _piece("item", self.kind, self.prompt, Markup(self.body), number)
 
 
 def ruled(lines: int) -> str:
-    return '<div class="write">' + '<div class="line"></div>' * lines + "</div>"
+    return _piece("ruled", lines)
 
 
 def points(low: int = 0, high: int = 10, low_label: str = "", high_label: str = "") -> str:
-    cells = "".join(f'<span class="pt">{n}</span>' for n in range(low, high + 1))
-    labels = ""
-    if low_label or high_label:
-        labels = f'<div class="scale-labels"><span>{esc(low_label)}</span><span>{esc(high_label)}</span></div>'
-    return f'<div class="points">{cells}</div>{labels}'
+    return _piece("points", low, high, low_label, high_label)
 
 
-def boxes(options: list[str], other: bool = False) -> str:
-    items = "".join(f'<li><span class="box"></span>{esc(o)}</li>' for o in options)
-    if other:
-        items += '<li><span class="box"></span>Something else: <span class="inline-line"></span></li>'
-    return f'<ul class="options">{items}</ul>'
+def boxes(options: list[str], other: bool = False, css_class: str = "options") -> str:
+    """Tick boxes; ``css_class`` "options two-col" or "options three-col" sets them in columns."""
+    return _piece("boxes", options, other, css_class)
 
 
 def fill_table(columns: list[str], rows: int, first_column: list[str] | None = None, row_height: str = "",
                css_class: str = "") -> str:
     """A table to fill in by hand; ``first_column`` pre-prints the first cell of each row."""
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
-    height = f' style="height: {row_height}"' if row_height else ""
-    body = []
-    for i in range(len(first_column) if first_column else rows):
-        first = f"<td{height}>{esc(first_column[i])}</td>" if first_column else f"<td{height}></td>"
-        body.append("<tr>" + first + f"<td{height}></td>" * (len(columns) - 1) + "</tr>")
-    classes = f"fill {css_class}".strip()
-    return f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return _piece("fill_table", columns, rows, first_column, row_height, css_class)
+
+
+def hint(text: str) -> str:
+    return _piece("hint", text)
+
+
+def figure(svg: str, css_class: str) -> str:
+    """A chart or drawing (HTML or SVG from ``iopkit.exercises.charts``) in a box of ``css_class``."""
+    return _piece("figure", Markup(svg), css_class)
+
+
+def paragraph(text: str, css_class: str = "", strong: bool = False) -> str:
+    return _piece("paragraph", text, css_class, strong)
 
 
 def lines(prompt: str, count: int = 3) -> Item:
@@ -105,11 +123,8 @@ PAPER_PROMISE = "No name needed. Keep this sheet somewhere private. It is yours.
 
 
 def paper_section(title: str, instructions: str, body: str) -> str:
-    return (
-        f'<section class="iopkit-doc handout worksheet exercise-paper">{style_element()}'
-        f"<h2>{esc(title)}</h2><p class=\"instructions\">{esc(instructions)}</p>{body}"
-        f'<p class="paper-promise">{esc(PAPER_PROMISE)}</p></section>'
-    )
+    return render_part("paper.html.j2", title=title, instructions=instructions, body=Markup(body),
+                       promise=PAPER_PROMISE, css=Markup(exercise_css()))
 
 
 def numbered(items: list[Item]) -> str:
@@ -120,41 +135,30 @@ def numbered(items: list[Item]) -> str:
 
 
 def answer_text(text: str | None) -> str:
-    if text is None or not str(text).strip():
-        return '<div class="answer empty">Not filled in</div>'
-    return f'<div class="answer">{text_html(str(text))}</div>'
+    return _piece("answer_text", text)
 
 
 def answer_list(items: list[str]) -> str:
-    kept = [i for i in items if str(i).strip()]
-    if not kept:
-        return '<div class="answer empty">Not filled in</div>'
-    return '<ul class="answer-list">' + "".join(f"<li>{text_html(i)}</li>" for i in kept) + "</ul>"
+    return _piece("answer_list", [i for i in items if str(i).strip()])
 
 
 def answer_table(columns: list[str], rows: list[list[str]]) -> str:
-    if not rows:
-        return '<div class="answer empty">Not filled in</div>'
-    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{text_html(str(cell))}</td>" for cell in row) + "</tr>" for row in rows)
-    return f'<table class="answers-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return _piece("answer_table", columns, rows)
 
 
 def answer_item(prompt: str, body: str) -> str:
-    return f'<div class="item answered"><p class="prompt">{esc(prompt)}</p>{body}</div>'
+    return _piece("answer_item", prompt, Markup(body))
 
 
-def part2_block(notice: str, kept: str) -> str:
-    """The redisclosure notice; the answers PDF runs it at the foot of every page."""
-    return (f'<div class="part2-notice" role="note"><p class="kept">{esc(kept)}</p>'
-            f"<p>{esc(notice)}</p></div>")
+def ticked(options: list[tuple[str, bool]]) -> str:
+    """Tick boxes as a person left them: (label, ticked) for each."""
+    return _piece("ticked", options)
 
 
 def answers_section(title: str, when: str, body: str, notice: str, kept: str) -> str:
-    return (
-        f'<section class="iopkit-doc handout exercise-answers">{style_element()}{part2_block(notice, kept)}'
-        f'<p class="kicker">My answers · {esc(when)}</p><h1>{esc(title)}</h1>{body}</section>'
-    )
+    """One person's answers, with the redisclosure notice the answers PDF runs at the foot of every page."""
+    return render_part("answers.html.j2", title=title, when=when, body=Markup(body), notice=notice, kept=kept,
+                       css=Markup(exercise_css()))
 
 
 # ---------------------------------------------------------------- other languages (issue 19)
@@ -173,18 +177,28 @@ def paper_words(lang: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()}
 
 
-def in_language(fragment: str, lang: str) -> tuple[str, list[str]]:
-    """A blank sheet's HTML with each printed text in ``lang``; also the texts left in English."""
+def in_language(fragment: str, lang: str, lines: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """A blank sheet's HTML with each printed text in ``lang``; also the texts left in English.
+
+    The sheets' own words come from ``paper.<lang>.yaml``; the crisis lines a sheet prints come from
+    program.yaml's translation of them, never from that file: ``lines`` is
+    ``ExerciseContext.paper_words(lang)`` of the curriculum in use (the program folder's when None).
+    """
+    import html as _html
     import re
 
     if lang == "en":
         return fragment, []
-    words = paper_words(lang)
+    if lines is None:
+        from iopkit.exercises.context import default_context
+
+        lines = default_context().paper_words(lang)
+    words = {**paper_words(lang), **lines}
     missing: list[str] = []
 
     def swap(match) -> str:
         raw = match.group(1)
-        text = html.unescape(raw).strip()
+        text = _html.unescape(raw).strip()
         if not text or text.isdigit() or re.fullmatch(r"\d+\.", text):
             return match.group(0)
         if text in words:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 
 from iopkit.exercises import paper
+from iopkit.markup import esc
 from iopkit.exercises.base import Exercise, number
 
 #: What observers watch for: the parts of a clear refusal.
@@ -143,7 +144,7 @@ class RefusalCards(Exercise):
             f'<strong style="color:{ui.ACCENT}">{self.level(card)}</strong></div>'
             f'<div style="margin:8px 0 10px;padding:20px 26px;border:2px solid {ui.ACCENT};border-radius:14px;'
             f'background:#fff;font-size:27px;line-height:1.45;color:{ui.INK};max-width:34em">'
-            f"{paper.esc(self.cards[card])}</div>"
+            f"{esc(self.cards[card])}</div>"
         )
         self._syncing = True
         try:
@@ -157,15 +158,8 @@ class RefusalCards(Exercise):
     # ------------------------------------------------------------ paper
 
     def paper_body(self) -> str:
-        cells = [f'<td><span class="card-n">Card {i} · {self.level(i - 1)}</span>{paper.esc(text)}</td>'
-                 for i, text in enumerate(self.cards, 1)]
-        if len(cells) % 2:
-            cells.append('<td style="border: none"></td>')
-        pairs = "".join(f"<tr>{cells[i]}{cells[i + 1]}</tr>" for i in range(0, len(cells), 2))
-        checklist = paper.checklist("Observers: tick each part of a clear refusal you see", list(PARTS))
-        return (f'<table class="deck">{pairs}</table>{checklist.html(None)}'
-                + paper.lines("One thing the person did well", 2).html(None)
-                + paper.lines("One thing to try next time", 2).html(None))
+        cards = [{"n": i, "level": self.level(i - 1), "text": text} for i, text in enumerate(self.cards, 1)]
+        return paper.render_part("refusal-cards.html.j2", cards=cards, parts=list(PARTS))
 
     def paper_items(self) -> list[paper.Item]:
         return []

@@ -4,6 +4,8 @@ lapse, and the crisis lines."""
 from __future__ import annotations
 
 from iopkit.exercises import paper
+from iopkit import theme
+from iopkit.markup import esc
 from iopkit.exercises.base import Exercise, rows, text
 
 SITUATION_FIELDS = [
@@ -65,11 +67,11 @@ class RelapsePreventionPlan(Exercise):
         def section(n: int, key: str) -> object:
             return ui.card([ui.label(f"{n}. {labels[key][0]}", labels[key][1]), self.texts[key]])
 
-        crisis = "".join(f'<li><strong>{paper.esc(name)}:</strong> {paper.esc(contact)}</li>'
+        crisis = "".join(f'<li><strong>{esc(name)}:</strong> {esc(contact)}</li>'
                          for name, contact in self.context.crisis_lines)
         help_now = ui.html(
-            f'<div style="border:2px solid #b5473a;border-radius:10px;background:#fff7f5;padding:8px 16px">'
-            f'<div style="font-size:21px;font-weight:bold;color:#9c3326">6. If I need help now</div>'
+            f'<div style="border:2px solid {theme.SAFETY};border-radius:10px;background:#fff7f5;padding:8px 16px">'
+            f'<div style="font-size:21px;font-weight:bold;color:{theme.WARM}">6. If I need help now</div>'
             f'<div style="font-size:17px">Free, and open day and night.</div>'
             f'<ul style="font-size:19px;margin:6px 0;padding-left:1.2em">{crisis}</ul></div>', margin="6px 0")
         return [
@@ -98,10 +100,8 @@ class RelapsePreventionPlan(Exercise):
     # ------------------------------------------------------------ paper
 
     def crisis_box(self) -> str:
-        lines = "".join(f"<li><strong>{paper.esc(name)}:</strong> {paper.esc(contact)}</li>"
-                        for name, contact in self.context.crisis_lines)
-        return ('<aside class="crisis"><h2>6. If I need help now</h2>'
-                f"<p>These lines are free and open day and night.</p><ul>{lines}</ul></aside>")
+        """The curriculum's national crisis lines (program.yaml), the same as every handout's crisis box."""
+        return paper.render_part("crisis-lines.html.j2", lines=self.context.crisis_lines)
 
     def paper_items(self) -> list[paper.Item]:
         labels = {key: (label, hint) for key, label, hint in TEXTS}

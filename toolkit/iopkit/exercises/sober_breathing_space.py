@@ -3,6 +3,7 @@ awareness and Respond, with a prompt for each step."""
 from __future__ import annotations
 
 from iopkit.exercises import paper
+from iopkit.markup import esc
 from iopkit.exercises.base import text
 from iopkit.exercises.clock import Phase
 from iopkit.exercises.timed import TimedExercise
@@ -101,7 +102,7 @@ class SoberBreathingSpace(TimedExercise):
                 f'<div style="flex:1 1 0;min-width:7em;border:2px solid {ui.ACCENT};border-radius:10px;'
                 f'background:{bg};color:{fg};text-align:center;padding:6px 4px">'
                 f'<div style="font-size:34px;font-weight:bold;line-height:1.1">{phase.name[0]}</div>'
-                f'<div style="font-size:16px">{paper.esc(phase.name)}</div></div>'
+                f'<div style="font-size:16px">{esc(phase.name)}</div></div>'
             )
         circle = ""
         if current is not None and self.phases[current].key == "breathe":
@@ -110,13 +111,13 @@ class SoberBreathingSpace(TimedExercise):
                       "</div>")
         self.steps.value = f'<div style="display:flex;gap:8px;margin:10px 0">{"".join(pills)}</div>{circle}'
         self.prompt_box.value = (f'<div style="font-size:25px;line-height:1.45;color:{ui.INK};max-width:40em">'
-                                 f"{paper.esc(self.prompt())}</div>")
+                                 f"{esc(self.prompt())}</div>")
 
     # ------------------------------------------------------------ paper
 
     def paper_items(self) -> list[paper.Item]:
         items = [paper.Item("lines", f"{p.name[0]} · {p.name}. {PAPER_QUESTIONS[p.key]}",
-                            f'<p class="hint">{paper.esc(p.prompt)}</p>{paper.ruled(2)}')
+                            paper.hint(p.prompt) + paper.ruled(2))
                  for p in self.phases]
         return items
 

@@ -12,9 +12,10 @@ from typing import Callable
 import ipywidgets as W
 
 from iopkit.exercises.charts import ACCENT, INK, MUTED, TRACK
-from iopkit.exercises.paper import esc
+from iopkit import theme
+from iopkit.markup import esc
 
-WARM = "#9c3326"
+WARM = theme.WARM
 FONT = '"DejaVu Sans", "Helvetica Neue", Arial, sans-serif'
 BASE = "18px"
 
@@ -32,8 +33,8 @@ STYLE = f"""<style>
   /* The same light card in any JupyterLab theme, so a projector shows what was tested. */
   --jp-widgets-color: {INK}; --jp-widgets-label-color: {INK}; --jp-widgets-readout-color: {ACCENT};
   --jp-widgets-input-color: {INK}; --jp-widgets-input-background-color: #ffffff;
-  --jp-widgets-input-border-color: #9aa5ad; --jp-ui-font-color1: {INK}; --jp-ui-font-color2: {MUTED};
-  --jp-layout-color1: #ffffff; --jp-layout-color2: #eceff1; --jp-layout-color3: #d6dde1; --jp-border-color1: #9aa5ad;
+  --jp-widgets-input-border-color: {theme.RULE}; --jp-ui-font-color1: {INK}; --jp-ui-font-color2: {MUTED};
+  --jp-layout-color1: #ffffff; --jp-layout-color2: #eceff1; --jp-layout-color3: #d6dde1; --jp-border-color1: {theme.RULE};
   font-family: {FONT}; font-size: {BASE}; color: {INK}; line-height: 1.45;
   background: #fff; border-radius: 12px; padding: 14px 20px 18px !important;
   border: 1px solid #d3dde2; box-sizing: border-box;

@@ -3,6 +3,7 @@ fall), with a rating of the urge before and after."""
 from __future__ import annotations
 
 from iopkit.exercises import charts, paper
+from iopkit.markup import esc
 from iopkit.exercises.base import number, text
 from iopkit.exercises.clock import Phase, spans
 from iopkit.exercises.timed import TimedExercise
@@ -95,8 +96,8 @@ class UrgeSurfing(TimedExercise):
         heading = "" if state in ("ready", "done") else self.phase().phase.name
         self.prompt_box.value = (
             f'<div style="font-size:16px;color:{ui.MUTED};text-transform:uppercase;letter-spacing:0.06em">'
-            f"{paper.esc(heading)}</div>"
-            f'<div style="font-size:24px;line-height:1.45;color:{ui.INK};max-width:40em">{paper.esc(self.prompt())}</div>'
+            f"{esc(heading)}</div>"
+            f'<div style="font-size:24px;line-height:1.45;color:{ui.INK};max-width:40em">{esc(self.prompt())}</div>'
         )
 
     # ------------------------------------------------------------ paper
@@ -107,7 +108,7 @@ class UrgeSurfing(TimedExercise):
         for p in self.phases:
             marks.append((p.name, start / whole, (start + p.weight) / whole))
             start += p.weight
-        wave = f'<div class="wave">{charts.wave_svg(marks)}</div>'
+        wave = paper.figure(charts.wave_svg(marks), "wave")
         return [
             paper.scale("Before: how strong is my urge right now?", 0, 10, "no urge", "the strongest"),
             paper.Item("lines", "As the urge rose, what did I notice in my body?", wave + paper.ruled(2)),

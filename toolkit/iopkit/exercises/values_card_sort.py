@@ -3,6 +3,7 @@ important, Important and Not so important; the Very important pile is the top gr
 from __future__ import annotations
 
 from iopkit.exercises import paper
+from iopkit.markup import esc
 from iopkit.exercises.base import Exercise, text
 
 #: ``(id, name, what it means)``: original short wording.
@@ -143,7 +144,7 @@ class ValuesCardSort(Exercise):
                 f'<div style="font-size:16px;color:{ui.MUTED}">{done} of {len(CARDS)} sorted</div>'
                 f'<div style="margin:8px 0 10px;padding:18px 24px;border:2px solid {ui.ACCENT};border-radius:12px;'
                 f'background:#fff;max-width:30em"><div style="font-size:34px;font-weight:bold;color:{ui.ACCENT}">'
-                f'{paper.esc(NAMES[cid])}</div><div style="font-size:21px;color:{ui.INK}">{paper.esc(desc)}</div></div>'
+                f'{esc(NAMES[cid])}</div><div style="font-size:21px;color:{ui.INK}">{esc(desc)}</div></div>'
             )
         else:
             self.card_face.value = ui.label_html("All the cards are sorted.", "Look at your top group below.", "22px")
@@ -160,7 +161,7 @@ class ValuesCardSort(Exercise):
         top = self.top_group()
         names = ", ".join(top) if top else "Nothing yet. Cards you sort as Very important show here."
         self.top.value = ui.label_html("My top group", "", "22px") + (
-            f'<div style="font-size:24px;color:{ui.ACCENT};font-weight:bold;margin:4px 0 8px">{paper.esc(names)}</div>')
+            f'<div style="font-size:24px;color:{ui.ACCENT};font-weight:bold;margin:4px 0 8px">{esc(names)}</div>')
         self._syncing = True
         try:
             self.why.value = self.data["why"]
@@ -170,10 +171,9 @@ class ValuesCardSort(Exercise):
     # ------------------------------------------------------------ paper
 
     def paper_items(self) -> list[paper.Item]:
-        head = "".join(f"<th>{paper.esc(c)}</th>" for c in ("Value", "Very important", "Important", "Not so important"))
-        body = "".join(f"<tr><td><strong>{paper.esc(name)}:</strong> {paper.esc(desc)}</td><td></td><td></td><td></td></tr>"
-                       for _, name, desc in CARDS)
-        table = f'<table class="fill values-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        table = paper.render_part("values-card-sort.html.j2",
+                                  columns=("Value", "Very important", "Important", "Not so important"),
+                                  cards=[(name, desc) for _, name, desc in CARDS])
         return [
             paper.Item("table", "How important is each value to me? Tick one box on each line.", table),
             paper.lines("My top values, and one thing I could do this week that fits one of them", 3),

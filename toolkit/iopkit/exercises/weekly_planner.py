@@ -104,7 +104,7 @@ class WeeklyPlanner(Exercise):
     # ------------------------------------------------------------ paper
 
     def paper_items(self) -> list[paper.Item]:
-        ideas = paper.boxes(list(IDEAS)).replace('class="options"', 'class="options three-col"')
+        ideas = paper.boxes(list(IDEAS), css_class="options three-col")
         return [
             paper.table("My week", ["Day"] + [name for _, name in TIMES], first_column=list(DAYS), row_height="30pt"),
             paper.Item("checklist", "Ideas to pick from. Tick the ones you like.", ideas),
@@ -115,4 +115,4 @@ class WeeklyPlanner(Exercise):
         rows = [[day] + [self.data["plan"][day][key] for key, _ in TIMES] for day in DAYS]
         n = self.count()
         return (paper.answer_item("My week", paper.answer_table(["Day"] + [name for _, name in TIMES], rows))
-                + f"<p><strong>{n} {'activity' if n == 1 else 'activities'} planned.</strong></p>")
+                + paper.paragraph(f"{n} {'activity' if n == 1 else 'activities'} planned.", strong=True))

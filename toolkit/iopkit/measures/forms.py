@@ -6,9 +6,7 @@ and a restricted one are refused with where to get the form.
 """
 from __future__ import annotations
 
-from functools import cache
-
-from iopkit import paths
+from iopkit import markup, paths
 from iopkit.errors import IopkitError
 from iopkit.measures.load import Measures
 from iopkit.measures.schema import Measure
@@ -23,20 +21,25 @@ class NotPrintableError(IopkitError):
     exit_code = 2
 
 
+#: Where the measures' templates and stylesheet are, under handouts/templates/ (iopkit.markup's loader).
+TEMPLATES = "iopkit/measures/"
+
+
 def template_dir():
-    return paths.handouts_dir() / "templates" / "iopkit" / "measures"
-
-
-@cache
-def environment():
-    import jinja2
-
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(template_dir())), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return paths.handouts_dir() / "templates" / TEMPLATES
 
 
 def css() -> str:
     return (template_dir() / "measures.css").read_text(encoding="utf-8")
+
+
+def page_css():
+    """The fonts and the measures' stylesheet, as safe CSS for the document shell (iopkit/base.html.j2)."""
+    from markupsafe import Markup
+
+    from iopkit.pdf import font_faces
+
+    return Markup(font_faces() + "\n" + css())
 
 
 def form_groups(measure: Measure) -> list[dict]:
@@ -68,11 +71,8 @@ def form_html(measure: Measure, measures: Measures, *, large_print: bool = False
             f"iopkit does not print the {measure.id} form: {measure.licence.text} Get it here: "
             f"{measure.get_it or measure.licence.source}. You can still score it with: "
             f"iopkit measures score {measure.id} --answers ...")
-    from iopkit.pdf import font_faces
-
-    return environment().get_template("form.html.j2").render(
-        m=measure, groups=form_groups(measure), large=large_print, crisis=measures.crisis,
-        fonts=font_faces(), css=css())
+    return markup.render(TEMPLATES + "form.html.j2", m=measure, groups=form_groups(measure), large=large_print,
+                         crisis=measures.crisis, css=page_css(), large_print=large_print, view="participant")
 
 
 def form_pdf(measure: Measure, measures: Measures, *, large_print: bool = False) -> bytes:

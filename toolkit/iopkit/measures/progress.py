@@ -16,6 +16,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
+from iopkit import theme
 from iopkit.measures.schema import Direction, Measure
 from iopkit.measures.score import Score
 
@@ -92,7 +93,8 @@ def not_on_track(measure: Measure, administrations: list[Administration]) -> lis
 
 def chart_svg(measure: Measure, administrations: list[Administration], *, width: int = 360, height: int = 200) -> str:
     """A trajectory chart of the measure's total: severity bands shaded, reliable change circled."""
-    from iopkit.measures.forms import environment
+    from iopkit import markup
+    from iopkit.measures.forms import TEMPLATES
 
     if measure.total is None:
         raise ValueError(f"{measure.id} has no total to chart; chart its items or subscales instead.")
@@ -128,7 +130,7 @@ def chart_svg(measure: Measure, administrations: list[Administration], *, width:
             if c.reliable and c.better:
                 mark, color = "better", "#2e7d4f"
             elif c.reliable and c.worse:
-                mark, color = "worse", "#b5473a"
+                mark, color = "worse", theme.SAFETY
         points.append({"x": x_of(day), "y": y_of(value), "mark": mark, "color": color,
                        "text": f"{day:%b} {day.day}: {value:g}"})
     ticks = sorted({low, high, *[b.min for b in measure.total.bands]})
@@ -138,7 +140,7 @@ def chart_svg(measure: Measure, administrations: list[Administration], *, width:
         xticks = xticks[:: max(1, len(xticks) // 6)]
     desc = (f"{measure.id} totals: " + ", ".join(f"{d:%b} {d.day} {v:g}" for d, v in rows)) if rows else "No totals yet."
     note = f"Circled: reliable change from the first ({rc.points}+ points)." if rc else "This measure publishes no reliable-change value."
-    return environment().get_template("trajectory.svg.j2").render(
+    return markup.render(TEMPLATES + "trajectory.svg.j2",
         w=width, h=height, left=left, top=top, plot_w=plot_w, plot_h=plot_h, bands=bands, points=points,
         path=" ".join(f"{p['x']},{p['y']}" for p in points), yticks=yticks, xticks=xticks,
         title=f"{measure.id} total over time", desc=desc, note=note, uid=next(_ids))

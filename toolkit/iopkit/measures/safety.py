@@ -6,7 +6,7 @@ There is deliberately no option, setting or environment variable that hides it.
 """
 from __future__ import annotations
 
-from html import escape
+from iopkit.markup import esc as escape
 
 from iopkit.measures.load import Measures
 from iopkit.measures.score import SafetyAlert

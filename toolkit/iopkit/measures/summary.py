@@ -72,11 +72,11 @@ def _short(ref) -> str:
 
 def summary_html(pseudonym: str, administrations: list[Administration], measures: Measures,
                  prepared: dt.date | None = None) -> str:
-    from iopkit.pdf import font_faces
-    from iopkit.measures.forms import css, environment
+    from iopkit import markup
+    from iopkit.measures.forms import TEMPLATES, page_css
 
     context = summary_context(pseudonym, administrations, measures, prepared)
-    return environment().get_template("summary.html.j2").render(fonts=font_faces(), css=css(), **context)
+    return markup.render(TEMPLATES + "summary.html.j2", css=page_css(), **context)
 
 
 def summary_pdf(pseudonym: str, administrations: list[Administration], measures: Measures,

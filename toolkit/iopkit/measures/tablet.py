@@ -11,7 +11,7 @@ no answers. No option turns it off.
 """
 from __future__ import annotations
 
-from html import escape
+from iopkit.markup import esc as escape
 from typing import Callable
 
 from iopkit.measures.load import Measures

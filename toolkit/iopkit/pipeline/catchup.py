@@ -31,7 +31,12 @@ class CatchupSummary:
     worksheet: str
     next_group: str
     clinic_phone: str
-    crisis: list[tuple[str, str]]
+    #: The crisis box every handout prints (iopkit.render.boxes.crisis_box: program.yaml's lines, then the
+    #: cohort's own), as HTML.
+    crisis: str
+    #: The running footer's help line and the short one (iopkit.render.i18n: program.yaml's first lines).
+    help_line: str = ""
+    help_short: str = ""
 
     def text(self) -> str:
         """The page's words as prose (each list item a sentence), for the reading-level check."""
@@ -49,8 +54,10 @@ def worksheet_line(s: CatchupSummary) -> str:  # noqa: ARG001 - the same shape a
 
 
 def catchup_summary(plan, item, curriculum) -> CatchupSummary:
-    from iopkit.render.notes import _md_plain
     from iopkit.content.schema import Session
+    from iopkit.render import i18n
+    from iopkit.render.boxes import crisis_box
+    from iopkit.render.notes import _md_plain
 
     if not isinstance(item.session, Session):
         raise NotesError(f"--session: session {item.position} ({item.source.name}) is an outline: it has no "
@@ -65,7 +72,8 @@ def catchup_summary(plan, item, curriculum) -> CatchupSummary:
         title=_md_plain(session.handout.title), key_points=[_md_plain(p) for p in session.handout.key_points],
         practice=_md_plain(session.homework), worksheet=_md_plain(session.handout.worksheet.title),
         next_group=next_group, clinic_phone=cohort.resources.clinic_phone,
-        crisis=[(r.name, r.contact) for r in curriculum.program.crisis_resources],
+        crisis=crisis_box(curriculum.program, cohort, "en"),
+        help_line=i18n.help_line(curriculum.program, "en"), help_short=i18n.help_short(curriculum.program, "en"),
     )
 
 
@@ -78,12 +86,14 @@ def summary_grade(summary: CatchupSummary) -> float:
 def render_summary(summary: CatchupSummary) -> str:
     from markupsafe import Markup
 
-    from iopkit.render.notes import _css, _environment
+    from iopkit.render.notes import _render, _shell
     from iopkit.render.fmt import runhead
 
-    return _environment().get_template("catchup.html.j2").render(
-        s=summary, f=summary, intro=intro(summary), worksheet_line=worksheet_line(summary), css=_css(),
-        runhead=Markup(runhead(summary.program, f"Session {summary.position} of {summary.total}", "Catch-up")))
+    return _render("catchup.html.j2", s=summary, intro=intro(summary), worksheet_line=worksheet_line(summary),
+                   crisis=Markup(summary.crisis),
+                   help={"line": summary.help_line, "short": summary.help_short},
+                   runhead=Markup(runhead(summary.program, f"Session {summary.position} of {summary.total}",
+                                          "Catch-up")), **_shell(summary.accent))
 
 
 @dataclass

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from iopkit import theme
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 #: An aftercare group's default session length (curriculum/program.yaml's aftercare: session_minutes).
 AFTERCARE_MINUTES = 90
@@ -53,7 +55,7 @@ Clock = Annotated[dt.time, pydantic.BeforeValidator(parse_clock)]
 class ProgramInfo(Model):
     name: Text
     logo: str | None = Field(default=None, description="An image file, relative to the cohort file.")
-    accent_color: str = Field(default="#2f6b7e", pattern=r"^#[0-9a-fA-F]{6}$")
+    accent_color: str = Field(default=theme.ACCENT, pattern=r"^#[0-9a-fA-F]{6}$")
 
 
 class CohortInfo(Model):

@@ -19,7 +19,6 @@ puts one facilitator's own rows first.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -291,25 +290,18 @@ def sessions_fidelity_rows(view: ProgramView) -> list[dict]:
 
 def bar_chart(title: str, bars: list[tuple[str, float, str]], *, maximum: float | None = None, unit: str = "",
               width: int = 620) -> str:
-    """A horizontal bar chart as SVG: (label, value, text shown) per bar."""
-    esc = html.escape
+    """A horizontal bar chart as SVG: (label, value, text shown) per bar (``dashboard/bar-chart.svg.j2``)."""
+    from iopkit import markup, theme
+
     top, row = 26, 22
-    height = top + row * len(bars) + 8
     label_w = 215
     plot = width - label_w - 70
     top_value = maximum or max([v for _, v, _ in bars] + [1])
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-             f'aria-label="{esc(title)}" class="dash-chart"><title>{esc(title)}</title>',
-             f'<text x="0" y="15" font-size="13" font-weight="600" fill="#1d2327">{esc(title)}</text>']
-    for i, (label, value, text) in enumerate(bars):
-        y = top + i * row
-        w = 0 if top_value == 0 else round(plot * max(0.0, value) / top_value, 1)
-        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" font-size="12" text-anchor="end" fill="#3a4449">'
-                     f'{esc(label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="14" fill="#2f6b7e" rx="2"/>')
-        parts.append(f'<text x="{label_w + w + 5}" y="{y + 14}" font-size="12" fill="#1d2327">{esc(text)}{unit}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    shown = [{"label": label, "text": text, "y": top + i * row,
+              "w": 0 if top_value == 0 else round(plot * max(0.0, value) / top_value, 1)}
+             for i, (label, value, text) in enumerate(bars)]
+    return markup.render("dashboard/bar-chart.svg.j2", title=title, bars=shown, unit=unit, width=width,
+                         height=top + row * len(bars) + 8, label_w=label_w, accent=theme.ACCENT)
 
 
 def _short(name: str, limit: int = 30) -> str:
@@ -359,14 +351,10 @@ def context(view: ProgramView, *, export: bool, facilitator: str | None = None) 
 
 
 def render_html(view: ProgramView, *, export: bool, facilitator: str | None = None, standalone: bool = True) -> str:
-    import jinja2
+    from iopkit import markup
 
-    from iopkit import paths
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.handouts_dir() / "templates" / "dashboard"),
-                             autoescape=True)
-    return env.get_template("dashboard.html.j2").render(standalone=standalone,
-                                                        **context(view, export=export, facilitator=facilitator))
+    template = "dashboard/page.html.j2" if standalone else "dashboard/dashboard.html.j2"
+    return markup.render(template, css="", **context(view, export=export, facilitator=facilitator))
 
 
 def render_text(view: ProgramView, facilitator: str | None = None) -> str:

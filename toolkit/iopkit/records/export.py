@@ -28,15 +28,18 @@ def _notice_and_program() -> tuple[str, str]:
     return " ".join(str(program.part2_notice).split()), str(program.name)
 
 
-def record_html(person: people.Participant, visits: list[people.Attendance], *, notice: str, program: str,
-                prepared: dt.date | None = None) -> str:
-    import jinja2
+def fonts_css():
+    """The shipped fonts' @font-face rules, as safe CSS for the document shell (iopkit/base.html.j2)."""
+    from markupsafe import Markup
 
-    from iopkit import paths
     from iopkit.pdf import font_faces
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.handouts_dir() / "templates" / "records"),
-                             autoescape=True)
+    return Markup(font_faces())
+
+
+def record_html(person: people.Participant, visits: list[people.Attendance], *, notice: str, program: str,
+                prepared: dt.date | None = None) -> str:
+    from iopkit import markup
 
     def day(d):
         return f"{d:%a %b} {d.day}, {d.year}" if d else ""
@@ -46,8 +49,8 @@ def record_html(person: people.Participant, visits: list[people.Attendance], *, 
             for v in visits]
     total = sum(v.minutes for v in visits)
     prepared = prepared or dt.date.today()
-    return env.get_template("record.html.j2").render(
-        fonts=font_faces(), notice=notice, program=program, prepared=day(prepared), pseudonym=person.pseudonym,
+    return markup.render(
+        "records/record.html.j2", css=fonts_css(), notice=notice, program=program, prepared=day(prepared), pseudonym=person.pseudonym,
         alias=person.alias, cohort=person.cohort, admitted=day(person.admitted), stepped_down=day(person.stepped_down),
         discharged=day(person.discharged), rows=rows, attended=sum(v.status != "absent" for v in visits),
         total_minutes=total, total_hours=f"{total / 60:.2f}")

@@ -417,16 +417,12 @@ def blank_form_text(day: SessionOfDay, mode: str) -> str:
 # ---------------------------------------------------------------- the PDF for the supervision log
 
 def form_html(form: FidelityForm, *, program: str, state: str) -> str:
-    import jinja2
+    from iopkit import markup
+    from iopkit.records.export import fonts_css
 
-    from iopkit import paths
-    from iopkit.pdf import font_faces
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.handouts_dir() / "templates" / "records"),
-                             autoescape=True)
     adherence = form.adherence()
-    return env.get_template("fidelity.html.j2").render(
-        fonts=font_faces(), program=program, form=form, mode=MODE_LABELS[form.mode],
+    return markup.render(
+        "records/fidelity.html.j2", css=fonts_css(), program=program, form=form, mode=MODE_LABELS[form.mode],
         day=f"{form.date:%A %B} {form.date.day}, {form.date.year}",
         adherence="-" if adherence is None else f"{adherence:.0%}",
         globals=[(name, form.ratings[key], SCALE[form.ratings[key]], anchors) for key, name, anchors in GLOBALS],

@@ -25,8 +25,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "aftercare_title": "Your aftercare group",
         "aftercare_when": "every {weekday}, {start} to {end}. The next one is {first}. Where: {where}.",
         "aftercare_any_week": "You can start any week and stay as long as it helps.",
+        # Typed numbers, kept only while render/views.py reads them (the handouts' running footer);
+        # everything else prints help_line(program, lang) below, from curriculum/program.yaml.
         "help_line": "Need help now? Call or text 988. SAMHSA Helpline: 1-800-662-4357.",
         "help_short": "Need help now? Call or text 988.",
+        "help_lead": "Need help now?",
+        "help_lead_short": "Need help now?",
         "not_translated": "",
         "status_machine": "",
         "status_reviewed": "",
@@ -80,6 +84,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "help_line": "¿Necesita ayuda ahora? Llame o escriba al 988 (para español, oprima el 2). "
                      "SAMHSA: 1-800-662-4357.",
         "help_short": "¿Necesita ayuda? Llame al 988, oprima el 2.",
+        "help_lead": "¿Necesita ayuda ahora?",
+        "help_lead_short": "¿Necesita ayuda?",
         "not_translated": "Esta hoja todavía no está traducida al español. Por ahora, el texto de la sesión "
                           "está en inglés. Pida ayuda a su consejero o consejera.",
         "status_machine": "Traducción automática, aún sin revisar por una persona. "
@@ -130,6 +136,33 @@ _MONTHS_ES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "a
 def text(lang: str, key: str, **values) -> str:
     words = STRINGS.get(lang, STRINGS["en"])[key]
     return words.format(**values) if values else words
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def help_line(program, lang: str) -> str:
+    """The running footer of what a participant holds: program.yaml's first two crisis lines, in ``lang``
+    ("Need help now? Call or text 988, or chat at 988lifeline.org. SAMHSA National Helpline: 1-800-662-4357.")."""
+    from iopkit.render.fmt import crisis_resources
+
+    lines = crisis_resources(program, lang)
+    words = [text(lang, "help_lead")]
+    if lines:
+        words.append(_sentence(lines[0].contact))
+    if len(lines) > 1:
+        words.append(_sentence(f"{lines[1].name}: {lines[1].contact}"))
+    return " ".join(words)
+
+
+def help_short(program, lang: str) -> str:
+    """The large-print header: the program's first crisis line only."""
+    from iopkit.render.fmt import crisis_resources
+
+    lines = crisis_resources(program, lang)
+    return " ".join([text(lang, "help_lead_short")] + ([_sentence(lines[0].contact)] if lines else []))
 
 
 def long_date(d: dt.date, lang: str) -> str:

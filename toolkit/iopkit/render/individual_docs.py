@@ -15,9 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from iopkit import paths
+from iopkit import markup, paths, theme
 from iopkit.content.individual import ENDING_TITLE
-from iopkit.render.fmt import clock, esc, logo_data_uri, md, md_inline, render_item, runhead
+from iopkit.render.fmt import logo_data_uri, render_item, runhead
 
 if TYPE_CHECKING:
     from iopkit.planning.cohort import Cohort
@@ -33,46 +33,39 @@ PACKET = "packet.pdf"  # the orientation packet
 SHEET = "sheet.pdf"  # the participant's step-down sheet
 MANIFEST = ".build.json"
 STYLESHEET = "individual.css"
+#: The crisis box in two columns, for a page that must stay on one sheet (shared with the catch-up page).
+CRISIS_COMPACT = "crisis-compact.css"
 
 
 # ------------------------------------------------------------------ templates
 
-@cache
-def environment():
-    """One Jinja environment: autoescape on, Markdown and worksheet items as safe HTML."""
-    import jinja2
+#: Where this module's templates are, under handouts/templates/ (iopkit.markup's loader).
+TEMPLATES = "iopkit/individual/"
+
+
+def _item(pair, other: str = "Something else:"):
+    """A numbered worksheet item of a visit form (iopkit.render.fmt.render_item), as safe HTML."""
     from markupsafe import Markup
 
-    folder = paths.handouts_dir() / "templates" / "iopkit" / "individual"
-    if not folder.is_dir():
-        from iopkit.errors import TemplateMissingError
-
-        raise TemplateMissingError(f"The print templates for orientation and step-down are missing: {folder}. "
-                                   "Reinstall iopkit.")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["md"] = lambda text: Markup(md(text))
-    env.filters["md_inline"] = lambda text: Markup(md_inline(text))
-    env.filters["item"] = lambda pair, other="Something else:": Markup(render_item(pair[0], pair[1], other))
-    env.filters["clock"] = clock
-    return env
+    return Markup(render_item(pair[0], pair[1], other))
 
 
 def render(template: str, **context) -> str:
-    return environment().get_template(template).render(**context)
+    """``template`` (a name in iopkit/individual/) with ``context``, in iopkit's one Jinja environment."""
+    return markup.render(TEMPLATES + template, item=_item, **context)
 
 
 @cache
 def stylesheet() -> str:
     from iopkit.pdf import print_css
 
-    extra = paths.handouts_dir() / STYLESHEET
-    return print_css() + "\n" + (extra.read_text(encoding="utf-8") if extra.is_file() else "")
+    extra = [paths.handouts_dir() / name for name in (STYLESHEET, CRISIS_COMPACT)]
+    return "\n".join([print_css()] + [p.read_text(encoding="utf-8") for p in extra if p.is_file()])
 
 
 def _brand(cohort: "Cohort") -> dict:
     logo = logo_data_uri(cohort.folder / cohort.program.logo) if cohort.program.logo else ""
-    return {"program": cohort.program.name, "logo": logo, "accent": cohort.program.accent_color}
+    return {"program": cohort.program.name, "logo": logo}
 
 
 def crisis_box(curriculum: "Curriculum", cohort: "Cohort", lang: str = "en"):
@@ -82,6 +75,13 @@ def crisis_box(curriculum: "Curriculum", cohort: "Cohort", lang: str = "en"):
     from iopkit.render import boxes
 
     return Markup(boxes.crisis_box(curriculum.program, cohort, lang))
+
+
+def _help(curriculum: "Curriculum", lang: str) -> dict:
+    """The running footer's help line (and the large-print header's short one): program.yaml's first lines."""
+    from iopkit.render import i18n
+
+    return {"line": i18n.help_line(curriculum.program, lang), "short": i18n.help_short(curriculum.program, lang)}
 
 
 def _reader(cohort: "Cohort") -> dict:
@@ -96,20 +96,6 @@ def _reader(cohort: "Cohort") -> dict:
     return {"lang": lang, "lang_tag": LANGUAGE_TAGS[lang], "large_print": cohort.handouts.large_print, "t": words,
             # the language of a packet's body: English until the packet has a translation overlay
             "body_lang": LANGUAGE_TAGS[lang] if lang == "en" else "en-US"}
-
-
-def local_lines(cohort: "Cohort") -> list[tuple[str, str]]:
-    """The cohort's own lines, in the order every handout's crisis box prints them."""
-    res = cohort.resources
-    lines = []
-    if res.local_crisis_line:
-        lines.append(("Local crisis line", res.local_crisis_line))
-    if res.clinic_phone:
-        lines.append((cohort.program.name, res.clinic_phone))
-    if res.naloxone:
-        lines.append(("Naloxone", res.naloxone))
-    lines += [(o.name, o.contact) for o in res.other]
-    return lines
 
 
 def _where(cohort: "Cohort") -> str:
@@ -131,7 +117,7 @@ def _common(curriculum: "Curriculum", cohort: "Cohort", kind: str, heading: str)
     from markupsafe import Markup
 
     return {
-        "brand": _brand(cohort), "cohort": cohort, "css": Markup(stylesheet()),
+        "brand": _brand(cohort), "cohort": cohort, "css": Markup(stylesheet()), "accent": theme.accent_of(cohort),
         "runhead": Markup(runhead(cohort.program.name, f"{heading} · {cohort.cohort.name}", kind)),
         "crisis": crisis_box(curriculum, cohort), "where": _where(cohort),
     }
@@ -187,7 +173,8 @@ def visit_packet_html(curriculum: "Curriculum", cohort: "Cohort", visit: "Visit"
     if overlay is not None:  # the same small print as a session handout's last page
         status = t["status_machine"] if not overlay.reviewed else t["status_reviewed"].format(who=overlay.reviewed_by)
     return render("visit-packet.html.j2", visit=visit, heading=heading, numbered=_numbered_forms(visit),
-                  handoff=handoff, aftercare=Markup(aftercare), translated_steps=steps, status_line=status, **_common(curriculum, cohort, kind, heading)
+                  handoff=handoff, aftercare=Markup(aftercare), translated_steps=steps, status_line=status,
+                  view="participant", help=_help(curriculum, reader["lang"]), **_common(curriculum, cohort, kind, heading)
                   | {"crisis": crisis_box(curriculum, cohort, reader["lang"])} | reader)
 
 
@@ -326,7 +313,6 @@ def join_html(join: "JoinPlan", curriculum: "Curriculum", compact: bool = False)
     from markupsafe import Markup
 
     from iopkit.render import i18n
-    from iopkit.render.fmt import crisis_resources
 
     c = join.cohort
     individual = curriculum.individual
@@ -337,19 +323,16 @@ def join_html(join: "JoinPlan", curriculum: "Curriculum", compact: bool = False)
                              first_date=i18n.long_date(first.date, lang), first_time=i18n.clock(first.start, lang),
                              count=len(join.sessions), last_date=i18n.long_date(last.date, lang),
                              last_time=i18n.clock(last.start, lang)))
-    local = local_lines(c)
-    if lang != "en":
-        names = {"Local crisis line": t["local_crisis"], "Naloxone": t["naloxone"]}
-        local = [(names.get(name, name), contact) for name, contact in local]
+    context = _common(curriculum, c, t["join_kind"], t["join_title"]) | reader | {
+        # the very box every handout prints (program.yaml's lines, then the cohort's), set in two columns
+        "crisis": crisis_box(curriculum, c, lang),
+        "runhead": Markup(runhead(c.program.name, c.cohort.name, t["join_kind"]))}
     return render(
         "join.html.j2", rows=join_rows(join, individual, lang), count=len(join.sessions), intro=intro,
         first_date=i18n.long_date(first.date, lang), first_time=i18n.clock(first.start, lang),
         last_date=i18n.long_date(last.date, lang), last_time=i18n.clock(last.start, lang),
-        labels=individual.finishing.join_list, compact=compact,
-        national=crisis_resources(curriculum.program, lang), local=local, meetings=c.resources.meetings,
-        **_common(curriculum, c, t["join_kind"], t["join_title"]) | {"runhead": Markup(
-            runhead(c.program.name, c.cohort.name, t["join_kind"]))} | reader,
-    )
+        labels=individual.finishing.join_list, compact=compact, view="participant", help=_help(curriculum, lang),
+        **context)
 
 
 def join_pdf(join: "JoinPlan", curriculum: "Curriculum") -> bytes:
@@ -364,4 +347,4 @@ def join_pdf(join: "JoinPlan", curriculum: "Curriculum") -> bytes:
 
 
 __all__ = ["write_documents", "orientation_pdfs", "step_down_pdfs", "join_pdf", "join_lines", "finishing_html",
-           "telehealth_emergency_html", "check_in_html", "esc"]
+           "telehealth_emergency_html", "check_in_html"]

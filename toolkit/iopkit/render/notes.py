@@ -20,11 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from iopkit.planning.plan import session_on  # noqa: F401  (callers of the notes kit use it from here)
-from iopkit import paths
+from iopkit import markup, paths
 from iopkit.errors import NotesError, display_path
 from iopkit.content.schema import BlockKind, ExerciseKind, Session
 
@@ -283,27 +282,27 @@ def group_facts(plan, item, curriculum) -> GroupFacts:
 # ---------------------------------------------------------------- templates
 
 
-@cache
-def _environment():
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(paths.handouts_dir() / "templates" / "iopkit" / "notes")),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False,
-                                            default=False),
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
-    )
-    return env
+#: Where the kit's templates are, under handouts/templates/ (iopkit.markup's loader).
+TEMPLATES = "iopkit/notes/"
 
 
 def _css() -> str:
     from iopkit.pdf import print_css
 
-    return print_css() + "\n" + (paths.handouts_dir() / "notes.css").read_text(encoding="utf-8")
+    folder = paths.handouts_dir()  # crisis-compact.css: the catch-up page's crisis box in two columns
+    return "\n".join([print_css()] + [(folder / n).read_text(encoding="utf-8") for n in ("crisis-compact.css", "notes.css")])
 
 
 def _render(template: str, **context) -> str:
-    return _environment().get_template(template).render(**context)
+    """``template`` (a name in iopkit/notes/): HTML ones are autoescaped, Markdown and text ones are not."""
+    return markup.render(TEMPLATES + template, **context)
+
+
+def _shell(accent: str, kind: str = "html") -> dict:
+    """What the one document shell (iopkit/base.html.j2) needs: the print CSS and the cohort's accent."""
+    from markupsafe import Markup
+
+    return {"css": Markup(_css()), "accent": accent} if kind == "html" else {"css": "", "accent": accent}
 
 
 def _check(kind: str) -> str:
@@ -322,9 +321,9 @@ def _ascii_quotes(text: str, kind: str) -> str:
 def render_group_section(facts: GroupFacts, fmt: str = "dap", kind: str = "md") -> str:
     """The group section in one note format, as Markdown (``md``), plain text (``txt``) or HTML."""
     fmt = check_format(fmt)
-    return _ascii_quotes(_render(f"group.{_check(kind)}.j2", f=facts, fmt=fmt, label=FORMATS[fmt], sections=GROUP_SECTIONS[fmt],
-                   choices=OBJECTIVE_CHOICES, css=_css() if kind == "html" else "",
-                   runhead=_runhead(facts, "Group section")), kind)
+    return _ascii_quotes(_render(f"group.{_check(kind)}.j2", f=facts, fmt=fmt, label=FORMATS[fmt],
+                                 sections=GROUP_SECTIONS[fmt], choices=OBJECTIVE_CHOICES,
+                                 runhead=_runhead(facts, "Group section"), **_shell(facts.accent, kind)), kind)
 
 
 def _runhead(facts: GroupFacts, kind: str):
@@ -369,10 +368,10 @@ def render_member_template(facts: GroupFacts, fmt: str = "dap", kind: str = "md"
     filled = member_fields(prefill)
     objectives = list(filled.get("objectives") or [])
     objectives += [None] * (len(facts.objectives) - len(objectives))
-    return _ascii_quotes(_render(f"member.{_check(kind)}.j2", f=facts, fmt=fmt, label=FORMATS[fmt], sections=MEMBER_SECTIONS[fmt],
-                   pick_lists=PICK_LISTS, clinician=CLINICIAN_FIELDS, choices=OBJECTIVE_CHOICES, filled=filled,
-                   objective_marks=objectives, css=_css() if kind == "html" else "",
-                   runhead=_runhead(facts, "Member template")), kind)
+    return _ascii_quotes(_render(f"member.{_check(kind)}.j2", f=facts, fmt=fmt, label=FORMATS[fmt],
+                                 sections=MEMBER_SECTIONS[fmt], pick_lists=PICK_LISTS, clinician=CLINICIAN_FIELDS,
+                                 choices=OBJECTIVE_CHOICES, filled=filled, objective_marks=objectives,
+                                 runhead=_runhead(facts, "Member template"), **_shell(facts.accent, kind)), kind)
 
 
 #: How the records store's attendance status reads in the member template's pick-list.
@@ -407,8 +406,8 @@ def render_sign_in(facts: GroupFacts, layout: str = "roster", names: list[str] |
     names = list(names or [])
     rows = names + [""] * max(0, (group_size + 2 if not names else len(names) + 2) - len(names))
     slips = names if names else [""] * group_size
-    return _render(f"sign-in-{layout}.html.j2", f=facts, rows=rows, slips=slips, named=bool(names), css=_css(),
-                   runhead=_runhead(facts, "Sign-in"))
+    return _render(f"sign-in-{layout}.html.j2", f=facts, rows=rows, slips=slips, named=bool(names),
+                   runhead=_runhead(facts, "Sign-in"), **_shell(facts.accent))
 
 
 # ---------------------------------------------------------------- the roster option
