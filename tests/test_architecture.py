@@ -19,7 +19,8 @@ PACKAGE = Path(iopkit.__file__).parent
 LAYERS = ("exercises", "content", "planning", "measures", "render", "notebook", "pipeline", "records", "app")
 #: Modules at the root: the error tree, where things are, file writing, limits and the other
 #: foundations every layer uses. They import only each other.
-FOUNDATION = {"errors", "paths", "io", "markup", "fsguard", "limits", "interrupts", "reach", "pdf", "_version"}
+FOUNDATION = {"errors", "paths", "io", "markup", "theme", "fsguard", "limits", "interrupts", "reach", "pdf",
+              "_version"}
 #: Old names kept for notebooks written before the layout (each is an alias of its new module).
 #: (And ``python -m iopkit.hub``, which a JupyterHub configured before the move runs for each counselor.)
 ALIASES = {"views": "render.views", "workbench": "app.workbench", "dashboard_screen": "app.dashboard_screen",
@@ -112,6 +113,12 @@ def test_layers_import_only_the_layers_before_them(graph):
             if mine == "foundation" or LAYERS.index(theirs) > LAYERS.index(mine):
                 wrong.append(f"{name} ({mine}) imports {target} ({theirs})")
     assert not wrong, "\n".join(wrong)
+
+
+def test_every_root_module_is_a_declared_foundation_or_alias(graph):
+    """A new module at the package's root must say what it is: a foundation under every layer, or an old name."""
+    root = {name for name in graph if name and "." not in name and name not in LAYERS}
+    assert root - FOUNDATION - set(ALIASES) - {"__main__"} == set()
 
 
 def test_the_old_names_still_work_for_notebooks_written_before():

@@ -26,9 +26,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "aftercare_when": "every {weekday}, {start} to {end}. The next one is {first}. Where: {where}.",
         "aftercare_any_week": "You can start any week and stay as long as it helps.",
         # Typed numbers, kept only while render/views.py reads them (the handouts' running footer);
-        # everything else prints help_line(program, lang) below, from curriculum/program.yaml.
-        "help_line": "Need help now? Call or text 988. SAMHSA Helpline: 1-800-662-4357.",
-        "help_short": "Need help now? Call or text 988.",
         "help_lead": "Need help now?",
         "help_lead_short": "Need help now?",
         "not_translated": "",
@@ -81,9 +78,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "aftercare_title": "Su grupo de seguimiento",
         "aftercare_when": "cada {weekday}, de {start} a {end}. El próximo es el {first}. Dónde: {where}.",
         "aftercare_any_week": "Puede empezar cualquier semana y quedarse el tiempo que le ayude.",
-        "help_line": "¿Necesita ayuda ahora? Llame o escriba al 988 (para español, oprima el 2). "
-                     "SAMHSA: 1-800-662-4357.",
-        "help_short": "¿Necesita ayuda? Llame al 988, oprima el 2.",
         "help_lead": "¿Necesita ayuda ahora?",
         "help_lead_short": "¿Necesita ayuda?",
         "not_translated": "Esta hoja todavía no está traducida al español. Por ahora, el texto de la sesión "

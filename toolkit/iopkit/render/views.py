@@ -262,12 +262,14 @@ class SessionView:
         return "en-US" if self.untranslated else ""
 
     def _participant_runhead(self) -> Markup:
+        from iopkit.render import i18n
         from iopkit.render.i18n import short_date as short
 
         line = self._t("session_line", n=self.item.position, total=self.item.total)
         return runhead(self.cohort.program.name, f"{line} · {short(self.item.date, self.language)}",
                        self._t("kind_handout"),
-                       extra=(("rh-help", self._t("help_line")), ("rh-helpshort", self._t("help_short")),
+                       extra=(("rh-help", i18n.help_line(self.curriculum.program, self.language)),
+                              ("rh-helpshort", i18n.help_short(self.curriculum.program, self.language)),
                               ("rh-short", self._t("session_short", n=self.item.position))))
 
     def participant_meta(self) -> dict:
@@ -308,7 +310,7 @@ class SessionView:
             return Html(sheet)
         from iopkit.exercises.paper import in_language  # the sheet's words from exercises/paper.<lang>.yaml
 
-        sheet, missing = in_language(sheet, self.language)
+        sheet, missing = in_language(sheet, self.language, self.exercise_context.paper_words(self.language))
         tag = self.lang_tag if not missing else "en-US"  # a sheet still partly English says so
         return self._part("exercise-sheet", lang_tag=tag, sheet=Markup(sheet))
 
