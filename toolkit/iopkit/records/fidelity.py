@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -305,7 +306,7 @@ def get_form(conn: sqlite3.Connection, form_id: int) -> FidelityForm:
 # ---------------------------------------------------------------- writing
 
 def new_form(day: SessionOfDay, *, mode: str, facilitator: str | None, rater: str | None, items: list[str],
-             ratings: dict[str, object], different: str | None, now: dt.datetime | None = None) -> FidelityForm:
+             ratings: Mapping[str, object], different: str | None, now: dt.datetime | None = None) -> FidelityForm:
     """A checked form for the session of a day (nothing stored yet)."""
     mode = check_mode(mode)
     who = check_facilitator(facilitator, list(day.facilitators))
