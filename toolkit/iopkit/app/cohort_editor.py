@@ -17,13 +17,16 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from iopkit import theme
 from iopkit.app import cohort_form as form
 from iopkit.app.screens import render
 from iopkit.markup import esc
 from iopkit.planning.cohort import WEEKDAYS
+
+if TYPE_CHECKING:
+    from iopkit.app.workbench import Workbench
 
 Key = form.Key
 IMAGES = (".png", ".jpg", ".jpeg", ".svg")
@@ -503,8 +506,8 @@ class CohortEditor:
             f[(loc, "count_breaks")].value = values.get((loc, "count_breaks")) is True
             f[(loc, "weekly_minimum_minutes")].value = _int(values.get((loc, "weekly_minimum_minutes")), 0)
             f[(loc, "daily_minimum_minutes")].value = _int(values.get((loc, "daily_minimum_minutes")), 0)
-            for key in ("hcpcs", "revenue_code", "per_diem"):
-                f[(loc, key)].value = str(values.get((loc, key)) or "")
+            for billing in ("hcpcs", "revenue_code", "per_diem"):
+                f[(loc, billing)].value = str(values.get((loc, billing)) or "")
             f[("resources", "meetings")].value = "\n".join(values.get(("resources", "meetings")) or [])
             f[("resources", "other")].value = "\n".join(
                 f"{o.get('name', '')}: {o.get('contact', '')}" for o in values.get(("resources", "other")) or []
@@ -545,7 +548,7 @@ class CohortEditor:
             v[("schedule", "holidays")] = holidays
         else:
             v[("schedule", "holidays")] = None
-        closures = []
+        closures: list[dt.date | str] = []
         for line in _lines(f[("schedule", "closures")].value):
             try:
                 closures.append(dt.date.fromisoformat(line))
@@ -574,8 +577,8 @@ class CohortEditor:
         v[(loc, "count_breaks")] = f[(loc, "count_breaks")].value
         v[(loc, "weekly_minimum_minutes")] = f[(loc, "weekly_minimum_minutes")].value or None
         v[(loc, "daily_minimum_minutes")] = f[(loc, "daily_minimum_minutes")].value or None
-        for key in ("hcpcs", "revenue_code", "per_diem"):
-            v[(loc, key)] = f[(loc, key)].value.strip()
+        for billing in ("hcpcs", "revenue_code", "per_diem"):
+            v[(loc, billing)] = f[(loc, billing)].value.strip()
         v.update(self.changes.to_values(self._core()))
         return v
 
@@ -707,7 +710,7 @@ class CohortEditor:
     def _draw_sessions(self) -> None:
         track = self.fields[("cohort", "track")].value
         sessions = {s.id: s for s in self.curriculum.track(track)[0].values()}
-        dates = {}
+        dates: dict[str, dt.date] = {}
         if self.cohort is not None:
             from iopkit.planning.plan import plan_cohort
 
@@ -985,7 +988,7 @@ def _date(value):
 class GroupTab:
     """The Workbench's Group tab: empty until first opened, then a ``CohortEditor``."""
 
-    def __init__(self, workbench):
+    def __init__(self, workbench: Workbench) -> None:
         import ipywidgets as w
 
         self.workbench = workbench

@@ -12,11 +12,15 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iopkit import theme
 from iopkit.app.screens import IDLE_SECONDS, LockingScreen
 from iopkit.markup import esc
 from iopkit.records.store import STORE_VARIABLE
+
+if TYPE_CHECKING:
+    from iopkit.records.dashboard import ProgramView
 
 
 class DashboardScreen(LockingScreen):
@@ -32,7 +36,7 @@ class DashboardScreen(LockingScreen):
         self._start_idle_clock()
         self.folder = Path(folder) if folder else Path.cwd()
         self.curriculum_dir = curriculum_dir
-        self.view = None
+        self.view: ProgramView | None = None
         self.head = w.HTML(f"<h2 style='color:{theme.ACCENT};margin:.2em 0'>Program dashboard</h2><p>Type the records "
                            "store's passphrase to see how the program's groups are doing. The page shows "
                            "pseudonyms: do not project or share it. Definitions of every number: "

@@ -19,12 +19,16 @@ import datetime as dt
 import os
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from iopkit.errors import RecordInputError
 from iopkit.records import audit, people
 from iopkit.app.screens import IDLE_SECONDS, LockingScreen
 from iopkit.records.store import STORE_VARIABLE, Vault
+
+if TYPE_CHECKING:
+    from iopkit.measures.tablet import TabletForm
+    from iopkit.planning.cohort_schema import Cohort
 
 
 class MeasuresScreen(LockingScreen):
@@ -32,7 +36,7 @@ class MeasuresScreen(LockingScreen):
 
     idle_message = "Locked after a while with no clicks. Unlock to give a measure."
 
-    def __init__(self, context: Callable[[], tuple[object | None, dt.date | None]], *,
+    def __init__(self, context: Callable[[], tuple[Cohort | None, dt.date | None]], *,
                  store: str | Path | None = None, idle_seconds: float = IDLE_SECONDS,
                  clock: Callable[[], float] = time.monotonic, curriculum: Path | None = None):
         import ipywidgets as w
@@ -43,7 +47,7 @@ class MeasuresScreen(LockingScreen):
         self.clock = clock
         self.curriculum = curriculum
         self.vault: Vault | None = None
-        self.tablet = None  # the TabletForm being answered, if any
+        self.tablet: TabletForm | None = None  # the form being answered, if any
         self._pseudonym: str | None = None  # whose answers the tablet will store: in memory, never in a widget
         self._day: dt.date | None = None
         self._start_idle_clock()
@@ -238,7 +242,7 @@ class MeasuresScreen(LockingScreen):
 def measures_tab(workbench) -> MeasuresScreen:
     """The Workbench's Measures tab: the Workbench's cohort; the chosen session's date as the default day."""
 
-    def context():
+    def context() -> tuple[Cohort | None, dt.date | None]:
         plan = getattr(workbench, "plan", None)
         item = getattr(workbench, "item", None)
         return (plan.cohort if plan is not None else None), (item.date if item is not None else None)

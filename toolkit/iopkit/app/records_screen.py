@@ -23,12 +23,17 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from iopkit.app.screens import IDLE_SECONDS, LockingScreen, render
 from iopkit.errors import RecordInputError
 from iopkit.records import audit, people
 from iopkit.records.store import STORE_VARIABLE, Vault
+
+if TYPE_CHECKING:
+    import ipywidgets
+
+    from iopkit.planning.cohort_schema import Cohort
 
 STATUS_OPTIONS = (("Present", "present"), ("Late", "late"), ("Left early", "left-early"), ("Absent", "absent"))
 
@@ -71,7 +76,7 @@ class RollScreen(LockingScreen):
 
     idle_message = "Locked after a while with no clicks. Unlock to take the roll again."
 
-    def __init__(self, context: Callable[[], tuple[object | None, dt.date | None]], *,
+    def __init__(self, context: Callable[[], tuple[Cohort | None, dt.date | None]], *,
                  store: str | Path | None = None, idle_seconds: float = IDLE_SECONDS,
                  clock: Callable[[], float] = time.monotonic):
         import ipywidgets as w
@@ -81,9 +86,11 @@ class RollScreen(LockingScreen):
         self.idle_seconds = idle_seconds
         self.clock = clock
         self.vault: Vault | None = None
-        self.cohort = None
+        self.cohort: Cohort | None = None
         self.day: dt.date | None = None
-        self._rows: list[tuple[RollEntry, object, object, object, object | None]] = []
+        #: Each member's row: entry, name label, status, minutes and (telehealth) the private-place box.
+        self._rows: list[tuple[RollEntry, ipywidgets.Label, ipywidgets.ToggleButtons, ipywidgets.BoundedIntText,
+                               ipywidgets.Checkbox | None]] = []
         self._start_idle_clock()
 
         self.intro = w.HTML(
@@ -239,7 +246,7 @@ class RollScreen(LockingScreen):
 def attendance_tab(workbench) -> RollScreen:
     """The Workbench's Attendance tab: the roll for the Workbench's cohort and chosen session's date."""
 
-    def context():
+    def context() -> tuple[Cohort | None, dt.date | None]:
         plan = getattr(workbench, "plan", None)
         item = getattr(workbench, "item", None)
         return (plan.cohort if plan is not None else None), (item.date if item is not None else None)

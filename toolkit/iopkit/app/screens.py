@@ -6,13 +6,17 @@ from __future__ import annotations
 import posixpath
 import os
 import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from iopkit import markup
 from iopkit.errors import IopkitError
 from iopkit.markup import esc
+
+if TYPE_CHECKING:
+    import ipywidgets
 
 #: Seconds without a click before a screen that shows records locks itself (and forgets the key).
 IDLE_SECONDS = 300
@@ -36,15 +40,15 @@ def plain_error(exc: BaseException) -> str:
 class MessageLine:
     """A screen with a ``message`` HTML widget and buttons whose errors are said there in plain words."""
 
-    message: object
+    message: ipywidgets.HTML
 
     def _say(self, text: str, kind: str = "note") -> None:
-        self.message.value = f'<div class="wb-{kind}">{esc(text)}</div>' if text else ""  # type: ignore[attr-defined]
+        self.message.value = f'<div class="wb-{kind}">{esc(text)}</div>' if text else ""
 
     def touch(self) -> None:
         """A click: the idle clock starts again (screens without one ignore it)."""
 
-    def _guard(self, action: Callable[[], None]) -> None:
+    def _guard(self, action: Callable[[], object]) -> None:
         self.touch()
         try:
             action()
@@ -61,6 +65,8 @@ class LockingScreen(MessageLine):
 
     idle_seconds: float
     clock: Callable[[], float]
+    password: ipywidgets.Password
+    store_path: ipywidgets.Text
     #: Said when the screen locks itself.
     idle_message = "Locked after a while with no clicks."
 
@@ -90,9 +96,9 @@ class LockingScreen(MessageLine):
         passphrase box is emptied first and the secret dropped. None (and a message) when none was typed."""
         from iopkit.records.store import Vault, find_store
 
-        secret, self.password.value = self.password.value, ""  # type: ignore[attr-defined]  # the box never keeps it
+        secret, self.password.value = self.password.value, ""  # the box never keeps it
         try:
-            path = find_store(self.store_path.value.strip() or None)  # type: ignore[attr-defined]
+            path = find_store(self.store_path.value.strip() or None)
             if not secret:
                 self._say(f"Type the store's passphrase, then press {button}.", "message")
                 return None
@@ -127,7 +133,7 @@ class LockingScreen(MessageLine):
 # ---------------------------------------------------------------- links to built files
 
 
-def file_href(path: Path, cwd: Path | None = None, environ: dict | None = None) -> str | None:
+def file_href(path: Path, cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> str | None:
     """A link to a file in the notebook's folder, as the page showing the notebook can open it.
 
     JupyterLab resolves a relative link against the notebook (and opens the file in a tab);

@@ -8,9 +8,11 @@ as soon as the form is saved. What a test can check without a browser is in ``Su
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from iopkit.errors import RecordInputError
 from iopkit.app.screens import MessageLine, render
@@ -18,10 +20,19 @@ from iopkit.markup import esc
 from iopkit.records import fidelity
 from iopkit.records.store import STORE_VARIABLE, Vault, find_store
 
+if TYPE_CHECKING:
+    import ipywidgets
+
+    from iopkit.content.curriculum import Curriculum
+    from iopkit.planning.cohort_schema import Cohort
+
+#: What the Supervision tab asks the Workbench: its cohort, curriculum and the chosen session's date.
+Context = Callable[[], "tuple[Cohort | None, Curriculum | None, dt.date | None]"]
+
 DASHBOARD_NOTEBOOK = "iopkit-dashboard.ipynb"
 ITEM_OPTIONS = (("Done", "done"), ("Partly", "partly"), ("Not done", "not done"), ("n.a.", "n.a."))
 
-def dashboard_link_html(environ: dict | None = None) -> str:
+def dashboard_link_html(environ: Mapping[str, str] | None = None) -> str:
     """Where the program dashboard is: a link in JupyterLab (it opens the notebook in a tab); in the app
     (Voilà serves one notebook only) the command that opens it as an app of its own."""
     environ = os.environ if environ is None else environ
@@ -37,15 +48,15 @@ def dashboard_link_html(environ: dict | None = None) -> str:
 class SupervisionScreen(MessageLine):
     """``context()`` gives (cohort, curriculum, date) — the Workbench's cohort and chosen session."""
 
-    def __init__(self, context: Callable[[], tuple[object | None, object | None, object | None]], *,
+    def __init__(self, context: Context, *,
                  store: str | Path | None = None):
         import ipywidgets as w
 
         self._w = w
         self.context = context
         self.session: fidelity.SessionOfDay | None = None
-        self._items: list[object] = []
-        self._globals: list[object] = []
+        self._items: list[ipywidgets.ToggleButtons] = []
+        self._globals: list[ipywidgets.ToggleButtons] = []
         default = str(store) if store else os.environ.get(STORE_VARIABLE, "")
 
         self.intro = w.HTML(
@@ -155,7 +166,7 @@ class SupervisionScreen(MessageLine):
 def supervision_tab(workbench) -> SupervisionScreen:
     """The Workbench's Supervision tab, for its cohort and chosen session."""
 
-    def context():
+    def context() -> tuple[Cohort | None, Curriculum | None, dt.date | None]:
         from iopkit.content.curriculum import load_curriculum
 
         plan = getattr(workbench, "plan", None)

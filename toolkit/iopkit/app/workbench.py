@@ -17,15 +17,19 @@ import importlib
 import os
 import threading
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from iopkit import paths, theme
 from iopkit.app.screens import file_href, plain_error, render  # noqa: F401  (tests and the Group tab use them from here)
 from iopkit.exercises.clock import Timer, clock_text
 from iopkit.markup import esc
+
+if TYPE_CHECKING:
+    from iopkit.planning.plan import Plan, PlannedSession
 
 #: The Workbench's colours: iopkit.theme's (kept under these names for the screens that import them).
 ACCENT, INK, MUTED = theme.ACCENT, theme.INK, theme.MUTED
@@ -71,7 +75,7 @@ def cohort_choices(folder: Path | str | None = None) -> list[tuple[str, Path]]:
     return out
 
 
-def load_plan(cohort_path: Path | str, curriculum_dir: Path | str | None = None):
+def load_plan(cohort_path: Path | str, curriculum_dir: Path | str | None = None) -> Plan:
     """The cohort's plan; raises an ``IopkitError`` whose ``str()`` is the message to show."""
     from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
@@ -172,14 +176,11 @@ class BlockTimer(Timer):
         self._banked = min(self.total, self.starts[state.index] + state.block_seconds)
         self._since = self.now() if running and self._banked < self.total else None
 
-    def reset(self) -> None:
-        self._banked, self._since = 0.0, None
-
 
 # ---------------------------------------------------------------- links to built files
 
 
-def lab_link_html(environ: dict | None = None) -> str:
+def lab_link_html(environ: Mapping[str, str] | None = None) -> str:
     """On JupyterHub, a link from the Workbench to JupyterLab on the same home notebook (one click away).
 
     The hub gives each server its URL prefix (``/user/<name>/``) in ``JUPYTERHUB_SERVICE_PREFIX``;
@@ -213,7 +214,7 @@ def build_status_html(position: int, result) -> str:
 ROOM_FILE = "room.html"
 
 
-def room_href(path: Path, cwd: Path | None = None, environ: dict | None = None) -> str | None:
+def room_href(path: Path, cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> str | None:
     """A link that opens the room view in its own browser tab, where reveal.js can run.
 
     Voilà serves it under ``voila/files/`` (``iopkit app`` allows ``room.html``); in JupyterLab a
@@ -226,7 +227,7 @@ def room_href(path: Path, cwd: Path | None = None, environ: dict | None = None) 
     return "/files/" + href
 
 
-def room_link_html(path: Path | None, folder: Path, environ: dict | None = None) -> str:
+def room_link_html(path: Path | None, folder: Path, environ: Mapping[str, str] | None = None) -> str:
     """The button that opens this session's room view, or what to do to make it."""
     made = path is not None and Path(path).is_file()
     return render("room-link.html.j2", made=made, path=path, href=room_href(path, folder, environ) if made else None)
@@ -256,7 +257,7 @@ def _kit_label(stem: str) -> str:
         .replace("Sign in", "Sign-in").replace("Catch up", "Catch-up")
 
 
-def kit_links_html(files: Sequence[Path], folder: Path, environ: dict | None = None) -> str:
+def kit_links_html(files: Sequence[Path], folder: Path, environ: Mapping[str, str] | None = None) -> str:
     """Links to the PDFs of a kit (the kinds both JupyterLab and Voilà open), and where all files are."""
     items = [(_kit_label(path.stem) + " (PDF)", file_href(path, folder, environ), path) for path in files
              if path.suffix == ".pdf"]
@@ -283,8 +284,8 @@ class Workbench:
         self.curriculum_dir = curriculum_dir
         self.today = today
         self.now = now
-        self.plan = None
-        self.item = None
+        self.plan: Plan | None = None
+        self.item: PlannedSession | None = None
         self.timer = BlockTimer([], now)
         self._shown_index: int | None = None
         self._building = False
@@ -415,7 +416,7 @@ class Workbench:
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
-    def _guard(self, action: Callable[[], None]) -> None:
+    def _guard(self, action: Callable[[], object]) -> None:
         """Run a button's action; a problem shows as a plain message, never as a traceback."""
         try:
             action()
@@ -748,7 +749,9 @@ class Workbench:
         self.exercise_box.children = (exercises.show(widget_id, context=context),)
 
     def _widget_id(self) -> str | None:
-        if self.item is None or not is_complete(self.item):
+        from iopkit.content.schema import Session
+
+        if self.item is None or not isinstance(self.item.session, Session):  # an outline has no exercise
             return None
         return self.item.session.exercise.widget
 
@@ -797,9 +800,11 @@ class Workbench:
                       folder=f"build/{self.plan.cohort.slug}/session-{item.position:02d}")
 
     def _exercise_intro_html(self) -> tuple[str, bool]:
-        item = self.item
-        if not is_complete(item):
+        from iopkit.content.schema import Session
+
+        session = self.item.session
+        if not isinstance(session, Session):  # an outline (``is_complete``)
             return render("exercise-intro.html.j2", outline=True), False
-        e = item.session.exercise
+        e = session.exercise
         return (render("exercise-intro.html.j2", outline=False, exercise=e,
                        kind=e.kind.value.replace("-", " ").capitalize()), bool(e.widget))

@@ -8,8 +8,9 @@ no widgets at all.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 from iopkit import theme
 from iopkit.exercises import paper
@@ -221,15 +222,22 @@ def number(value: object, low: int, high: int) -> int | None:
     return value if low <= value <= high else None
 
 
-def rows(value: object, spec: dict[str, tuple[str, int, int] | str]) -> list[dict]:
+#: What ``rows`` keeps of each row: a key maps to ``"text"`` or ``("number", low, high)``.
+RowSpec: TypeAlias = Mapping[str, "tuple[str, int, int] | str"]
+
+
+def rows(value: object, spec: RowSpec) -> list[dict]:
     """Rows of fields; ``spec`` maps a key to ``"text"`` or ``("number", low, high)``."""
     out = []
     for item in value if isinstance(value, list) else []:
         if not isinstance(item, dict):
             continue
-        clean = {}
+        clean: dict[str, str | int | None] = {}
         for key, kind in spec.items():
-            clean[key] = text(item.get(key)) if kind == "text" else number(item.get(key), kind[1], kind[2])
+            if isinstance(kind, str):  # "text"
+                clean[key] = text(item.get(key))
+            else:
+                clean[key] = number(item.get(key), kind[1], kind[2])
         out.append(clean)
     return out
 

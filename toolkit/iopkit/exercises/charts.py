@@ -8,6 +8,7 @@ the projector (the widget sets a big font) and fits the page on paper (the print
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -43,7 +44,7 @@ def legend(series: list[Series]) -> str:
     return str(_macros().legend(series))
 
 
-def hbars(rows: list[tuple[str, list[float | None]]], series: list[Series], maximum: float,
+def hbars(rows: Sequence[tuple[str, Sequence[float | None]]], series: list[Series], maximum: float,
           change: bool = False, missing: str = "not rated yet") -> str:
     """A horizontal bar chart: one row per label, one bar per series (side by side, top to
     bottom), the numbers at the end and, with ``change``, the change from the first series

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from iopkit import theme
 from iopkit.exercises import charts, paper
-from iopkit.exercises.base import Exercise, rows
+from iopkit.exercises.base import Exercise, RowSpec, rows
 
 KINDS = (
     "Hard feelings (anger, sadness, worry, boredom, loneliness)",
@@ -20,7 +20,7 @@ FIELDS = [
     ("confidence", "How sure I can cope (0-10)", "scale", ""),
     ("plan", "My coping plan", "area", "What will I do before, during and after?"),
 ]
-SPEC = {"situation": "text", "confidence": ("number", 0, 10), "plan": "text"}
+SPEC: RowSpec = {"situation": "text", "confidence": ("number", 0, 10), "plan": "text"}
 CONFIDENCE = charts.Series("How sure I can cope", charts.ACCENT)
 
 

@@ -52,7 +52,7 @@ class KindWishes(TimedExercise):
         from iopkit.exercises import ui
 
         self._syncing = False
-        self._stage_key = None
+        self._stage_key: tuple[str, int | None] | None = None
         self.steps = ui.html(width="100%")
         self.prompt_box = ui.html(width="100%", min_height="5em")
         self.sentence = ui.text_area("For example: I am doing something hard, and I am still here.", rows=2)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from iopkit.exercises import paper
 from iopkit import theme
 from iopkit.markup import esc
-from iopkit.exercises.base import Exercise, rows, text
+from iopkit.exercises.base import Exercise, RowSpec, rows, text
 
 SITUATION_FIELDS = [
     ("situation", "A high-risk situation", "text", "For example: Friday nights alone after payday"),
@@ -16,8 +16,8 @@ PEOPLE_FIELDS = [
     ("name", "Name", "text", "For example: my sponsor, my sister"),
     ("number", "Phone number", "text", ""),
 ]
-SITUATION_SPEC = {"situation": "text", "plan": "text"}
-PEOPLE_SPEC = {"name": "text", "number": "text"}
+SITUATION_SPEC: RowSpec = {"situation": "text", "plan": "text"}
+PEOPLE_SPEC: RowSpec = {"name": "text", "number": "text"}
 TEXTS = (
     ("reasons", "My reasons for recovery", "Why this matters to me: people, health, work, freedom, how I feel about myself."),
     ("warning_signs", "My warning signs", "Early signs that things are slipping. Write one on each line."),
@@ -44,7 +44,7 @@ class RelapsePreventionPlan(Exercise):
         }
 
     def clean(self, data: dict) -> dict:
-        out = {key: text(data.get(key)) for key, _, _ in TEXTS}
+        out: dict[str, object] = {key: text(data.get(key)) for key, _, _ in TEXTS}
         out["situations"] = rows(data.get("situations"), SITUATION_SPEC)
         out["people"] = rows(data.get("people"), PEOPLE_SPEC)
         return out

@@ -61,7 +61,7 @@ class SoberBreathingSpace(TimedExercise):
         from iopkit.exercises import ui
 
         self._syncing = False
-        self._stage_key = None
+        self._stage_key: tuple[str, int | None] | None = None
         self.steps = ui.html(width="100%")
         self.prompt_box = ui.html(width="100%", min_height="5em")
         self.noticed = ui.text_area("For example: my jaw was tight, and I felt worried.", rows=2)

@@ -61,7 +61,7 @@ class UrgeSurfing(TimedExercise):
         self.noticed = ui.text_area("For example: it was strong in my chest, then it eased off.", rows=2)
         self.wave = ui.html(width="100%")
         self.prompt_box = ui.html(width="100%", min_height="4.5em")
-        self._wave_step = None
+        self._wave_step: tuple[int, int | None] | None = None
         for key, w in (("before", self.before), ("after", self.after), ("noticed", self.noticed)):
             w.observe(lambda change, key=key: self._typed(key, change["new"]), "value")
         return [

@@ -64,7 +64,7 @@ class WeeklyPlanner(Exercise):
             for key, _ in TIMES:
                 cell = W.Combobox(options=list(IDEAS), ensure_option=False, placeholder="Type or pick",
                                   layout=W.Layout(width="auto"), style={"font_size": "17px"})
-                cell.observe(lambda change, day=day, key=key: self._typed(day, key, change["new"]), "value")
+                cell.observe(lambda change, day=day, key=key: self._typed_cell(day, key, change["new"]), "value")
                 self.cells[(day, key)] = cell
                 grid.append(cell)
         self.idea = W.Dropdown(options=list(IDEAS), layout=W.Layout(width="18em"))
@@ -79,7 +79,7 @@ class WeeklyPlanner(Exercise):
                                                         align_items="center", width="100%")), self.counter])
         return [picker, week]
 
-    def _typed(self, day: str, key: str, value: str) -> None:
+    def _typed_cell(self, day: str, key: str, value: str) -> None:
         if self._syncing:
             return
         self.data["plan"][day][key] = value

@@ -23,7 +23,11 @@ def summary_context(pseudonym: str, administrations: list[Administration], measu
         raise ValueError("There are no scored administrations to summarize.")
     from iopkit.measures.load import load_references_quiet
 
-    rows, charts, subscales, safety, cited = [], [], [], [], []
+    rows: list[dict] = []
+    charts: list[str] = []
+    subscales: list[dict] = []
+    safety: list[str] = []
+    cited: list[str] = []
     by_measure: dict[str, list[Administration]] = {}
     for a in sorted(administrations, key=lambda a: a.day):
         by_measure.setdefault(a.score.measure, []).append(a)

@@ -21,10 +21,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iopkit.measures.suppress import SMALL, suppress_table
 from iopkit.records import fidelity, people
 from iopkit.records.ledger import cohort_floors, ledger_frame, week_start
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NOT_TRACKED = "not tracked"
 RETENTION_DAYS = 30
@@ -53,11 +57,11 @@ def load_cohorts(folder: Path, curriculum, problems: list[str] | None = None) ->
 class ProgramView:
     as_of: dt.date
     demo: bool
-    cohorts: "object"            # DataFrame: one row per cohort (see COHORT_COLUMNS)
-    admissions: "object"         # DataFrame: cohort x week -> admissions
-    facilitators: "object"       # DataFrame: one row per facilitator and mode
-    sessions: "object"           # DataFrame: one row per session position and mode
-    agreement: "object"          # DataFrame: one row per facilitator (self against supervisor)
+    cohorts: pd.DataFrame        # one row per cohort (see COHORT_COLUMNS)
+    admissions: pd.DataFrame     # cohort x week -> admissions
+    facilitators: pd.DataFrame   # one row per facilitator and mode
+    sessions: pd.DataFrame       # one row per session position and mode
+    agreement: pd.DataFrame      # one row per facilitator (self against supervisor)
     not_on_track: dict[str, list[str]] = field(default_factory=dict)   # pseudonym -> reasons (inside only)
     notes_exported: str = NOT_TRACKED
     names: dict[str, str] = field(default_factory=dict)                # cohort slug -> cohort name
@@ -247,7 +251,7 @@ def rate_rows(view: ProgramView, export: bool) -> list[dict]:
 
 def session_rows(view: ProgramView) -> list[dict]:
     frame = view.cohorts
-    rows = [{"label": "Sessions delivered of planned",
+    rows: list[dict] = [{"label": "Sessions delivered of planned",
              "cells": {r["cohort"]: f"{int(r['delivered'])} of {int(r['planned'])}" for _, r in frame.iterrows()}}]
     rows[0]["cells"]["Total"] = f"{int(frame['delivered'].sum())} of {int(frame['planned'].sum())}"
     return rows

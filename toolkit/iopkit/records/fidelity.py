@@ -22,11 +22,16 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iopkit.errors import RecordInputError
 from iopkit.records import audit
+
+if TYPE_CHECKING:
+    from iopkit.content.schema import OutlineSession
 
 MODES = ("self", "supervisor")
 MODE_LABELS = {"self": "Self-rating (after the group, about two minutes)",
@@ -203,7 +208,7 @@ class SessionOfDay:
     items: tuple[str, ...]
 
 
-def group_calendar(cohort, curriculum, until: dt.date) -> list[tuple[dt.date, int, object]]:
+def group_calendar(cohort, curriculum, until: dt.date) -> list[tuple[dt.date, int, OutlineSession]]:
     """Every meeting of the cohort up to ``until``: (date, position in the curriculum, session).
 
     The group runs the curriculum round and round (``plan.plan_join``), so after session 36 comes 1.
@@ -281,7 +286,8 @@ def _form(row) -> FidelityForm:
 def forms(conn: sqlite3.Connection, *, cohort: str | None = None, facilitator: str | None = None) -> list[FidelityForm]:
     if not _has_table(conn):
         return []
-    query, params = "SELECT * FROM fidelity WHERE 1 = 1", []
+    query = "SELECT * FROM fidelity WHERE 1 = 1"
+    params: list[str] = []
     if cohort:
         query, params = query + " AND cohort = ?", params + [cohort]
     if facilitator:
@@ -300,7 +306,7 @@ def get_form(conn: sqlite3.Connection, form_id: int) -> FidelityForm:
 # ---------------------------------------------------------------- writing
 
 def new_form(day: SessionOfDay, *, mode: str, facilitator: str | None, rater: str | None, items: list[str],
-             ratings: dict[str, object], different: str | None, now: dt.datetime | None = None) -> FidelityForm:
+             ratings: Mapping[str, object], different: str | None, now: dt.datetime | None = None) -> FidelityForm:
     """A checked form for the session of a day (nothing stored yet)."""
     mode = check_mode(mode)
     who = check_facilitator(facilitator, list(day.facilitators))

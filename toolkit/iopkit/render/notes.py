@@ -311,11 +311,15 @@ def _check(kind: str) -> str:
     return kind
 
 
+#: Curly quotes, dashes and the times sign, each to its plain keyboard twin (position by position).
+_ASCII = str.maketrans("“”‘’–—×", "\"\"''--x")
+
+
 def _ascii_quotes(text: str, kind: str) -> str:
     """Plain text goes into EHR boxes that may not keep curly quotes: straight ones instead."""
     if kind != "txt":
         return text
-    return text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "×": "x"}))
+    return text.translate(_ASCII)
 
 
 def render_group_section(facts: GroupFacts, fmt: str = "dap", kind: str = "md") -> str:
