@@ -6,11 +6,11 @@ one thing wrong.
 from __future__ import annotations
 
 import pytest
-
 from conftest import FIXTURES, run_cli
-from iopkit.planning.cohort import load_cohort
+
 from iopkit.content.curriculum import load_curriculum
 from iopkit.errors import CohortError, ValidationError
+from iopkit.planning.cohort import load_cohort
 
 INVALID = FIXTURES / "cohorts" / "invalid"
 

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from iopkit.app import cohort_form as form
-from iopkit.planning.cohort import load_cohort
 from iopkit.content.curriculum import load_curriculum
+from iopkit.planning.cohort import load_cohort
 from iopkit.planning.plan import sequence
 
 EXAMPLES = ("example.toml", "evening-telehealth.toml", "aftercare.toml", "with-electives.toml")

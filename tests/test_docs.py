@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT, run_cli
+
 from iopkit.app.cli import _parser
 
 

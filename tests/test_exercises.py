@@ -16,24 +16,30 @@ from pathlib import Path
 
 import ipywidgets as W
 import pytest
-
-from conftest import FakeClock
 import yaml
+from conftest import FakeClock, pdf_text
 
-from conftest import pdf_text
-from iopkit.content import language
 from iopkit import paths
-from iopkit.exercises import EXERCISES, Exercise, export_answers_pdf, make_exercise, read_answers, save_answers, show
-from iopkit.exercises import files
+from iopkit.content import language
+from iopkit.content.schema import WIDGETS
+from iopkit.exercises import (
+    EXERCISES,
+    Exercise,
+    export_answers_pdf,
+    files,
+    make_exercise,
+    read_answers,
+    save_answers,
+    show,
+)
 from iopkit.exercises.clock import Phase, Ticker, Timer, clock_text, phase_at
 from iopkit.exercises.goals_builder import goal_tips
 from iopkit.exercises.group_check_in import MIN_TO_SHOW, GroupCheckIn
 from iopkit.exercises.happiness_scale import AREAS, HappinessScale
+from iopkit.exercises.kind_wishes import KindWishes
 from iopkit.exercises.refusal_cards import OWN_DECK, PARTS, RefusalCards
 from iopkit.exercises.sober_breathing_space import SoberBreathingSpace
 from iopkit.exercises.urge_surfing import UrgeSurfing
-from iopkit.exercises.kind_wishes import KindWishes
-from iopkit.content.schema import WIDGETS
 
 #: Exercises that hold no one person's answers: no save buttons.
 GROUP_ONLY = {"group-check-in", "refusal-cards"}

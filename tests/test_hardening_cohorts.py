@@ -9,12 +9,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import FIXTURES
+
 from iopkit.app import cli
-from iopkit.planning.cohort import load_cohort
 from iopkit.content.curriculum import load_curriculum
 from iopkit.errors import CohortError, ValidationError
+from iopkit.planning.cohort import load_cohort
 
 HERE = FIXTURES / "cohorts" / "hardening"
 

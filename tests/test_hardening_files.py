@@ -12,10 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-from iopkit.app import cli
+
 from iopkit import fsguard
+from iopkit.app import cli
 from iopkit.errors import FileSystemError
 
 

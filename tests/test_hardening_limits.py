@@ -1,11 +1,10 @@
 """docs/limits.md lists every limit in toolkit/iopkit/limits.py, with the same numbers."""
 from __future__ import annotations
 
-
 import pytest
 import yaml
-
 from conftest import FIXTURES, ROOT
+
 from iopkit import limits
 from iopkit.content.curriculum import validate_files
 from iopkit.errors import ValidationError

@@ -12,6 +12,7 @@ import stat
 import subprocess
 
 from conftest import ROOT
+
 from iopkit.exercises.files import default_folder, save_answers
 from iopkit.exercises.happiness_scale import AREAS, HappinessScale
 from iopkit.pipeline.exercise_notebook import exercise_notebook

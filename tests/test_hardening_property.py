@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURES
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
 from iopkit.app import cli
 
 VALID_COHORT = FIXTURES / "cohorts" / "valid.toml"

@@ -11,14 +11,13 @@ import io
 import shutil
 
 import pytest
-
 from conftest import FIXTURES
-from iopkit import pdf
-from iopkit import markup
-from iopkit.render import views
-from iopkit.planning.cohort import load_cohort
+
+from iopkit import markup, pdf
 from iopkit.content.curriculum import load_curriculum, validate_files
 from iopkit.errors import ValidationError
+from iopkit.planning.cohort import load_cohort
+from iopkit.render import views
 
 HERE = FIXTURES / "reach"
 EXPECTED_IMAGE = ("expected an image saved in the curriculum's folder (for a session) or the cohort's folder "

@@ -9,8 +9,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import FIXTURES
+
 from iopkit.app import cli
 from iopkit.content.curriculum import validate_files
 from iopkit.errors import ValidationError

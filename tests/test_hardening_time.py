@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import FIXTURES, ROOT
+
 from iopkit.app import cli
-from iopkit.planning.cohort import load_cohort
 from iopkit.content.curriculum import load_curriculum
+from iopkit.planning.cohort import load_cohort
 from iopkit.planning.plan import plan_cohort, plan_join
 
 HERE = FIXTURES / "cohorts" / "hardening"
@@ -47,9 +47,11 @@ def test_calendar_entries_after_2037_have_summer_and_winter_offsets(curriculum):
 
 def test_the_printed_calendar_names_the_zone_of_each_date(curriculum):
     """January sessions print CST, April ones CDT (the example cohort runs across the March change)."""
-    from iopkit.render.books import calendar_pdf
     import io
+
     from pypdf import PdfReader
+
+    from iopkit.render.books import calendar_pdf
 
     plan = plan_cohort(load_cohort(ROOT / "cohorts" / "example.toml", curriculum=curriculum), curriculum)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(calendar_pdf(plan))).pages)

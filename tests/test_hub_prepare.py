@@ -62,10 +62,9 @@ def test_the_shipped_hub_configurations_send_counselors_to_the_workbench(monkeyp
     for name in ("IOPKIT_PROGRAM", "IOPKIT_USER_PYTHON", "IOPKIT_HUB_URL", "IOPKIT_HUB_STATE", "IOPKIT_IDLE_MINUTES"):
         monkeypatch.delenv(name, raising=False)
     import yaml
+    from traitlets.config.loader import PyFileConfigLoader
 
     from iopkit.app.hub import WORKBENCH_URL
-
-    from traitlets.config.loader import PyFileConfigLoader
 
     for name in ("jupyterhub_config.py", "tljh/iopkit.py"):
         path = ROOT / "deploy" / "jupyterhub" / name

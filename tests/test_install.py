@@ -14,7 +14,6 @@ import sysconfig
 import venv
 
 import pytest
-
 from conftest import ROOT, pdf_text
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import pdf_text, run_cli
+
 from iopkit.errors import ValidationError
 from iopkit.measures import AnswerError, load_measures, parse_answers, score_answers
 from iopkit.measures.load import UnknownMeasureError
@@ -290,7 +290,6 @@ def test_cli_prints_the_safety_prompt_on_stderr_even_with_quiet():
 
 def test_cli_has_no_setting_that_hides_the_prompt():
     from iopkit.app import measures_cli as cli
-
     from iopkit.measures import safety
 
     text = Path(cli.__file__).read_text() + Path(safety.__file__).read_text()

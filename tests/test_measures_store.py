@@ -38,16 +38,29 @@ import shutil
 import time
 
 import pytest
-
 from conftest import ROOT, pdf_text, run_cli
-from records_support import CANARIES, CANARY_ALIAS, CANARY_ALIAS_2, CANARY_FIRST, PASSPHRASE, fast_env, files_with_canary
+from records_support import (
+    CANARIES,
+    CANARY_ALIAS,
+    CANARY_ALIAS_2,
+    CANARY_FIRST,
+    PASSPHRASE,
+    fast_env,
+    files_with_canary,
+)
 
 from iopkit.errors import RecordInputError, StoreDamagedError
 from iopkit.measures import AnswerError, UnknownMeasureError, load_measures
 from iopkit.measures.caseload import not_on_track_list
 from iopkit.records import audit, people
 from iopkit.records import store as store_module
-from iopkit.records.measures_store import administrations, administrations_in, by_person, insert_administration, record_administration
+from iopkit.records.measures_store import (
+    administrations,
+    administrations_in,
+    by_person,
+    insert_administration,
+    record_administration,
+)
 from iopkit.records.store import TEST_KDF, Vault
 
 JAN4, JAN11, JAN18, JAN25, FEB1 = (dt.date(2027, 1, 4) + dt.timedelta(weeks=n) for n in range(5))

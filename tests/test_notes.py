@@ -11,14 +11,14 @@ import re
 import shutil
 
 import pytest
-
 from conftest import FIXTURES, ROOT, pdf_text, run_cli
-from iopkit.render import notes
-from iopkit.planning.cohort import load_cohort
+
 from iopkit.content.curriculum import load_curriculum
 from iopkit.errors import NotesError, ValidationError
+from iopkit.planning.cohort import load_cohort
 from iopkit.planning.hours import hours_report
 from iopkit.planning.plan import plan_cohort
+from iopkit.render import notes
 
 EXAMPLE = ROOT / "cohorts" / "example.toml"
 EVENING = ROOT / "cohorts" / "evening-telehealth.toml"
@@ -319,7 +319,7 @@ def test_the_new_cohort_file_carries_the_level_of_care_section_commented(tmp_pat
 
 
 def test_the_shipped_reminders_fit_one_text_and_say_nothing_about_treatment(example_plan):
-    from iopkit.planning.reminders import revealing_words, reminders_for, sms_length
+    from iopkit.planning.reminders import reminders_for, revealing_words, sms_length
 
     texts = reminders_for(example_plan, example_plan.at(5).date)
     assert {(r.lang, r.name) for r in texts} == {(lang, name) for lang in ("en", "es")
@@ -382,8 +382,8 @@ def test_reminders_command_prints_the_texts():
 
 
 def test_every_catch_up_summary_reads_at_grade_6_or_below_on_one_page(curriculum):
-    from iopkit.pipeline.catchup import MAX_GRADE, catchup_summary, render_summary, summary_grade
     from iopkit.pdf import render
+    from iopkit.pipeline.catchup import MAX_GRADE, catchup_summary, render_summary, summary_grade
 
     for path in (EXAMPLE, EVENING):
         plan = plan_cohort(load_cohort(path, curriculum=curriculum), curriculum)
@@ -489,8 +489,8 @@ def test_the_after_the_group_tab_has_nowhere_to_type_a_name(tmp_path):
 def test_the_catch_up_button_uses_the_library_and_links_both_pdfs(tmp_path, monkeypatch):
     import datetime as dt
 
-    from iopkit.pipeline import catchup
     from iopkit.app.workbench import Workbench
+    from iopkit.pipeline import catchup
 
     calls = []
 
@@ -572,8 +572,8 @@ def test_a_curriculum_copy_without_reminder_texts_uses_the_shipped_ones(curricul
 
 def test_editing_the_notes_templates_rebuilds_no_session(tmp_path, monkeypatch):
     """The kit's templates and CSS are not part of any session's documents, so the build's fingerprint ignores them."""
-    from iopkit.pipeline import build
     from iopkit import paths
+    from iopkit.pipeline import build
 
     handouts = tmp_path / "handouts"
     shutil.copytree(paths.handouts_dir(), handouts)

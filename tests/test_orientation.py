@@ -9,12 +9,12 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import FIXTURES, ROOT, pdf_text, run_cli
-from iopkit.planning.cohort import load_cohort
+
 from iopkit.content.curriculum import load_curriculum
-from iopkit.errors import ValidationError
 from iopkit.content.individual import FIVE_STEPS
+from iopkit.errors import ValidationError
+from iopkit.planning.cohort import load_cohort
 from iopkit.planning.plan import plan_cohort, plan_join
 
 INVALID = FIXTURES / "individual" / "invalid"

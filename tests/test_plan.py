@@ -5,11 +5,11 @@ import datetime as dt
 import re
 
 import pytest
-
 from conftest import ROOT
-from iopkit.planning.cohort import load_cohort
+
 from iopkit.content.curriculum import load_curriculum
 from iopkit.errors import UnknownSessionError
+from iopkit.planning.cohort import load_cohort
 from iopkit.planning.plan import meeting_dates, parse_selection, plan_cohort, rescale
 
 

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import pdf_text
 
 USING = re.compile(r"^Using the curriculum in (.+) \(program folder\)\.$", re.M)

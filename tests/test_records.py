@@ -9,13 +9,12 @@ import shutil
 import struct
 
 import pytest
-
 from conftest import ROOT
 from records_support import CANARY_ALIAS, CANARY_FIRST, PASSPHRASE, files_with_canary
 
 from iopkit.errors import AuditChainError, RecordInputError, StoreDamagedError, StorePlaceError, StoreUnlockError
 from iopkit.records import audit, people
-from iopkit.records.store import PRODUCTION_KDF, TEST_KDF, MAGIC, Vault, default_kdf, parse_recovery_key
+from iopkit.records.store import MAGIC, PRODUCTION_KDF, TEST_KDF, Vault, default_kdf, parse_recovery_key
 
 MON = dt.date(2027, 1, 4)  # the example cohort's first group (Mon/Wed/Fri)
 
@@ -29,8 +28,8 @@ def vault(tmp_path):
 
 @pytest.fixture
 def cohort(tmp_path):
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
+    from iopkit.planning.cohort import load_cohort
 
     folder = tmp_path / "cohorts"
     folder.mkdir()

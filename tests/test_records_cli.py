@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import ROOT, pdf_text, run_cli
 from records_support import CANARY_ALIAS, CANARY_ALIAS_2, CANARY_FIRST, PASSPHRASE, fast_env, files_with_canary
 

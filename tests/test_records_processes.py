@@ -9,7 +9,6 @@ import sys
 import time
 
 import pytest
-
 from records_support import PASSPHRASE
 
 from iopkit.records import audit, people

@@ -9,9 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, FakeClock
-from records_support import CANARY_ALIAS, CANARY_ALIAS_2, CANARY_FIRST, CANARIES, PASSPHRASE, files_with_canary
+from records_support import CANARIES, CANARY_ALIAS, CANARY_ALIAS_2, CANARY_FIRST, PASSPHRASE, files_with_canary
 
 from iopkit.records import audit, people
 from iopkit.records.store import TEST_KDF, Vault

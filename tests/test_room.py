@@ -7,14 +7,14 @@ import re
 import tomllib
 
 import pytest
-
 from conftest import ROOT
-from iopkit.planning.cohort import load_cohort
+
 from iopkit.content.curriculum import load_curriculum
+from iopkit.content.schema import WIDGETS
 from iopkit.notebook.exporters import RoomHTMLExporter, render_room
+from iopkit.planning.cohort import load_cohort
 from iopkit.planning.plan import plan_cohort
 from iopkit.render.room import room_notebook, steps_for_the_room
-from iopkit.content.schema import WIDGETS
 from iopkit.render.views import SessionView, long_date
 
 
@@ -84,7 +84,7 @@ def leaked(view: SessionView, text: str) -> list[str]:
 
 def test_every_session_has_a_room_view_with_something_to_do_together(rooms):
     assert len(rooms) == 36
-    for view, page, text in rooms:
+    for view, _page, text in rooms:
         s = view.session
         assert s.exercise.widget in WIDGETS, f"session {view.item.position} has no interactive exercise"
         assert s.title in text and long_date(view.item.date) in text
@@ -136,7 +136,7 @@ def test_crisis_lines_are_the_last_slide_and_homework_is_on_screen(rooms):
 def test_practice_slide_speaks_to_the_room(rooms):
     """Facilitator-voiced steps stay in the guide: the room reads the exercise title and the worksheet's instructions."""
     voiced = 0
-    for view, page, text in rooms:
+    for view, _page, text in rooms:
         e, w = view.session.exercise, view.session.handout.worksheet
         assert e.title in text
         if steps_for_the_room(e.steps):
@@ -149,7 +149,7 @@ def test_practice_slide_speaks_to_the_room(rooms):
 
 
 def test_anonymous_exercises_say_only_counts_are_shown(rooms):
-    for view, page, text in rooms:
+    for view, _page, text in rooms:
         assert ("Its paper version is in your handout." in text) == view.session.exercise.sheet_in_handout
         if view.session.exercise.widget == "group-check-in":
             assert "only how many people chose each answer" in text

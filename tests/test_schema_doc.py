@@ -11,9 +11,9 @@ import typing
 from pathlib import Path
 
 import yaml
+from conftest import ROOT
 from pydantic import BaseModel
 
-from conftest import ROOT
 from iopkit.content import schema, schema_doc
 
 PAGE = ROOT / "curriculum" / "SCHEMA.md"

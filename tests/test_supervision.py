@@ -14,7 +14,6 @@ import re
 import shutil
 
 import pytest
-
 from conftest import ROOT, pdf_text, run_cli
 from records_support import PASSPHRASE, fast_env
 
@@ -46,8 +45,7 @@ def vault(tmp_path):
 
 
 def _demo(tmp_path_factory, example, curriculum, *, weeks, initial, seed):
-    from iopkit.records import dashboard
-    from iopkit.records import demo
+    from iopkit.records import dashboard, demo
 
     made, _ = Vault.create(tmp_path_factory.mktemp("demo") / "vault", PASSPHRASE, kdf=TEST_KDF)
     demo.make_demo(made, [example], curriculum, seed=seed, weeks=weeks, initial=initial, weekly=(0,))
@@ -471,8 +469,7 @@ def test_no_alias_reaches_the_dashboard_inside_or_out(vault, example, curriculum
     """The dashboard names people by pseudonym only (inside), and not at all in exports."""
     from records_support import CANARY_ALIAS, CANARY_FIRST
 
-    from iopkit.records import dashboard
-    from iopkit.records import people
+    from iopkit.records import dashboard, people
 
     with vault.transaction() as conn:
         person = people.add_participant(conn, cohort=example, admitted=dt.date(2027, 1, 4), alias=CANARY_ALIAS)

@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 
 import papermill
-
 from conftest import ROOT
-from iopkit.pipeline.build import notebook_parameters
+
 from iopkit.notebook.exporters import FACILITATOR_TAGS, PARTICIPANT_TAGS
+from iopkit.pipeline.build import notebook_parameters
 
 TEMPLATE = ROOT / "notebooks" / "session.ipynb"
 #: The documented tag contract (notebooks/README.md).

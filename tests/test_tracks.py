@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, pdf_text, run_cli
-from iopkit.planning.cohort import load_cohort
+
 from iopkit.content.curriculum import load_curriculum
 from iopkit.errors import CohortError, ValidationError
+from iopkit.planning.cohort import load_cohort
 from iopkit.planning.plan import plan_cohort, plan_join, rescale
 
 

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, run_cli
 
 OVERLAY = FIXTURES / "translations" / "es" / "sessions" / "01-orientation.yaml"
@@ -194,10 +193,10 @@ def test_spanish_large_print_workbook_and_calendar(world):
     front matter, calendar and join page in 18 pt or more."""
     import pikepdf
 
-    from iopkit.render import books as packet
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
+    from iopkit.planning.cohort import load_cohort
     from iopkit.planning.plan import Plan, plan_cohort
+    from iopkit.render import books as packet
 
     tmp, curriculum_dir, cohort_file, _ = world
     out = tmp / "build"
@@ -337,8 +336,8 @@ def test_validate_an_overlay_file_on_its_own(world):
 def test_orientation_packet_in_spanish_has_spanish_overdose_steps(world):
     """The orientation packet of a Spanish cohort: Spanish headings, note, crisis box and the five
     overdose steps from curriculum/translations/es/individual/; a step missing is file:line, exit 2."""
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
+    from iopkit.planning.cohort import load_cohort
     from iopkit.render.individual_docs import visit_packet_html
 
     _, curriculum_dir, cohort_file, _ = world

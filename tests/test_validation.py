@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import FIXTURES, ROOT, run_cli
+
 from iopkit.content import rules
 from iopkit.content.curriculum import load_curriculum, validate_files
 from iopkit.errors import ValidationError
@@ -347,9 +347,9 @@ def test_a_broken_curriculum_stops_the_build_and_writes_nothing(curriculum_copy,
 
 def test_each_printed_sheet_names_the_techniques_it_serves():
     """Every interactive exercise says which techniques its printed sheet is for, using real technique ids."""
-    from iopkit.content.curriculum import load_techniques, Collector
-    from iopkit.paths import curriculum_dir
+    from iopkit.content.curriculum import Collector, load_techniques
     from iopkit.content.schema import WIDGET_TECHNIQUES, WIDGETS
+    from iopkit.paths import curriculum_dir
 
     assert set(WIDGET_TECHNIQUES) == set(WIDGETS)
     known = load_techniques(curriculum_dir(), Collector())

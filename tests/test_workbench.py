@@ -12,15 +12,23 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import ROOT, FakeClock
-from iopkit.app import launch
+
 from iopkit import paths
+from iopkit.app import launch
+from iopkit.app.workbench import (
+    BlockTimer,
+    Workbench,
+    build_status_html,
+    clock_text,
+    cohort_choices,
+    default_position,
+    file_href,
+    is_complete,
+    load_plan,
+    session_choices,
+)
 from iopkit.pipeline.exercise_notebook import exercise_notebook
-from iopkit.app.workbench import BlockTimer, Workbench, build_status_html, clock_text, cohort_choices, default_position, file_href, is_complete, load_plan, session_choices
-
-
-
 
 BLOCKS = [("Check-in", 25), ("Teaching", 20), ("Break", 15)]
 

@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from records_support import PASSPHRASE
 
 from .conftest import SLOW, Running, _serve, shot
@@ -24,9 +23,8 @@ def workdir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def demo_store(workdir, tmp_path_factory):
     """A synthetic program (seed 4) for the folder's two cohorts, in a store outside the folder."""
-    from iopkit.records import dashboard
     from iopkit.content.curriculum import load_curriculum
-    from iopkit.records import demo
+    from iopkit.records import dashboard, demo
     from iopkit.records.store import TEST_KDF, Vault
 
     curriculum = load_curriculum()
@@ -104,9 +102,9 @@ def test_a_facilitator_fills_in_the_self_rating_in_the_workbench(page, voila, wo
     ratings with their anchors; a complete form is saved in the store."""
     import re
 
+    from iopkit.app.workbench import load_plan, session_label
     from iopkit.records import fidelity
     from iopkit.records.store import TEST_KDF, Vault
-    from iopkit.app.workbench import load_plan, session_label
 
     from .conftest import choose
 

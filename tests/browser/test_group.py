@@ -47,8 +47,8 @@ def wait_for_list(page, ready, seconds: float = 30) -> list[str]:
 
 
 def test_a_counselor_sets_up_a_telehealth_evening_group_in_the_browser(page, voila, workdir):
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
+    from iopkit.planning.cohort import load_cohort
     from iopkit.planning.plan import sequence
 
     page.goto(voila.url("/"))

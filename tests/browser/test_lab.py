@@ -11,11 +11,9 @@ import time
 
 import nbformat
 import pytest
-
 from conftest import ROOT, pdf_text
 
-from .conftest import (SLOW, Offline, choose, new_page, open_in_lab, run_all, shot, text_of,
-                       wait_for_text_change)
+from .conftest import SLOW, Offline, choose, new_page, open_in_lab, run_all, shot, text_of, wait_for_text_change
 
 pytestmark = pytest.mark.browser
 
@@ -61,8 +59,8 @@ def seconds(clock_text: str) -> int:
 
 
 def test_choosing_a_session_shows_its_date_and_run_of_show_with_clock_times(home, item):
-    from iopkit.render.views import clock, long_date
     from iopkit.app.workbench import session_label
+    from iopkit.render.views import clock, long_date
 
     shot(home, "lab-01-home-notebook")
     choose(home, WB, 0, "cohorts/example.toml")

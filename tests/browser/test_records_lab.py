@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from records_support import CANARY_ALIAS, CANARY_ALIAS_2, CANARY_FIRST, PASSPHRASE, files_with_canary
 
@@ -23,9 +22,9 @@ ROLL = ".iopkit-roll"
 def store(tmp_path_factory, workdir):
     import datetime as dt
 
+    from iopkit.app.workbench import load_plan
     from iopkit.records import people
     from iopkit.records.store import TEST_KDF, Vault
-    from iopkit.app.workbench import load_plan
 
     plan = load_plan(workdir / "cohorts" / "example.toml")
     vault, _ = Vault.create(tmp_path_factory.mktemp("private"), PASSPHRASE, kdf=TEST_KDF)
@@ -62,11 +61,11 @@ def save_notebook(page) -> None:
 
 def test_the_roll_is_taken_in_the_workbench_and_the_saved_notebook_holds_no_name(
         browser, lab, workdir, store, isolated_home, tmp_path):
-    from iopkit.records.store import Vault
-    from iopkit.records import people
-    from iopkit.app.workbench import session_label
-
     import tempfile
+
+    from iopkit.app.workbench import session_label
+    from iopkit.records import people
+    from iopkit.records.store import Vault
 
     path, plan, (a, b) = store
     since = time.time() - 1
@@ -126,9 +125,9 @@ def test_the_roll_is_taken_in_the_workbench_and_the_saved_notebook_holds_no_name
 
 def test_the_roll_is_taken_in_the_app_too(page, voila, workdir, store, isolated_home):
     """Voilà (``iopkit app``): the same Attendance tab, code hidden; a member marked absent is saved."""
+    from iopkit.app.workbench import session_label
     from iopkit.records import people
     from iopkit.records.store import Vault
-    from iopkit.app.workbench import session_label
 
     path, plan, (a, b) = store
     second = plan.sessions[1]

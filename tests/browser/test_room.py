@@ -160,14 +160,13 @@ def test_before_the_group_the_timer_says_when_it_starts(screen, room_files):
 
 def test_no_slide_of_any_session_runs_off_the_screen_or_shrinks_below_28px(screen, tmp_path):
     """All 36 sessions, every slide, at 1920 x 1080 for the example cohort."""
-    from iopkit.planning.cohort import load_cohort
+    from iopkit import paths
     from iopkit.content.curriculum import load_curriculum
     from iopkit.notebook.exporters import render_room
+    from iopkit.planning.cohort import load_cohort
     from iopkit.planning.plan import plan_cohort
     from iopkit.render.room import room_notebook
     from iopkit.render.views import SessionView
-
-    from iopkit import paths
 
     page, network, errors = screen
     curriculum = load_curriculum()

@@ -7,8 +7,8 @@ fixing, 1 for a build that failed). Nobody sees a traceback.
 from __future__ import annotations
 
 import argparse
-import re
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -16,8 +16,7 @@ from pathlib import Path
 # installed: about 1.5 s for every command. jsonschema works without it.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from iopkit.errors import IopkitError
-from iopkit.errors import OptionError, ValidationError
+from iopkit.errors import IopkitError, OptionError, ValidationError
 from iopkit.fsguard import explain, input_file, output_file
 from iopkit.io import write_atomic
 from iopkit.paths import PROGRAM_VARIABLE, describe_curriculum
@@ -326,7 +325,13 @@ def cmd_validate(args) -> int:
 def _validate_overlays(args, files) -> int:
     """Checking translation overlays one by one (a translator at work): only those files."""
     from iopkit.content.curriculum import Collector
-    from iopkit.content.translations import _english_sessions, english_path, load_overlay, reading_warning, stale_warning
+    from iopkit.content.translations import (
+        _english_sessions,
+        english_path,
+        load_overlay,
+        reading_warning,
+        stale_warning,
+    )
 
     curriculum = _curriculum(args)
     english = _english_sessions(curriculum)
@@ -519,12 +524,12 @@ def cmd_notes(args) -> int:
 def _print_note_drafts(args) -> int:
     """Each member in the room, with the template pre-filled from the encrypted records. Printed on the
     terminal only: a draft holds a person's attendance, so it is never written to a file here."""
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
-    from iopkit.render.notes import check_format, choose_session, draft_prefill, group_facts, render_member_template
+    from iopkit.planning.cohort import load_cohort
     from iopkit.planning.plan import plan_cohort
     from iopkit.records.commands import open_vault
     from iopkit.records.drafts import prefill
+    from iopkit.render.notes import check_format, choose_session, draft_prefill, group_facts, render_member_template
 
     fmt = check_format(args.format)
     curriculum = load_curriculum(args.curriculum)

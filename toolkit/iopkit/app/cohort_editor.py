@@ -896,8 +896,8 @@ class CohortEditor:
     def _preview(self, text: str, position: int) -> None:
         from IPython.display import HTML
 
-        from iopkit.pipeline.build import build_cohort
         from iopkit.app.screens import file_href, plain_error
+        from iopkit.pipeline.build import build_cohort
 
         target = self.target()
         out = self.folder / "build" / "preview" / target.stem

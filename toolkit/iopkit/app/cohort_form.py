@@ -29,11 +29,10 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Array, Item, Table
 
-from iopkit import theme
-from iopkit.planning.cohort import AFTERCARE_MINUTES, WEEKDAYS, parse_clock, parse_weekday
+from iopkit import paths, theme
 from iopkit.errors import CohortError, IopkitError, Problem
-from iopkit import paths
 from iopkit.io import write_atomic
+from iopkit.planning.cohort import AFTERCARE_MINUTES, WEEKDAYS, parse_clock, parse_weekday
 
 Key = tuple[str, str]
 

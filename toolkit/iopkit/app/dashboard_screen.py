@@ -64,9 +64,8 @@ class DashboardScreen(LockingScreen):
         self.me.observe(lambda _: self._guard(self._draw), names="value")
 
     def unlock(self) -> None:
-        from iopkit.records import dashboard
         from iopkit.content.curriculum import load_curriculum
-        from iopkit.records import audit
+        from iopkit.records import audit, dashboard
 
         vault = self.open_vault("Show the dashboard")
         if vault is None:

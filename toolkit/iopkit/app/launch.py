@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iopkit import paths
+from iopkit.app.workbench import HOME_NOTEBOOK
 from iopkit.errors import IopkitError
 from iopkit.limits import MAX_APP_KERNELS
-from iopkit.app.workbench import HOME_NOTEBOOK
 
 #: The program dashboard's notebook in a counselor's folder (from notebooks/dashboard.ipynb).
 DASHBOARD_NOTEBOOK = "iopkit-dashboard.ipynb"

@@ -11,9 +11,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from iopkit.io import write_atomic
 from iopkit.measures import load
 from iopkit.measures.safety import EXIT_SAFETY
-from iopkit.io import write_atomic
 
 #: Exit code when scoring worked and a safety follow-up is needed, so scripts cannot miss it.
 

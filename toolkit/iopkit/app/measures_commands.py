@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+
 from iopkit.errors import RecordInputError
 
 
@@ -168,8 +169,8 @@ def progress_text(pseudonym: str, rows, ms) -> str:
 def progress_svg(pseudonym: str, rows, ms, notice: str) -> str:
     """Every measure with a total, one chart under another, titled with the pseudonym, with the notice."""
     import textwrap
-    from iopkit.markup import esc as escape
 
+    from iopkit.markup import esc as escape
     from iopkit.measures.progress import chart_svg
 
     width, height, gap = 360, 200, 10

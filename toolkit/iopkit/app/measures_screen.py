@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from iopkit.app.screens import IDLE_SECONDS, LockingScreen
 from iopkit.errors import RecordInputError
 from iopkit.records import audit, people
-from iopkit.app.screens import IDLE_SECONDS, LockingScreen
 from iopkit.records.store import STORE_VARIABLE, Vault
 
 if TYPE_CHECKING:

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iopkit import theme
-from iopkit.errors import CohortError, Problem, ValidationError
-from iopkit.errors import OptionError
+from iopkit.errors import CohortError, OptionError, Problem, ValidationError
 from iopkit.fsguard import output_file
 from iopkit.io import write_atomic
 
@@ -158,8 +157,8 @@ def write_cohort(path: Path, answers: Answers, force: bool = False) -> Path:
     """Validate the answers as a cohort file, then write it atomically."""
     import tempfile
 
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
+    from iopkit.planning.cohort import load_cohort
 
     for name, _, default in QUESTIONS:  # flags left empty take the question's default
         if default and not getattr(answers, name):

@@ -27,10 +27,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from iopkit import paths
-from iopkit.io import file_digest
 from iopkit._version import __version__
 from iopkit.errors import ProgramError
-from iopkit.io import write_atomic
+from iopkit.io import file_digest, write_atomic
 
 CURRICULUM = "curriculum"
 COHORTS = "cohorts"

@@ -3,8 +3,8 @@
 open the encrypted store, an unlock that never keeps the passphrase and a lock after a while with no clicks."""
 from __future__ import annotations
 
-import posixpath
 import os
+import posixpath
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path

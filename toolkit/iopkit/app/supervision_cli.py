@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
 from iopkit.errors import RecordInputError
 
 ACTIONS = ("list", "sign", "verify", "pdf")
@@ -83,8 +84,8 @@ def cmd_fidelity(args) -> int:
 
 
 def _fill(args) -> int:
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
+    from iopkit.planning.cohort import load_cohort
     from iopkit.records import fidelity, people
     from iopkit.records.commands import open_vault
 
@@ -131,7 +132,7 @@ def _ask(session, mode: str):
     print(fidelity.blank_form_text(session, mode))
     print("")
     items = []
-    for n, text in enumerate(session.items, 1):
+    for n, _text in enumerate(session.items, 1):
         while True:
             answer = input(f"Item {n} (done / partly / not done / n.a.): ")
             try:
@@ -229,10 +230,9 @@ def _pdf(args) -> int:
 
 def cmd_dashboard(args) -> int:
     from iopkit.content.curriculum import load_curriculum
-    from iopkit.records import audit, people
+    from iopkit.records import audit, dashboard, people
     from iopkit.records.commands import open_vault
     from iopkit.records.store import write_replace
-    from iopkit.records import dashboard
 
     if args.app:
         from iopkit.app.launch import dashboard_app

@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from iopkit.errors import RecordInputError
 from iopkit.app.screens import MessageLine, render
+from iopkit.errors import RecordInputError
 from iopkit.markup import esc
 from iopkit.records import fidelity
 from iopkit.records.store import STORE_VARIABLE, Vault, find_store
@@ -123,7 +123,7 @@ class SupervisionScreen(MessageLine):
         self._globals = [w.ToggleButtons(options=[str(n) for n in range(1, 6)], value=None,
                                          style={"button_width": "3em"}) for _ in fidelity.GLOBALS]
         rows = [w.HTML("<h4>Global ratings (1 to 5)</h4>")]
-        for (key, name, anchors), toggle in zip(fidelity.GLOBALS, self._globals):
+        for (_key, name, anchors), toggle in zip(fidelity.GLOBALS, self._globals):
             text = " · ".join(f"{n}: {esc(a)}" for n, a in anchors.items())
             rows.append(w.VBox([w.HTML(f"<p class='fid-item'><strong>{esc(name)}</strong></p>"
                                        f"<p class='fid-anchor'>{text}</p>"), toggle]))

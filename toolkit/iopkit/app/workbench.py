@@ -77,8 +77,8 @@ def cohort_choices(folder: Path | str | None = None) -> list[tuple[str, Path]]:
 
 def load_plan(cohort_path: Path | str, curriculum_dir: Path | str | None = None) -> Plan:
     """The cohort's plan; raises an ``IopkitError`` whose ``str()`` is the message to show."""
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
+    from iopkit.planning.cohort import load_cohort
     from iopkit.planning.plan import plan_cohort
 
     curriculum = load_curriculum(Path(curriculum_dir) if curriculum_dir else None)

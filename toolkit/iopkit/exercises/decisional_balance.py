@@ -3,8 +3,8 @@ using, in a two-by-two grid."""
 from __future__ import annotations
 
 from iopkit.exercises import paper
-from iopkit.markup import esc
 from iopkit.exercises.base import FieldsExercise
+from iopkit.markup import esc
 
 GRID = (("About using", ("good_using", "not_so_good_using")),
         ("About not using", ("good_not_using", "not_so_good_not_using")))

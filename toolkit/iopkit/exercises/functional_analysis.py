@@ -3,8 +3,8 @@ to what it gave right away and what it cost later."""
 from __future__ import annotations
 
 from iopkit.exercises import paper
-from iopkit.markup import esc
 from iopkit.exercises.base import FieldsExercise
+from iopkit.markup import esc
 
 #: The links of the chain, in order: a heading and the fields under it. A link with one
 #: field takes the field's label as its heading.

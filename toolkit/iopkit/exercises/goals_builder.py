@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from iopkit.exercises import paper
 from iopkit import theme
-from iopkit.markup import esc
+from iopkit.exercises import paper
 from iopkit.exercises.base import Exercise, number, text
 from iopkit.exercises.happiness_scale import AREAS
+from iopkit.markup import esc
 
 CHECKS = (
     ("positive", "It says what I will do, not what I will stop."),

@@ -4,10 +4,10 @@ and just breathe (some people find kindness toward themselves hard at first)."""
 from __future__ import annotations
 
 from iopkit.exercises import paper
-from iopkit.markup import esc
 from iopkit.exercises.base import text
-from iopkit.exercises.timed import TimedExercise
 from iopkit.exercises.clock import Phase
+from iopkit.exercises.timed import TimedExercise
+from iopkit.markup import esc
 
 PHASES = (
     Phase("settle", "Settle",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 
 from iopkit.exercises import paper
-from iopkit.markup import esc
 from iopkit.exercises.base import Exercise, number
+from iopkit.markup import esc
 
 #: What observers watch for: the parts of a clear refusal.
 PARTS = (

@@ -3,10 +3,10 @@ situations with a coping plan each, the person's own people to call, what to do 
 lapse, and the crisis lines."""
 from __future__ import annotations
 
-from iopkit.exercises import paper
 from iopkit import theme
-from iopkit.markup import esc
+from iopkit.exercises import paper
 from iopkit.exercises.base import Exercise, RowSpec, rows, text
+from iopkit.markup import esc
 
 SITUATION_FIELDS = [
     ("situation", "A high-risk situation", "text", "For example: Friday nights alone after payday"),
@@ -56,7 +56,7 @@ class RelapsePreventionPlan(Exercise):
 
         self._syncing = False
         self.texts = {}
-        for key, _, hint in TEXTS:
+        for key, _, _hint in TEXTS:
             area = ui.text_area("", rows=4)
             area.observe(lambda change, key=key: self._typed(key, change["new"]), "value")
             self.texts[key] = area

@@ -3,10 +3,10 @@ awareness and Respond, with a prompt for each step."""
 from __future__ import annotations
 
 from iopkit.exercises import paper
-from iopkit.markup import esc
 from iopkit.exercises.base import text
 from iopkit.exercises.clock import Phase
 from iopkit.exercises.timed import TimedExercise
+from iopkit.markup import esc
 
 PHASES = (
     Phase("stop", "Stop",

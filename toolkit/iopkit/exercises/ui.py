@@ -11,8 +11,8 @@ from typing import Callable
 
 import ipywidgets as W
 
-from iopkit.exercises.charts import ACCENT, INK, MUTED, TRACK
 from iopkit import theme
+from iopkit.exercises.charts import ACCENT, INK, MUTED, TRACK
 from iopkit.markup import esc
 
 WARM = theme.WARM

@@ -3,10 +3,10 @@ fall), with a rating of the urge before and after."""
 from __future__ import annotations
 
 from iopkit.exercises import charts, paper
-from iopkit.markup import esc
 from iopkit.exercises.base import number, text
 from iopkit.exercises.clock import Phase, spans
 from iopkit.exercises.timed import TimedExercise
+from iopkit.markup import esc
 
 PHASES = (
     Phase("notice", "Notice",

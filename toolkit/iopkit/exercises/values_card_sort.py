@@ -3,8 +3,8 @@ important, Important and Not so important; the Very important pile is the top gr
 from __future__ import annotations
 
 from iopkit.exercises import paper
-from iopkit.markup import esc
 from iopkit.exercises.base import Exercise, text
+from iopkit.markup import esc
 
 #: ``(id, name, what it means)``: original short wording.
 CARDS = (

@@ -20,9 +20,9 @@ import pydantic
 
 from iopkit import paths
 from iopkit.content.curriculum import Collector, _expected, _read, load_model, load_program, load_references
-from iopkit.errors import IopkitError
 from iopkit.content.schema import CrisisResource
 from iopkit.content.sources import Source
+from iopkit.errors import IopkitError
 from iopkit.measures.schema import Elsewhere, LicenceStatus, Measure, SafetySteps, ScheduleEntry
 
 ELSEWHERE = "_elsewhere.yaml"

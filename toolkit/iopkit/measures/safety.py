@@ -7,7 +7,6 @@ There is deliberately no option, setting or environment variable that hides it.
 from __future__ import annotations
 
 from iopkit.markup import esc as escape
-
 from iopkit.measures.load import Measures
 from iopkit.measures.score import SafetyAlert
 

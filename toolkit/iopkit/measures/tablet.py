@@ -11,9 +11,9 @@ no answers. No option turns it off.
 """
 from __future__ import annotations
 
-from iopkit.markup import esc as escape
 from typing import Callable
 
+from iopkit.markup import esc as escape
 from iopkit.measures.load import Measures
 from iopkit.measures.safety import alert_html
 from iopkit.measures.schema import Measure

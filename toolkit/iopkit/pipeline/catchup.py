@@ -86,8 +86,8 @@ def summary_grade(summary: CatchupSummary) -> float:
 def render_summary(summary: CatchupSummary) -> str:
     from markupsafe import Markup
 
-    from iopkit.render.notes import _render, _shell
     from iopkit.render.fmt import runhead
+    from iopkit.render.notes import _render, _shell
 
     return _render("catchup.html.j2", s=summary, intro=intro(summary), worksheet_line=worksheet_line(summary),
                    crisis=Markup(summary.crisis),
@@ -112,12 +112,12 @@ def write_catchup_kit(cohort_file, position: int, out: Path | None = None, curri
     """Write the missed session's handout and its one-page summary to ``out``
     (default ``build/<cohort>/catchup/session-NN``). The handout comes from the cohort's build
     folder (``build_dir``, default ``build/<cohort>``), built first if it is not there or not current."""
-    from iopkit.io import write_atomic
-    from iopkit.pipeline.build import build_cohort
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
     from iopkit.errors import UnknownSessionError
+    from iopkit.io import write_atomic
     from iopkit.pdf import html_to_pdf
+    from iopkit.pipeline.build import build_cohort
+    from iopkit.planning.cohort import load_cohort
     from iopkit.planning.plan import plan_cohort
 
     curriculum = load_curriculum(curriculum_dir)

@@ -216,7 +216,7 @@ def check_curriculum_texts(curriculum) -> list[Problem]:
     out = []
     for lang in LANGUAGES:
         values = values_for(stand_in, lang)
-        for name, (text, where) in texts[lang].items():
+        for text, where in texts[lang].values():
             file, field = where.split(": ", 1)
             out += [Problem(file, None, field, got, expected) for got, expected in lint_text(text, values)]
         other = "es" if lang == "en" else "en"

@@ -11,6 +11,7 @@ import datetime as dt
 import sys
 import tomllib
 from pathlib import Path
+
 from iopkit.errors import RecordInputError
 
 
@@ -107,9 +108,7 @@ def _countable(cohort_file: Path) -> int | None:
 # ---------------------------------------------------------------- commands
 
 def cmd_init(args) -> int:
-    from iopkit.records.store import Vault, read_passphrase, MIN_PASSPHRASE
-
-    from iopkit.records.store import check_place, store_path
+    from iopkit.records.store import MIN_PASSPHRASE, Vault, check_place, read_passphrase, store_path
 
     check_place(store_path(args.path).parent)  # refuse before asking for anything
     _say(f"A new records store. Choose a passphrase of at least {MIN_PASSPHRASE} characters (four or more ordinary "
@@ -234,8 +233,8 @@ def cmd_passphrase(args) -> int:
 
 
 def cmd_today(args) -> int:
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
+    from iopkit.planning.cohort import load_cohort
     from iopkit.records import audit, people
     from iopkit.records.today import brief
 

@@ -37,8 +37,8 @@ ATTENDED = ("present", "late", "left-early")
 
 def load_cohorts(folder: Path, curriculum, problems: list[str] | None = None) -> list:
     """Every valid cohort file in ``folder``; each broken one is left out and named in ``problems``."""
-    from iopkit.planning.cohort import load_cohort
     from iopkit.errors import IopkitError
+    from iopkit.planning.cohort import load_cohort
 
     out = []
     for path in sorted(Path(folder).glob("*.toml")):
@@ -79,10 +79,10 @@ def _day(text):
 def compute(conn, cohorts, curriculum, as_of: dt.date | None = None) -> ProgramView:
     import pandas as pd
 
-    from iopkit.planning.plan import plan_join
-    from iopkit.records.measures_store import administrations_in, by_person
     from iopkit.measures.caseload import not_on_track_list
     from iopkit.measures.load import load_measures
+    from iopkit.planning.plan import plan_join
+    from iopkit.records.measures_store import administrations_in, by_person
 
     demo_row = conn.execute("SELECT value FROM meta WHERE key = 'demo_until'").fetchone()
     demo = demo_row is not None

@@ -33,9 +33,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from iopkit.errors import RecordInputError
 from iopkit.records import fidelity, people
 from iopkit.records.ledger import week_start
-from iopkit.errors import RecordInputError
 
 SUPERVISOR = ("Morgan Lee", "LICSW, clinical supervisor")
 DEFAULT_WEEKS = 14

@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from iopkit.errors import StoreBusyError, StoreDamagedError, StoreNotFoundError, StorePlaceError, StoreUnlockError
 from iopkit import paths
+from iopkit.errors import StoreBusyError, StoreDamagedError, StoreNotFoundError, StorePlaceError, StoreUnlockError
 
 MAGIC = b"IOPKREC\x00"
 FORMAT_VERSION = 1

@@ -20,9 +20,9 @@ from iopkit.content.individual import ENDING_TITLE
 from iopkit.render.fmt import logo_data_uri, render_item, runhead
 
 if TYPE_CHECKING:
-    from iopkit.planning.cohort import Cohort
     from iopkit.content.curriculum import Curriculum
     from iopkit.content.individual import Individual, Visit
+    from iopkit.planning.cohort import Cohort
     from iopkit.planning.plan import JoinPlan, Plan
 
 #: What the build writes, by folder: (facilitator guide, participant document).
@@ -88,8 +88,8 @@ def _reader(cohort: "Cohort") -> dict:
     """The language and print size of what a participant holds: context for the participant templates."""
     from markupsafe import Markup
 
-    from iopkit.render.i18n import STRINGS
     from iopkit.content.translations import LANGUAGE_TAGS
+    from iopkit.render.i18n import STRINGS
 
     lang = cohort.handouts.languages[0]
     words = {k: (Markup(v) if k == "join_intro" else v) for k, v in STRINGS[lang].items()}
@@ -243,8 +243,8 @@ def is_current(out_dir: Path, key: str) -> bool:
 
 def write_documents(curriculum_root: str, key: str, plan: "Plan", out_dir: Path) -> list[str]:
     """Write orientation/ and step-down/ for the plan's cohort; return the names written."""
-    from iopkit.io import write_atomic
     from iopkit.content.curriculum import load_curriculum
+    from iopkit.io import write_atomic
 
     curriculum = load_curriculum(Path(curriculum_root))
     written = []
@@ -267,8 +267,8 @@ def join_rows(join: "JoinPlan", individual: "Individual", lang: str = "en") -> l
     In the middle of the list, a session whose title speaks of an ending shows a neutral
     title: the person's real last group is the one marked as their last.
     """
-    from iopkit.render import i18n
     from iopkit.content.translations import handout_title
+    from iopkit.render import i18n
 
     labels = individual.finishing.join_list
     if lang != "en":  # the Spanish labels and each group's Spanish handout title

@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from iopkit.planning.plan import session_on  # noqa: F401  (callers of the notes kit use it from here)
 from iopkit import markup, paths
-from iopkit.errors import NotesError, display_path
 from iopkit.content.schema import BlockKind, ExerciseKind, Session
+from iopkit.errors import NotesError, display_path
+from iopkit.planning.plan import session_on  # noqa: F401  (callers of the notes kit use it from here)
 
 FORMATS: dict[str, str] = {"dap": "DAP", "birp": "BIRP", "soap": "SOAP", "girp": "GIRP"}
 
@@ -351,7 +351,7 @@ def member_fields(prefill: dict | None) -> dict:
     unknown = sorted(set(prefill) - known)
     if unknown:
         raise NotesError(f"member template: got a field named {unknown[0]}, expected one of: " + ", ".join(sorted(known)))
-    for key, (label, choices) in PICK_LISTS.items():
+    for key, (_label, choices) in PICK_LISTS.items():
         if key in prefill and prefill[key] not in choices:
             raise NotesError(f'member template: {key}: got "{prefill[key]}", expected one of: ' + "; ".join(choices))
     if "objectives" in prefill:
@@ -465,9 +465,9 @@ def default_out(cohort, date: dt.date, base: Path | None = None) -> Path:
 def notes_kit(cohort_file, date=None, session: int | None = None, fmt: str = "dap", roster: Path | None = None,
               curriculum_dir: Path | None = None) -> tuple[GroupFacts, dict[str, bytes | str]]:
     """Everything the kit writes, in memory: {file name: content}. Nothing is written here."""
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
     from iopkit.pdf import html_to_pdf
+    from iopkit.planning.cohort import load_cohort
     from iopkit.planning.plan import plan_cohort
 
     fmt = check_format(fmt)

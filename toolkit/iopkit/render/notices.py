@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from iopkit.errors import display_path
 from iopkit import paths
+from iopkit.errors import display_path
 
 #: The cohort fields printed on guides, handouts and calendars, by where they are in the file.
 PRINTED_FIELDS = (

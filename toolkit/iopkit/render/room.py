@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from iopkit import paths
 from iopkit.content.schema import BlockKind
 from iopkit.markup import render_markup
 from iopkit.render import boxes
 from iopkit.render.fmt import Html
-from iopkit import paths
 
 if TYPE_CHECKING:
     from iopkit.render.views import SessionView

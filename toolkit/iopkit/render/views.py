@@ -21,6 +21,7 @@ from markupsafe import Markup
 from iopkit import markup, paths
 from iopkit.content.curriculum import Curriculum, load_curriculum
 from iopkit.content.schema import BlockKind, Session
+from iopkit.errors import IopkitError
 from iopkit.markup import render_markup
 from iopkit.planning.cohort import Cohort, load_cohort
 from iopkit.planning.plan import PlannedSession, plan_cohort
@@ -41,7 +42,6 @@ from iopkit.render.fmt import (  # noqa: F401  (the template and counselors' cop
     short_date,
     worksheet_item,
 )
-from iopkit.errors import IopkitError
 
 _CARD_NUMBER = re.compile(r"^Card \d+[.:]\s*")
 
