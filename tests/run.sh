@@ -3,8 +3,8 @@
 # Debian packages: chromium (browser tests), poppler-utils (PDF to PNG), libharfbuzz-subset0
 # (faster PDF fonts), npm (for the hub test's proxy). Python packages: iopkit with its [test]
 # extra (which has JupyterHub), in .venv. From the npm registry: configurable-http-proxy, in
-# .hub-node/ (the hub test starts a real JupyterHub; it needs root to make its test accounts), and
-# axe-core in .axe/ (the accessibility check of the HTML views, tests/browser/test_axe.py).
+# .hub-node/ (the hub test starts a real JupyterHub; it needs root to make its test accounts).
+# axe-core is vendored (tests/browser/vendor/). Before the tests: ruff and mypy (in the [test] extra).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +26,8 @@ fi
 .venv/bin/python -m pip install --quiet -e '.[test]'
 [ -x .hub-node/node_modules/.bin/configurable-http-proxy ] || \
   npm install --silent --no-fund --no-audit --prefix .hub-node configurable-http-proxy >/dev/null
+# Lint and types first (a few seconds): pyflakes, bugbear and sorted imports; mypy on the package.
+# Settings in pyproject.toml ([tool.ruff], [tool.mypy]).
+.venv/bin/ruff check toolkit tests benchmarks
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"
