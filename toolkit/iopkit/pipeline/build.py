@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from iopkit.io import write_atomic
 from iopkit._version import __version__
 from iopkit.interrupts import STAGING_PREFIX, WORKER_STOPPED
 from iopkit.errors import SessionBuildError, TemplateMissingError
+from iopkit.pipeline.lock import build_lock
 
 TEMPLATE = "session.ipynb"
 KERNEL = "python3"
@@ -104,14 +106,26 @@ class BuildResult:
 # ------------------------------------------------------------------ fingerprints
 
 #: Code that never shapes a session's documents: editing it does not rebuild anything. Folders
-#: end with "/" (what people touch, and the records); the rest are single modules.
+#: end with "/" (what people touch, and the records); the rest are single modules. hours.py and
+#: reminders.py check the cohort file as it loads (every build does that first) and print nothing
+#: in a session's files. The books (calendar, binder, workbook) have a fingerprint of their own
+#: (``packet_code``). tests/test_build.py checks that no module the documents are made with
+#: imports any of these.
 NOT_IN_DOCUMENTS = ("app/", "records/", "measures/", "content/coverage.py", "content/schema_doc.py",
                     "planning/hours.py", "planning/reminders.py", "render/notes.py", "render/notices.py",
-                    "pipeline/catchup.py", "interrupts.py", "views.py", "workbench.py", "dashboard_screen.py")
+                    "render/books.py", "pipeline/catchup.py", "pipeline/lock.py", "interrupts.py", "views.py",
+                    "workbench.py", "dashboard_screen.py")
 
 
-#: Print templates of the after-group kit (iopkit.render.notes): no session document uses them.
-HANDOUTS_NOT_IN_DOCUMENTS = (b"notes.css", b"templates/iopkit/notes/")
+#: Print templates of the after-group kit (iopkit.render.notes) and of the books: no session document uses them.
+HANDOUTS_NOT_IN_DOCUMENTS = (b"notes.css", b"templates/iopkit/notes/", b"templates/iopkit/books/")
+
+
+def packet_code() -> str:
+    """The code and templates of the calendar, the binder and the workbook (left out of ``shared_fingerprint``)."""
+    package = Path(__file__).parents[1]
+    return _digest((package / "render" / "books.py").read_bytes(),
+                   *_tree_bytes(paths.handouts_dir() / "templates" / "iopkit" / "books", "*"))
 
 
 def _tree_bytes(folder: Path, pattern: str, skip: tuple[str, ...] = ()) -> list[bytes]:
@@ -135,7 +149,7 @@ def shared_fingerprint(curriculum_root: Path, cohort_path: Path, logo: Path | No
     # Every guide prints the finishing-today block and the telehealth routine from these files.
     parts += _tree_bytes(curriculum_root / "individual", "*.yaml") if (curriculum_root / "individual").is_dir() else []
     if (curriculum_root / "translations").is_dir():  # the handouts' translations (issue 19)
-        parts += [str(p).encode() + b"\0" + p.read_bytes() for p in sorted((curriculum_root / "translations").rglob("*.yaml"))]
+        parts += _tree_bytes(curriculum_root / "translations", "*.yaml")
     parts.append(cohort_path.read_bytes())
     aftercare = _aftercare_file(cohort_path)
     if aftercare:  # its day and time print at the hand-off
@@ -193,30 +207,42 @@ class SessionTask:
     fingerprint: str
 
 
-# The steps of one session's build, in order. Each takes and returns the work dict.
+@dataclass
+class SessionWork:
+    """What one session's steps hand on to each other, filled in as they run."""
+
+    task: SessionTask
+    staging: Path  # the hidden folder the files are made in before they are moved into place
+    nb: object = None  # the executed notebook (nbformat)
+    guide: object = None  # the laid-out facilitator guide (a WeasyPrint document)
+    handout: object = None  # the laid-out handout
+    files: list[str] = field(default_factory=list)  # what step_publish moved into the session folder
+
+
+# The steps of one session's build, in order. Each takes and returns the SessionWork.
 # execute comes first (the views come from the executed notebook); render lays out
 # both views from it; write_pdfs uses the layout (the facilitator exporter in JupyterLab
 # runs the same render_views and write, so both give the same PDF); room needs only the executed
 # notebook (the room_html exporter in JupyterLab runs the same render_room); publish comes last
 # (it moves the finished files into place, then records the manifest).
 
-def step_execute(work: dict) -> dict:
+def step_execute(work: SessionWork) -> SessionWork:
     import papermill
 
-    task: SessionTask = work["task"]
+    task = work.task
     template = paths.notebooks_dir() / TEMPLATE
     params = notebook_parameters(Path(task.cohort_file), task.position,
                                  Path(task.curriculum_dir) if task.curriculum_dir else None)
-    staged = work["staging"] / "session.ipynb"
+    staged = work.staging / "session.ipynb"
     try:
-        work["nb"] = papermill.execute_notebook(
+        work.nb = papermill.execute_notebook(
             str(template), str(staged), parameters=params, engine_name=ENGINE, kernel_name=KERNEL,
             progress_bar=False, request_save_on_cell_execute=False, log_output=False,
         )
     except papermill.PapermillExecutionError as exc:
         _scrub_and_save(staged, task)
         raise SessionBuildError(f"session {task.position}", _plain(exc), notebook=staged) from None
-    work["nb"] = _scrub_and_save(staged, task, work["nb"])
+    work.nb = _scrub_and_save(staged, task, work.nb)
     return work
 
 
@@ -262,58 +288,58 @@ def _plain(exc) -> str:
     return text.splitlines()[0] if text else "the notebook stopped with an error"
 
 
-def step_render(work: dict) -> dict:
+def step_render(work: SessionWork) -> SessionWork:
     """Lay out the guide and the handout (the handout once: the guide ends with it)."""
     from iopkit.notebook.exporters import render_views
 
-    resources = {"metadata": {"name": f"session-{work['task'].position:02d}"}}
-    work["guide"], work["handout"], _ = render_views(work["nb"], resources)
+    resources = {"metadata": {"name": f"session-{work.task.position:02d}"}}
+    work.guide, work.handout, _ = render_views(work.nb, resources)
     return work
 
 
-def step_write_pdfs(work: dict) -> dict:
+def step_write_pdfs(work: SessionWork) -> SessionWork:
     from iopkit.pdf import write
 
-    (work["staging"] / "facilitator-guide.pdf").write_bytes(write(work["guide"], work["handout"]))
-    (work["staging"] / "handout.pdf").write_bytes(write(work["handout"]))
+    (work.staging / "facilitator-guide.pdf").write_bytes(write(work.guide, work.handout))
+    (work.staging / "handout.pdf").write_bytes(write(work.handout))
     return work
 
 
-def step_room(work: dict) -> dict:
+def step_room(work: SessionWork) -> SessionWork:
     """The room view (``room.html``): slides for the projector, from the same executed notebook."""
     from iopkit.notebook.exporters import render_room
 
-    resources = {"metadata": {"name": f"session-{work['task'].position:02d}"}}
-    (work["staging"] / "room.html").write_text(render_room(work["nb"], resources), encoding="utf-8")
+    resources = {"metadata": {"name": f"session-{work.task.position:02d}"}}
+    (work.staging / "room.html").write_text(render_room(work.nb, resources), encoding="utf-8")
     return work
 
 
-def step_exercise_notebook(work: dict) -> dict:
+def step_exercise_notebook(work: SessionWork) -> SessionWork:
     """For a session with an interactive exercise, a small notebook that opens it (JupyterLab or Voila)."""
     import nbformat
 
     from iopkit.pipeline.exercise_notebook import exercise_notebook
 
-    widget, title, context = work["exercise"]
+    widget, title, context = work.task.exercise
     if widget:
         nb = exercise_notebook(widget, title, ExerciseContext.from_json(context))
-        nbformat.write(nb, str(work["staging"] / EXERCISE_NOTEBOOK))
+        nbformat.write(nb, str(work.staging / EXERCISE_NOTEBOOK))
     return work
 
 
-def step_publish(work: dict) -> dict:
+def step_publish(work: SessionWork) -> SessionWork:
     """Move each finished file into the session folder, then record the manifest."""
-    task: SessionTask = work["task"]
+    task = work.task
     folder = Path(task.out_dir) / f"session-{task.position:02d}"
     folder.mkdir(parents=True, exist_ok=True)
-    names = [n for n in (*SESSION_FILES, EXERCISE_NOTEBOOK) if (work["staging"] / n).is_file()]
+    names = [n for n in (*SESSION_FILES, EXERCISE_NOTEBOOK) if (work.staging / n).is_file()]
     for name in names:
-        os.replace(work["staging"] / name, folder / name)
+        os.replace(work.staging / name, folder / name)
     if EXERCISE_NOTEBOOK not in names:  # the session no longer has one: do not leave an old copy
         (folder / EXERCISE_NOTEBOOK).unlink(missing_ok=True)
     write_atomic(folder / MANIFEST, json.dumps({"fingerprint": task.fingerprint, "files": names,
                                                 "iopkit": __version__}, indent=1))
-    work["files"] = [str(folder / n) for n in names]
+    work.files = [str(folder / n) for n in names]
     return work
 
 
@@ -327,13 +353,13 @@ def build_session(task: SessionTask) -> SessionResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{task.position:02d}-{os.getpid()}-", dir=out_dir))
     interrupts.CURRENT_STAGING = staging
-    work = {"task": task, "staging": staging, "exercise": task.exercise}
+    work = SessionWork(task, staging)
     try:
         for step in STEPS:
             work = step(work)
         interrupts.forget_failed_notebook(out_dir, task.position)
         return SessionResult(task.position, task.title, "built", seconds=time.perf_counter() - started,
-                             files=work["files"])
+                             files=work.files)
     except Exception as exc:  # one session's failure must not stop the others
         message = str(exc) if isinstance(exc, SessionBuildError) else f"{type(exc).__name__}: {exc}"
         if isinstance(exc, OSError):  # a full or read-only disk: say so, not the errno
@@ -385,6 +411,47 @@ def _worker_init() -> None:
     multiprocessing.util.Finalize(engine, engine.shutdown, exitpriority=10)
 
 
+class _Starting:
+    """The warm kernel starting in a thread of this process (``_worker_init``), and how it went."""
+
+    def __init__(self):
+        import threading
+
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            _worker_init()
+        except BaseException as exc:  # reported when the first session asks for the kernel
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def result(self) -> None:
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+
+
+def _side_ready() -> None:
+    """The side process's first job: load what assembling a book needs, while the sessions build."""
+    import pikepdf  # noqa: F401
+
+    from iopkit.render import books  # noqa: F401
+
+
+def _side_worker_init() -> None:
+    """A process forked for one packet job: Ctrl+C is the main process's to handle, and a stop
+    signal ends it at once (it has nothing half-written: its file appears whole or not at all)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
 def _pool_worker_init() -> None:
     """A forked worker: Ctrl+C is the main process's to handle (it stops the workers), and a
     stop signal (SIGTERM, SIGHUP) removes this worker's staging folder and kernel first.
@@ -408,8 +475,13 @@ def _pool_worker_init() -> None:
 
 def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = None, jobs: int | None = None,
                  force: bool = False, progress: bool = False, curriculum_dir: Path | None = None,
-                 require_reviewed: bool = False) -> BuildResult:
-    """Validate, plan and build a cohort's packet; see the module docstring."""
+                 require_reviewed: bool = False, on_wait: Callable[[str], None] | None = None) -> BuildResult:
+    """Validate, plan and build a cohort's packet; see the module docstring.
+
+    While it reads and writes the build folder it holds the folder's lock (iopkit.pipeline.lock):
+    when another build is writing there, ``on_wait`` gets one line saying so (printed to stderr
+    unless given) and this build waits for it, for a bounded time.
+    """
     from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
     from iopkit.planning.plan import parse_selection, plan_cohort
@@ -436,6 +508,16 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     if not template.is_file():
         raise TemplateMissingError(f"The notebook template is missing: {template}. Reinstall iopkit.")
     out_dir = Path(output_folder(Path(out) if out else Path("build") / cohort.slug)).resolve()
+    with build_lock(out_dir, on_wait=on_wait):  # from here on, this build alone reads and writes out_dir
+        result = _build(plan, curriculum, chosen, out_dir, jobs, force, progress)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build(plan, curriculum, chosen: list[int], out_dir: Path, jobs: int | None, force: bool,
+           progress: bool) -> BuildResult:
+    """The build proper, holding the folder's lock: skip what is current, build the rest, then the packet."""
+    cohort = plan.cohort
     logo = cohort.folder / cohort.program.logo if cohort.program.logo else None
     shared = shared_fingerprint(curriculum.root, cohort.path, logo)
 
@@ -468,8 +550,11 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
 
     report = hours_report(plan)
     result.notes += report.lines() + report.warnings()
-    packet = _Packet(plan, out_dir, _digest(shared, json.dumps(fingerprints, sort_keys=True)), fingerprints, force)
-    with interrupts.stop_signals_interrupt(), _Workers(jobs, len(tasks)) as workers:
+    packet = _Packet(plan, out_dir, shared, fingerprints, force)
+    building = {task.position for task in tasks}
+    books_due = bool(tasks) and all(_is_current(out_dir / f"session-{p:02d}", f)
+                                    for p, f in fingerprints.items() if p not in building)
+    with interrupts.stop_signals_interrupt(), _Workers(jobs, len(tasks), beside=books_due) as workers:
         packet.start(workers)  # the calendar needs no session: it is made beside them
         individual = _start_individual(packet, workers, curriculum, shared, force)  # nor do these
         for session_result in workers.build(tasks, progress):
@@ -480,7 +565,6 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
             wait([individual])
         result.sessions = [results[p] for p in sorted(results)]
         packet.finish(workers, result)
-    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -524,11 +608,14 @@ class _Workers:
     #: whole heap again and again and takes about a tenth of the build.
     GC_THRESHOLDS = (50_000, 50, 1_000)
 
-    def __init__(self, jobs: int | None, sessions: int):
+    def __init__(self, jobs: int | None, sessions: int, beside: bool = False):
         self.sessions = sessions
+        self.beside = beside  # a job will run beside this process's own (the binder beside the workbook)
         self.jobs = max(1, min(jobs or os.cpu_count() or 1, sessions))
         self.pool = None
+        self.side = None  # a forked process for one job beside this one's (no pool)
         self._kernel_started = False
+        self._kernel_starting = None
         self._gc = None
 
     def __enter__(self):
@@ -538,6 +625,18 @@ class _Workers:
 
         # Import the heavy libraries and build the templates once, here: forked workers inherit them.
         import papermill  # noqa: F401
+        from papermill.engines import papermill_engines  # noqa: F401  (registers the warm engine)
+
+        if self.jobs == 1:
+            if self.beside:
+                self._start_side()  # forked now, before the thread below exists
+            # The sessions run here: the kernel starts in its own process while this one imports
+            # and prepares the rest (a thread waits for it), and is ready by the first session.
+            import threading
+
+            self._kernel_started = True
+            self._kernel_starting = _Starting()
+            threading.Thread(target=self._kernel_starting.run, daemon=True, name="iopkit-kernel-start").start()
         import weasyprint  # noqa: F401
 
         from iopkit.notebook import exporters
@@ -557,6 +656,14 @@ class _Workers:
         return self
 
     def __exit__(self, exc_type, *exc_info):
+        if self.side is not None:
+            if exc_type is not None:
+                for process in list((getattr(self.side, "_processes", None) or {}).values()):
+                    if process.is_alive():
+                        process.terminate()
+            self.side.shutdown(wait=True, cancel_futures=True)
+        if self._kernel_starting is not None:
+            self._kernel_starting.done.wait()  # a kernel half started is shut down with the rest
         if self.pool is not None:
             if exc_type is not None:  # Ctrl+C or a stop signal: stop the workers now (each cleans up first)
                 for process in list((getattr(self.pool, "_processes", None) or {}).values()):
@@ -579,6 +686,36 @@ class _Workers:
                 pass
         return _inline(fn, *args)
 
+    def _start_side(self) -> None:
+        """Fork the process for ``submit_beside``, if this one may fork: two cores or more, and no
+        other thread running (never inside a Jupyter kernel, say): a thread holding a lock at the
+        fork would leave it held in the copy for good."""
+        import threading
+
+        if self.side is not None or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") \
+                or threading.active_count() > 1:
+            return
+        import multiprocessing
+
+        try:
+            self.side = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_side_worker_init)
+            self.side.submit(_side_ready)  # the fork happens now, not at the first real job
+        except (OSError, RuntimeError):
+            self.side = None
+
+    def submit_beside(self, fn, *args) -> Future:
+        """Like ``submit``, but with no pool the job runs in the side process (forked for it), so that
+        this one can do the next job at the same time (the binder beside the workbook, on two cores)."""
+        if self.pool is None and self.side is None:
+            self._start_side()
+        if self.side is not None:
+            try:
+                return self.side.submit(fn, *args)
+            except (RuntimeError, BrokenProcessPool):
+                pass
+        return self.submit(fn, *args)
+
     def result(self, future: Future, fn, *args):
         """The job's result; a job lost with a broken pool is run again here."""
         try:
@@ -599,7 +736,10 @@ class _Workers:
             if self.pool is None:
                 try:
                     self._kernel_started = True
-                    _worker_init()
+                    if self._kernel_starting is not None:
+                        self._kernel_starting.result()
+                    else:
+                        _worker_init()
                 except Exception as exc:
                     return [_not_started(task, exc) for task in tasks]
                 for task in tasks:
@@ -629,33 +769,48 @@ class _Workers:
 PACKET_MANIFEST = ".packet.json"
 
 
-class _Packet:
-    """The calendar, always; the binder and the workbook once every session of the plan is current.
+def calendar_fingerprint(shared: str, plan) -> str:
+    """What the calendar shows: the shared inputs (code, templates, program, cohort, logo) and each
+    session's number, date, times and title (iopkit.render.books.calendar_facts). A change to a
+    session's text alone leaves it the same, so the calendar is not laid out again."""
+    from iopkit.render.books import calendar_facts
 
-    ``key`` fingerprints every session's inputs; the manifest records it and whether the
-    binder and the workbook were made from it, so a no-op build writes nothing.
+    return _digest(shared, packet_code(), json.dumps(calendar_facts(plan)))
+
+
+class _Packet:
+    """The calendar when what it shows changed; the binder and the workbook once every session of
+    the plan is current, when any session (or anything they all share) changed.
+
+    ``key`` fingerprints every session's inputs and ``calendar`` what the calendar shows; the
+    manifest records both and whether the binder and the workbook were made from ``key``, so a
+    no-op build writes nothing and an edit of one session's text leaves the calendar alone.
     """
 
-    def __init__(self, plan, out_dir: Path, key: str, fingerprints: dict[int, str], force: bool):
-        self.plan, self.out_dir, self.key, self.fingerprints, self.force = plan, out_dir, key, fingerprints, force
+    def __init__(self, plan, out_dir: Path, shared: str, fingerprints: dict[int, str], force: bool):
+        self.plan, self.out_dir, self.fingerprints, self.force = plan, out_dir, fingerprints, force
+        self.key = _digest(shared, packet_code(), json.dumps(fingerprints, sort_keys=True))
+        self.calendar = calendar_fingerprint(shared, plan)
         try:
             self.recorded = json.loads((out_dir / PACKET_MANIFEST).read_text())
         except (OSError, ValueError):
             self.recorded = {}
-        self.same_inputs = not force and self.recorded.get("fingerprint") == key
+        self.same_inputs = not force and self.recorded.get("fingerprint") == self.key
         self.jobs: list[tuple[str, Future, object]] = []
 
     def _present(self, *names: str) -> bool:
         return all((self.out_dir / n).is_file() for n in names)
 
-    def _submit(self, workers: _Workers, label: str, fn) -> None:
+    def _submit(self, workers: _Workers, label: str, fn, beside: bool = False) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.jobs.append((label, workers.submit(fn, self.plan, self.out_dir), fn))
+        submit = workers.submit_beside if beside else workers.submit
+        self.jobs.append((label, submit(fn, self.plan, self.out_dir), fn))
 
     def start(self, workers: _Workers) -> None:
         from iopkit.render import books as packet
 
-        if not (self.same_inputs and self._present(packet.CALENDAR_ICS, packet.CALENDAR_PDF)):
+        same = not self.force and self.recorded.get("calendar") == self.calendar
+        if not (same and self._present(packet.CALENDAR_ICS, packet.CALENDAR_PDF)):
             self._submit(workers, "the calendar", packet.write_calendar)
 
     def finish(self, workers: _Workers, result: BuildResult) -> None:
@@ -665,7 +820,8 @@ class _Packet:
         kept = bool(self.same_inputs and self.recorded.get("complete"))  # the books on disk match these inputs
         books = (packet.BINDER, packet.WORKBOOK)
         if complete and not (kept and self._present(*books)):
-            self._submit(workers, "the facilitator binder", packet.write_binder)
+            # Side by side: the binder in another process (the longer job), the workbook here.
+            self._submit(workers, "the facilitator binder", packet.write_binder, beside=True)
             self._submit(workers, "the participant workbook", packet.write_workbook)
         if not complete:
             if not kept:
@@ -692,7 +848,7 @@ class _Packet:
         if failed:
             manifest.unlink(missing_ok=True)
             return
-        recorded = {"fingerprint": self.key, "complete": complete or kept}
+        recorded = {"fingerprint": self.key, "complete": complete or kept, "calendar": self.calendar}
         if self.jobs or self.recorded != recorded:
             if self.out_dir.is_dir():
                 write_atomic(manifest, json.dumps(recorded))
