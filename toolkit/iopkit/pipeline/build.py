@@ -346,16 +346,32 @@ def step_publish(work: SessionWork) -> SessionWork:
 STEPS = (step_execute, step_render, step_write_pdfs, step_room, step_exercise_notebook, step_publish)
 
 
-def build_session(task: SessionTask) -> SessionResult:
-    """Run every step for one session; on failure remove its partial output and keep the notebook."""
-    started = time.perf_counter()
+def begin_session(task: SessionTask) -> SessionWork:
+    """The session's hidden staging folder, where its files are made before they are moved into place."""
     out_dir = Path(task.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{task.position:02d}-{os.getpid()}-", dir=out_dir))
     interrupts.CURRENT_STAGING = staging
-    work = SessionWork(task, staging)
+    return SessionWork(task, staging)
+
+
+def build_session(task: SessionTask, executed: "_Executed | None" = None) -> SessionResult:
+    """Run every step for one session; on failure remove its partial output and keep the notebook.
+
+    ``executed``: the session's first step already run (or tried) in a thread of this process.
+    """
+    started = time.perf_counter()
+    out_dir = Path(task.out_dir)
+    steps = STEPS
+    if executed is not None:
+        work, steps = executed.take(), STEPS[1:]
+    else:
+        work = begin_session(task)
+    staging = work.staging
     try:
-        for step in STEPS:
+        if executed is not None:
+            executed.raise_error()
+        for step in steps:
             work = step(work)
         interrupts.forget_failed_notebook(out_dir, task.position)
         return SessionResult(task.position, task.title, "built", seconds=time.perf_counter() - started,
@@ -412,26 +428,92 @@ def _worker_init() -> None:
 
 
 class _Starting:
-    """The warm kernel starting in a thread of this process (``_worker_init``), and how it went."""
+    """The warm kernel starting in a thread of this process (``_worker_init``), and then the first
+    session's notebook running in it (``step_execute``), while the process itself imports and
+    prepares the rest. How each went is kept for the thread that builds the sessions."""
 
-    def __init__(self):
+    def __init__(self, first: SessionTask | None):
         import threading
 
+        self.first = first
         self.done = threading.Event()
         self.error: BaseException | None = None
+        self.executed: _Executed | None = None
 
     def run(self) -> None:
         try:
             _worker_init()
         except BaseException as exc:  # reported when the first session asks for the kernel
             self.error = exc
-        finally:
             self.done.set()
+            return
+        if self.first is not None:
+            self.executed = _Executed(self.first)
+            self.executed.run()
+        self.done.set()
 
     def result(self) -> None:
         self.done.wait()
         if self.error is not None:
             raise self.error
+
+    def discard(self) -> None:
+        """The build stopped before it took the first session: remove what was made for it."""
+        self.done.wait()
+        if self.executed is not None and not self.executed.taken and self.executed.work is not None:
+            shutil.rmtree(self.executed.work.staging, ignore_errors=True)
+            interrupts.CURRENT_STAGING = None
+
+
+class _Executed:
+    """One session's first step, run ahead in a thread: its work so far, or the error it raised."""
+
+    def __init__(self, task: SessionTask):
+        self.task = task
+        self.work: SessionWork | None = None
+        self.error: Exception | None = None
+        self.taken = False
+
+    def run(self) -> None:
+        try:
+            self.work = begin_session(self.task)
+            self.work = step_execute(self.work)
+        except Exception as exc:  # reported by build_session, as if it had run the step itself
+            self.error = exc
+
+    def take(self) -> SessionWork:
+        self.taken = True
+        if self.work is None:  # the staging folder itself could not be made
+            raise self.error or RuntimeError("the session could not be started")
+        return self.work
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
+#: Set once the sessions of the build under way are done (a multiprocessing Event, made before the
+#: side process is forked so that both have it): the binder begun early waits for it.
+_SESSIONS_BUILT = None
+
+
+class SessionsNotBuilt(Exception):
+    """The binder begun early found a session it waited for not built (the build reports that session)."""
+
+
+def _write_binder_after(plan, out_dir: Path, pending: dict[int, str]) -> list[str]:
+    """The binder, begun before the sessions in ``pending`` (position: fingerprint) are built: every
+    other guide goes in first, then it waits for them (in the side process, while they build)."""
+    from iopkit.render import books
+
+    def ready() -> None:
+        if _SESSIONS_BUILT is not None:
+            _SESSIONS_BUILT.wait()
+        missing = [p for p, f in pending.items() if not _is_current(Path(out_dir) / f"session-{p:02d}", f)]
+        if missing:
+            raise SessionsNotBuilt(", ".join(map(str, missing)))
+
+    return books.write_binder(plan, Path(out_dir), frozenset(pending), ready)
 
 
 def _side_ready() -> None:
@@ -551,14 +633,20 @@ def _build(plan, curriculum, chosen: list[int], out_dir: Path, jobs: int | None,
     report = hours_report(plan)
     result.notes += report.lines() + report.warnings()
     packet = _Packet(plan, out_dir, shared, fingerprints, force)
-    building = {task.position for task in tasks}
+    # The binder and the workbook will be made if the sessions being built are the only ones missing.
+    building = {task.position: task.fingerprint for task in tasks}
     books_due = bool(tasks) and all(_is_current(out_dir / f"session-{p:02d}", f)
                                     for p, f in fingerprints.items() if p not in building)
-    with interrupts.stop_signals_interrupt(), _Workers(jobs, len(tasks), beside=books_due) as workers:
-        packet.start(workers)  # the calendar needs no session: it is made beside them
-        individual = _start_individual(packet, workers, curriculum, shared, force)  # nor do these
+    individual_key = _individual_key(curriculum, shared, out_dir, force)
+    with interrupts.stop_signals_interrupt(), \
+            _Workers(jobs, len(tasks), beside=books_due, first=tasks[0] if tasks else None) as workers:
+        # The calendar needs no session: it is made beside them. So is the binder, in the side
+        # process, from every other guide, while the sessions build (when no other part changes).
+        packet.start(workers, pending=building if books_due and individual_key is None else None)
+        individual = _start_individual(packet, workers, curriculum, individual_key)  # nor do these
         for session_result in workers.build(tasks, progress):
             results[session_result.position] = session_result
+        workers.sessions_built()
         if individual is not None:  # the binder and the workbook include them: let them finish first
             from concurrent.futures import wait
 
@@ -568,20 +656,27 @@ def _build(plan, curriculum, chosen: list[int], out_dir: Path, jobs: int | None,
     return result
 
 
-def _start_individual(packet: "_Packet", workers: "_Workers", curriculum, shared: str, force: bool) -> Future | None:
-    """The orientation and step-down documents (iopkit.render.individual_docs), when their inputs changed."""
-    import functools
-
+def _individual_key(curriculum, shared: str, out_dir: Path, force: bool) -> str | None:
+    """The fingerprint of the orientation and step-down documents when they must be made again, else None."""
     from iopkit.render import individual_docs
 
     if curriculum.individual is None:
         return None
     key = individual_docs.fingerprint(shared, curriculum)
-    if force or not individual_docs.is_current(packet.out_dir, key):
-        packet._submit(workers, "the orientation and step-down documents",
-                       functools.partial(individual_docs.write_documents, str(curriculum.root), key))
-        return packet.jobs[-1][1]
-    return None
+    return key if force or not individual_docs.is_current(out_dir, key) else None
+
+
+def _start_individual(packet: "_Packet", workers: "_Workers", curriculum, key: str | None) -> Future | None:
+    """The orientation and step-down documents (iopkit.render.individual_docs), when their inputs changed."""
+    import functools
+
+    from iopkit.render import individual_docs
+
+    if key is None:
+        return None
+    packet._submit(workers, "the orientation and step-down documents",
+                   functools.partial(individual_docs.write_documents, str(curriculum.root), key))
+    return packet.jobs[-1][1]
 
 
 # ------------------------------------------------------------------ where the work runs
@@ -608,8 +703,9 @@ class _Workers:
     #: whole heap again and again and takes about a tenth of the build.
     GC_THRESHOLDS = (50_000, 50, 1_000)
 
-    def __init__(self, jobs: int | None, sessions: int, beside: bool = False):
+    def __init__(self, jobs: int | None, sessions: int, beside: bool = False, first: SessionTask | None = None):
         self.sessions = sessions
+        self.first = first  # with one job, the session whose notebook runs while this process prepares
         self.beside = beside  # a job will run beside this process's own (the binder beside the workbook)
         self.jobs = max(1, min(jobs or os.cpu_count() or 1, sessions))
         self.pool = None
@@ -635,7 +731,7 @@ class _Workers:
             import threading
 
             self._kernel_started = True
-            self._kernel_starting = _Starting()
+            self._kernel_starting = _Starting(self.first)
             threading.Thread(target=self._kernel_starting.run, daemon=True, name="iopkit-kernel-start").start()
         import weasyprint  # noqa: F401
 
@@ -656,14 +752,18 @@ class _Workers:
         return self
 
     def __exit__(self, exc_type, *exc_info):
+        global _SESSIONS_BUILT
         if self.side is not None:
             if exc_type is not None:
                 for process in list((getattr(self.side, "_processes", None) or {}).values()):
                     if process.is_alive():
                         process.terminate()
             self.side.shutdown(wait=True, cancel_futures=True)
+            _SESSIONS_BUILT = None
         if self._kernel_starting is not None:
-            self._kernel_starting.done.wait()  # a kernel half started is shut down with the rest
+            if exc_type is not None and self._kernel_starting.done.is_set() is False:
+                warm_engine().shutdown()  # stopped: a notebook running ahead stops with its kernel
+            self._kernel_starting.discard()  # a kernel half started is shut down with the rest
         if self.pool is not None:
             if exc_type is not None:  # Ctrl+C or a stop signal: stop the workers now (each cleans up first)
                 for process in list((getattr(self.pool, "_processes", None) or {}).values()):
@@ -686,6 +786,11 @@ class _Workers:
                 pass
         return _inline(fn, *args)
 
+    def sessions_built(self) -> None:
+        """Every session of this build is done (built or failed): a binder waiting for them goes on."""
+        if _SESSIONS_BUILT is not None:
+            _SESSIONS_BUILT.set()
+
     def _start_side(self) -> None:
         """Fork the process for ``submit_beside``, if this one may fork: two cores or more, and no
         other thread running (never inside a Jupyter kernel, say): a thread holding a lock at the
@@ -697,9 +802,11 @@ class _Workers:
             return
         import multiprocessing
 
+        global _SESSIONS_BUILT
         try:
-            self.side = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_side_worker_init)
+            context = multiprocessing.get_context("fork")
+            _SESSIONS_BUILT = context.Event()  # shared with the side process by the fork
+            self.side = ProcessPoolExecutor(1, mp_context=context, initializer=_side_worker_init)
             self.side.submit(_side_ready)  # the fork happens now, not at the first real job
         except (OSError, RuntimeError):
             self.side = None
@@ -742,8 +849,9 @@ class _Workers:
                         _worker_init()
                 except Exception as exc:
                     return [_not_started(task, exc) for task in tasks]
+                ahead = self._kernel_starting.executed if self._kernel_starting is not None else None
                 for task in tasks:
-                    done.append(build_session(task))
+                    done.append(build_session(task, ahead if ahead is not None and ahead.task is task else None))
                     if bar:
                         bar.update()
             else:
@@ -797,6 +905,7 @@ class _Packet:
             self.recorded = {}
         self.same_inputs = not force and self.recorded.get("fingerprint") == self.key
         self.jobs: list[tuple[str, Future, object]] = []
+        self.early: tuple[Future, object] | None = None  # the binder, begun while sessions build
 
     def _present(self, *names: str) -> bool:
         return all((self.out_dir / n).is_file() for n in names)
@@ -806,12 +915,19 @@ class _Packet:
         submit = workers.submit_beside if beside else workers.submit
         self.jobs.append((label, submit(fn, self.plan, self.out_dir), fn))
 
-    def start(self, workers: _Workers) -> None:
+    def start(self, workers: _Workers, pending: dict[int, str] | None = None) -> None:
+        """The calendar, if what it shows changed; and with ``pending`` (the sessions about to be built,
+        when they are all the binder waits for) the binder, begun in the side process."""
+        import functools
+
         from iopkit.render import books as packet
 
         same = not self.force and self.recorded.get("calendar") == self.calendar
         if not (same and self._present(packet.CALENDAR_ICS, packet.CALENDAR_PDF)):
-            self._submit(workers, "the calendar", packet.write_calendar)
+            self._submit(workers, "the calendar", packet.write_calendar, beside=workers.side is not None)
+        if pending and workers.side is not None:
+            fn = functools.partial(_write_binder_after, pending=pending)
+            self.early = (workers.submit_beside(fn, self.plan, self.out_dir), fn)
 
     def finish(self, workers: _Workers, result: BuildResult) -> None:
         from iopkit.render import books as packet
@@ -821,7 +937,10 @@ class _Packet:
         books = (packet.BINDER, packet.WORKBOOK)
         if complete and not (kept and self._present(*books)):
             # Side by side: the binder in another process (the longer job), the workbook here.
-            self._submit(workers, "the facilitator binder", packet.write_binder, beside=True)
+            if self.early is not None:
+                self.jobs.append(("the facilitator binder", *self.early))
+            else:
+                self._submit(workers, "the facilitator binder", packet.write_binder, beside=True)
             self._submit(workers, "the participant workbook", packet.write_workbook)
         if not complete:
             if not kept:

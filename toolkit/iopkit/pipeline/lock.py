@@ -55,10 +55,11 @@ def _describe_wait(seconds: float) -> str:
 
 def _command() -> str:
     """What this process is, as a counselor would recognise it."""
-    first = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
-    if "ipykernel" in first or "voila" in first:
+    program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path()
+    if "ipykernel" in program.name or "voila" in program.name:
         return "the Workbench"
-    if first in ("cli.py", "iopkit", "iopkit.exe", "__main__.py"):
+    if program.name in ("iopkit", "iopkit.exe") or (program.name, program.parent.name) in (("cli.py", "app"),
+                                                                                           ("__main__.py", "iopkit")):
         return " ".join(["iopkit", *sys.argv[1:]])
     return "another iopkit program"
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -199,12 +200,12 @@ def _front_html(plan: Plan, title: str, subtitle: str, entries: list[tuple[str, 
 @cache
 def _layout_key() -> str:
     """What shapes a laid-out page besides its HTML: the layout engine, iopkit's PDF step and the fonts."""
-    import weasyprint
+    from importlib.metadata import version
 
     from iopkit import paths, pdf
 
     fonts = paths.handouts_dir() / "fonts"
-    return digest(weasyprint.__version__, Path(pdf.__file__).read_bytes(),
+    return digest(version("weasyprint"), Path(pdf.__file__).read_bytes(),
                   *(f"{name}:{(fonts / name).stat().st_size}" for _, _, name in pdf.FONT_FILES))
 
 
@@ -262,27 +263,42 @@ def _page_count(data: bytes) -> int:
 
 def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, book: str, title: str, subtitle: str,
                              kind: str, cover: dict | None = None, before: tuple = (), after: tuple = (),
-                             participant: bool = False) -> bytes:
+                             participant: bool = False, pending: frozenset[int] = frozenset(),
+                             ready: Callable[[], None] | None = None) -> bytes:
     """``before`` and ``after``: (title, PDF path) of documents that go around the sessions
-    (the orientation before them, the step-down visit after), listed in the contents unnumbered."""
+    (the orientation before them, the step-down visit after), listed in the contents unnumbered.
+
+    ``pending``: sessions still being built while the book is put together. Every other part is
+    added first; then ``ready()`` waits until they are built (it raises if one was not), and
+    they go in their places. The front comes last: its contents needs every part's length.
+    """
     import pikepdf
 
     from iopkit.content.translations import handout_title
 
     lang = _reader(plan)[0] if participant else "en"
-    fronts = _Fronts(out_dir, book)
-    sources = []
+    words = _WORDS[lang]
+    entries = [("", name, Path(path)) for name, path in before]
+    entries += [(str(item.position), handout_title(item, lang), out_dir / f"session-{item.position:02d}" / filename)
+                for item in plan.sessions]
+    entries += [("", name, Path(path)) for name, path in after]
+    later = {len(before) + p - 1 for p in pending if 1 <= p <= len(plan.sessions)}
+    assembly = _Book([words["session_n"].format(n=number, title=name) if number else name
+                      for number, name, _ in entries])
     try:
-        entries = [("", name, pikepdf.open(path)) for name, path in before]
-        for item in plan.sessions:
-            entries.append((str(item.position), handout_title(item, lang),
-                            pikepdf.open(out_dir / f"session-{item.position:02d}" / filename)))
-        entries += [("", name, pikepdf.open(path)) for name, path in after]
-        sources = [source for _, _, source in entries]
-        counts = [len(source.pages) for source in sources]
+        for slot, (_, _, path) in enumerate(entries):
+            if slot not in later:
+                assembly.add(slot, pikepdf.open(path))
+        if later:
+            if ready is not None:
+                ready()
+            for slot in sorted(later):
+                assembly.add(slot, pikepdf.open(entries[slot][2]))
+        counts = [assembly.counts[slot] for slot in range(len(entries))]
         # The contents numbers the pages after itself: guess its length (the front kept from the
         # last build; else a cover page, then one page for up to 36 sessions), lay it out, and lay
         # it out again only if the guess was wrong.
+        fronts = _Fronts(out_dir, book)
         front_pages = fronts.kept_pages() or (2 if cover else 1) + (len(entries) - 1) // 36
         for _ in range(4):  # more would mean the contents grows with its own page numbers
             page, numbered = front_pages + 1, []
@@ -295,112 +311,159 @@ def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, book: str
                 break
             front_pages = actual
         fronts.keep(html, front, front_pages)
-        words = _WORDS[lang]
-        parts = [(words["session_n"].format(n=number, title=name) if number else name, source)
-                 for number, name, source in entries]
-        return _assemble(front, parts, words["contents"])
+        return assembly.finish(front, words["contents"])
     finally:
-        for source in sources:
-            source.close()
+        assembly.close()
 
 
-def _assemble(front: bytes, parts: list[tuple[str, pikepdf.Pdf]], front_title: str) -> bytes:
-    """Front matter, then each part's pages, with a PDF bookmark for each (qpdf, through pikepdf)
-    and each part's tags under the book's own."""
-    import pikepdf
+class _Book:
+    """A book put together with pikepdf: its parts (added in any order, each into its place), then
+    its front, with a bookmark for each and every part's tags (PDF/UA) under the front's.
 
-    with pikepdf.open(io.BytesIO(front)) as out:
-        marks = [(front_title, 0)]
-        tags = _StructureTree(out)
-        for title, source in parts:
-            first = len(out.pages)
-            marks.append((title, first))
-            out.pages.extend(source.pages)
-            tags.add(source, [out.pages[i] for i in range(first, len(out.pages))])
-        tags.finish()
-        with out.open_outline() as outline:
-            outline.root.clear()  # the front matter's own heading bookmarks give way to ours
-            outline.root.extend(pikepdf.OutlineItem(title, page) for title, page in marks)
-        out.Root.PageMode = pikepdf.Name.UseOutlines
-        buffer = io.BytesIO()
-        # The parts' tags are many small objects: packed into object streams they take a third of the room.
-        out.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return buffer.getvalue()
-
-
-class _StructureTree:
-    """The book's structure tree (PDF/UA tags), grown by each part's.
-
-    The front's tree has one Document element; each part's top elements are copied under it
-    as a Part (in the part's language when it differs), and the part's pages keep their marked
-    content through the parent tree, renumbered after the ones before. A part without tags, or
-    a front whose tree has another shape, loses nothing else: its pages simply point nowhere.
+    The front's structure tree has one Document element; each part's top elements are copied
+    under it as a Part (in the part's language when it differs from the book's), and each page
+    keeps its marked content through the parent tree, renumbered. A part without tags, or a
+    front whose tree has another shape, loses only that: its pages then point nowhere.
     """
 
-    def __init__(self, out: pikepdf.Pdf):
+    def __init__(self, titles: list[str]):
         import pikepdf
 
-        self.out = out
-        self.root = out.Root.get("/StructTreeRoot")
-        self.document = None
-        self.nums: list = []
+        self.pdf = pikepdf.new()
+        self.titles = titles  # each slot's bookmark
+        self.counts: dict[int, int] = {}  # pages of each slot placed so far
+        self.tagged: dict[int, tuple[list, str | None]] = {}  # each slot's top elements and language
+        self.nums: list[tuple[int, object]] = []  # the parts' parent-tree entries, renumbered
         self.next = 0
-        if self.root is None or "/ParentTree" not in self.root:
-            return
-        kids = self.root.get("/K")
-        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-        documents = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Document"]
-        pairs = _number_tree(self.root.ParentTree)
-        if len(documents) != 1 or pairs is None:
-            return
-        self.document = documents[0]
-        for key, value in pairs:
-            self.nums += [key, value]
-        self.next = max([int(self.root.get("/ParentTreeNextKey", 0))] + [key + 1 for key, _ in pairs])
+        self.untagged = False
+        self.sources: list = []  # open until the book is saved: their streams are read then
 
-    def add(self, source: pikepdf.Pdf, pages: list) -> None:
+    def add(self, slot: int, source) -> None:
         import pikepdf
 
+        self.sources.append(source)
+        index = sum(count for placed, count in self.counts.items() if placed < slot)
+        for offset, page in enumerate(source.pages):
+            self.pdf.pages.insert(index + offset, page)
+        pages = [self.pdf.pages[index + i] for i in range(len(source.pages))]
+        self.counts[slot] = len(pages)
         root = source.Root.get("/StructTreeRoot")
-        if self.document is not None and root is not None and "/ParentTree" in root:
-            # One copy of the whole tree: its elements point at the part's pages, already copied.
-            root = self.out.copy_foreign(root)
-        pairs = _number_tree(root.ParentTree) if root is not None and "/ParentTree" in root else None
-        if self.document is None or pairs is None:
-            for page in pages:  # their numbers would point at the front's own tags
+        pairs = None
+        if root is not None and "/ParentTree" in root:
+            root = self.pdf.copy_foreign(root)  # one copy: its elements point at the pages just copied
+            pairs = _number_tree(root.ParentTree)
+        if pairs is None:
+            self.untagged = True
+            for page in pages:  # its numbers would point at another part's tags
                 if "/StructParents" in page.obj:
                     del page.obj["/StructParents"]
             return
-        offset = self.next
+        shift = self.next
+        self.nums += [(key + shift, value) for key, value in pairs]
+        _shift_pages(pages, shift)
+        self.next = shift + max([int(root.get("/ParentTreeNextKey", 0))] + [key + 1 for key, _ in pairs])
+        top = [k for k in _as_array(root.get("/K")) if isinstance(k, pikepdf.Dictionary)]
         lang = source.Root.get("/Lang")
-        added = []
-        for element in _as_array(root.get("/K")):
-            if not isinstance(element, pikepdf.Dictionary):
-                continue
-            element.P = self.document
-            if element.get("/S") == "/Document":
-                element.S = pikepdf.Name.Part
-            if lang is not None and "/Lang" not in element and str(lang) != str(self.out.Root.get("/Lang", "")):
-                element.Lang = pikepdf.String(str(lang))
-            added.append(element)
-        self.document.K = pikepdf.Array(_as_array(self.document.get("/K")) + added)
-        for key, value in pairs:
-            self.nums += [key + offset, value]
-        for page in pages:
-            if "/StructParents" in page.obj:
-                page.obj.StructParents = int(page.obj.StructParents) + offset
-            for annotation in page.obj.get("/Annots", []):
-                if isinstance(annotation, pikepdf.Dictionary) and "/StructParent" in annotation:
-                    annotation.StructParent = int(annotation.StructParent) + offset
-        self.next = offset + max([int(root.get("/ParentTreeNextKey", 0))] + [key + 1 for key, _ in pairs])
+        self.tagged[slot] = (top, str(lang) if lang is not None else None)
 
-    def finish(self) -> None:
+    def finish(self, front_data: bytes, front_title: str) -> bytes:
         import pikepdf
 
-        if self.document is None:
+        front = pikepdf.open(io.BytesIO(front_data))
+        self.sources.append(front)
+        count = len(front.pages)
+        for index, page in enumerate(front.pages):
+            self.pdf.pages.insert(index, page)
+        # The book is the front's document: its language, title, metadata and how it opens.
+        for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
+            if key in front.Root:
+                self.pdf.Root[key] = _bring(self.pdf, front.Root[key])
+        if "/Info" in front.trailer:
+            self.pdf.trailer.Info = _bring(self.pdf, front.trailer.Info)
+        self._tag([self.pdf.pages[i] for i in range(count)], front)
+        marks, page = [(front_title, 0)], count
+        for slot in sorted(self.counts):
+            marks.append((self.titles[slot], page))
+            page += self.counts[slot]
+        with self.pdf.open_outline() as outline:
+            outline.root.extend(pikepdf.OutlineItem(title, at) for title, at in marks)
+        self.pdf.Root.PageMode = pikepdf.Name.UseOutlines
+        buffer = io.BytesIO()
+        # The parts' tags are many small objects: packed into object streams they take a third of the room.
+        self.pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate, min_version=front.pdf_version)
+        return buffer.getvalue()
+
+    def _tag(self, front_pages: list, front) -> None:
+        """The front's structure tree, with every part's under its Document element."""
+        import pikepdf
+
+        root = front.Root.get("/StructTreeRoot")
+        pairs = None
+        documents = []
+        if root is not None and "/ParentTree" in root:
+            root = self.pdf.copy_foreign(root)
+            pairs = _number_tree(root.ParentTree)
+            documents = [k for k in _as_array(root.get("/K"))
+                         if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Document"]
+        if pairs is None or len(documents) != 1:  # nothing to hang the parts' tags on
+            for page in self.pdf.pages:
+                if "/StructParents" in page.obj:
+                    del page.obj["/StructParents"]
             return
-        self.root.ParentTree = self.out.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(self.nums)))
-        self.root.ParentTreeNextKey = self.next
+        document = documents[0]
+        shift = self.next
+        _shift_pages(front_pages, shift)
+        nums = sorted(self.nums + [(key + shift, value) for key, value in pairs], key=lambda pair: pair[0])
+        book_lang = str(self.pdf.Root.get("/Lang", ""))
+        kids = _as_array(document.get("/K"))
+        for slot in sorted(self.tagged):
+            elements, lang = self.tagged[slot]
+            for element in elements:
+                element.P = document
+                if element.get("/S") == "/Document":
+                    element.S = pikepdf.Name.Part
+                if lang and lang != book_lang and "/Lang" not in element:
+                    element.Lang = pikepdf.String(lang)
+                kids.append(element)
+        document.K = pikepdf.Array(kids)
+        root.ParentTree = self.pdf.make_indirect(
+            pikepdf.Dictionary(Nums=pikepdf.Array([item for pair in nums for item in pair])))
+        root.ParentTreeNextKey = shift + max([int(root.get("/ParentTreeNextKey", 0))] + [key + 1 for key, _ in pairs])
+        self.pdf.Root.StructTreeRoot = root
+
+    def close(self) -> None:
+        self.pdf.close()
+        for source in self.sources:
+            source.close()
+
+
+def _shift_pages(pages: list, shift: int) -> None:
+    """Renumber the pages' (and their annotations') keys into the parent tree by ``shift``."""
+    import pikepdf
+
+    if not shift:
+        return
+    for page in pages:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + shift
+        for annotation in page.obj.get("/Annots", []):
+            if isinstance(annotation, pikepdf.Dictionary) and "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + shift
+
+
+def _bring(pdf, value):
+    """``value`` of another PDF, as an object of ``pdf`` (indirect objects are copied with what they use)."""
+    import pikepdf
+
+    if not isinstance(value, pikepdf.Object):  # a number, a boolean: pikepdf gives them as Python values
+        return value
+    if value.is_indirect:
+        return pdf.copy_foreign(value)
+    if isinstance(value, pikepdf.Dictionary):
+        return pikepdf.Dictionary({key: _bring(pdf, item) for key, item in value.items()})
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_bring(pdf, item) for item in value])
+    return value
 
 
 def _as_array(value) -> list:
@@ -443,14 +506,16 @@ def _around(out_dir: Path, participant: bool, lang: str = "en") -> tuple[tuple, 
     return (before if first.is_file() else ()), (after if last.is_file() else ())
 
 
-def binder_pdf(plan: Plan, out_dir: Path) -> bytes:
+def binder_pdf(plan: Plan, out_dir: Path, pending: frozenset[int] = frozenset(),
+               ready: Callable[[], None] | None = None) -> bytes:
+    """Every guide, with contents and bookmarks (``pending`` and ``ready``: see _assembled_with_contents)."""
     c = plan.cohort
     before, after = _around(out_dir, participant=False)
     return _assembled_with_contents(
         plan, out_dir, "facilitator-guide.pdf", "binder", f"Facilitator binder: {c.cohort.name}",
         f"{c.program.name} · {len(plan.sessions)} sessions, {long_date(plan.sessions[0].date)} to "
         f"{long_date(plan.finish)} · Facilitators: {', '.join(c.cohort.facilitators)}", "Facilitator binder",
-        before=before, after=after)
+        before=before, after=after, pending=pending, ready=ready)
 
 
 def workbook_cover(plan: Plan) -> dict:
@@ -483,8 +548,9 @@ def write_calendar(plan: Plan, out_dir: Path) -> list[str]:
     return [CALENDAR_ICS, CALENDAR_PDF]
 
 
-def write_binder(plan: Plan, out_dir: Path) -> list[str]:
-    write_atomic(out_dir / BINDER, binder_pdf(plan, out_dir))
+def write_binder(plan: Plan, out_dir: Path, pending: frozenset[int] = frozenset(),
+                 ready: Callable[[], None] | None = None) -> list[str]:
+    write_atomic(out_dir / BINDER, binder_pdf(plan, out_dir, pending, ready))
     return [BINDER]
 
 
