@@ -432,25 +432,32 @@ class _Starting:
     session's notebook running in it (``step_execute``), while the process itself imports and
     prepares the rest. How each went is kept for the thread that builds the sessions."""
 
-    def __init__(self, first: SessionTask | None):
+    def __init__(self, first: SessionTask | None, only: bool = False):
         import threading
 
         self.first = first
-        self.done = threading.Event()
+        self.only = only  # the first session is the only one: its kernel can go once it has run
+        self.done = threading.Event()  # the kernel is ready and the first notebook has run (or failed)
+        self.ended = threading.Event()  # ... and the thread has finished (the kernel shut down, if only)
         self.error: BaseException | None = None
         self.executed: _Executed | None = None
 
     def run(self) -> None:
         try:
-            _worker_init()
-        except BaseException as exc:  # reported when the first session asks for the kernel
-            self.error = exc
+            try:
+                _worker_init()
+            except BaseException as exc:  # reported when the first session asks for the kernel
+                self.error = exc
+                return
+            if self.first is not None:
+                self.executed = _Executed(self.first)
+                self.executed.run()
+                if self.only:  # shut down here, while the session's documents are laid out
+                    self.done.set()
+                    warm_engine().shutdown()
+        finally:
             self.done.set()
-            return
-        if self.first is not None:
-            self.executed = _Executed(self.first)
-            self.executed.run()
-        self.done.set()
+            self.ended.set()
 
     def result(self) -> None:
         self.done.wait()
@@ -459,7 +466,7 @@ class _Starting:
 
     def discard(self) -> None:
         """The build stopped before it took the first session: remove what was made for it."""
-        self.done.wait()
+        self.ended.wait()
         if self.executed is not None and not self.executed.taken and self.executed.work is not None:
             shutil.rmtree(self.executed.work.staging, ignore_errors=True)
             interrupts.CURRENT_STAGING = None
@@ -508,6 +515,10 @@ def _write_binder_after(plan, out_dir: Path, pending: dict[int, str]) -> list[st
 
     def ready() -> None:
         if _SESSIONS_BUILT is not None:
+            if not _SESSIONS_BUILT.is_set():  # idle until then: ready to lay out the front if it changed
+                import weasyprint  # noqa: F401
+
+                from iopkit import pdf  # noqa: F401
             _SESSIONS_BUILT.wait()
         missing = [p for p, f in pending.items() if not _is_current(Path(out_dir) / f"session-{p:02d}", f)]
         if missing:
@@ -625,13 +636,7 @@ def _build(plan, curriculum, chosen: list[int], out_dir: Path, jobs: int | None,
     interrupts.clean_leftovers(out_dir)
     for position in results:  # unchanged: a failed notebook from an earlier try is stale
         interrupts.forget_failed_notebook(out_dir, position)
-    from iopkit.render.notices import cohort_notices
-
-    result = BuildResult(cohort.cohort.name, out_dir, [], notes=cohort_notices(cohort))
-    from iopkit.planning.hours import hours_report  # warnings only: the build goes on
-
-    report = hours_report(plan)
-    result.notes += report.lines() + report.warnings()
+    result = BuildResult(cohort.cohort.name, out_dir, [])
     packet = _Packet(plan, out_dir, shared, fingerprints, force)
     # The binder and the workbook will be made if the sessions being built are the only ones missing.
     building = {task.position: task.fingerprint for task in tasks}
@@ -644,6 +649,7 @@ def _build(plan, curriculum, chosen: list[int], out_dir: Path, jobs: int | None,
         # process, from every other guide, while the sessions build (when no other part changes).
         packet.start(workers, pending=building if books_due and individual_key is None else None)
         individual = _start_individual(packet, workers, curriculum, individual_key)  # nor do these
+        result.notes += _notes(plan)  # while the first notebook runs
         for session_result in workers.build(tasks, progress):
             results[session_result.position] = session_result
         workers.sessions_built()
@@ -654,6 +660,15 @@ def _build(plan, curriculum, chosen: list[int], out_dir: Path, jobs: int | None,
         result.sessions = [results[p] for p in sorted(results)]
         packet.finish(workers, result)
     return result
+
+
+def _notes(plan) -> list[str]:
+    """What the summary says about the cohort besides the build: missing print glyphs, the hours."""
+    from iopkit.planning.hours import hours_report  # warnings only: the build goes on
+    from iopkit.render.notices import cohort_notices
+
+    report = hours_report(plan)
+    return cohort_notices(plan.cohort) + report.lines() + report.warnings()
 
 
 def _individual_key(curriculum, shared: str, out_dir: Path, force: bool) -> str | None:
@@ -731,7 +746,7 @@ class _Workers:
             import threading
 
             self._kernel_started = True
-            self._kernel_starting = _Starting(self.first)
+            self._kernel_starting = _Starting(self.first, only=self.sessions == 1)
             threading.Thread(target=self._kernel_starting.run, daemon=True, name="iopkit-kernel-start").start()
         import weasyprint  # noqa: F401
 
@@ -740,8 +755,10 @@ class _Workers:
 
         exporters.warm_up()
         # What is loaded by now lives as long as the build: the collector can stop scanning it.
+        # (Collected first when workers are forked from here, so that they do not copy garbage.)
         self._gc = gc.get_threshold()
-        gc.collect()
+        if self.jobs > 1:
+            gc.collect()
         gc.freeze()
         gc.set_threshold(*self.GC_THRESHOLDS)
         if self.jobs > 1:
@@ -761,7 +778,7 @@ class _Workers:
             self.side.shutdown(wait=True, cancel_futures=True)
             _SESSIONS_BUILT = None
         if self._kernel_starting is not None:
-            if exc_type is not None and self._kernel_starting.done.is_set() is False:
+            if exc_type is not None and not self._kernel_starting.done.is_set():
                 warm_engine().shutdown()  # stopped: a notebook running ahead stops with its kernel
             self._kernel_starting.discard()  # a kernel half started is shut down with the rest
         if self.pool is not None:
@@ -775,7 +792,8 @@ class _Workers:
         if self._gc is not None:  # the build may run inside a counselor's kernel: leave it as it was
             import gc
 
-            gc.unfreeze()
+            if not _command_line():
+                gc.unfreeze()
             gc.set_threshold(*self._gc)
 
     def submit(self, fn, *args) -> Future:
@@ -971,6 +989,16 @@ class _Packet:
         if self.jobs or self.recorded != recorded:
             if self.out_dir.is_dir():
                 write_atomic(manifest, json.dumps(recorded))
+
+
+def _command_line() -> bool:
+    """Whether this process is the ``iopkit`` command itself, which ends when its build does. Then
+    what the build froze stays frozen: the interpreter's last collection at exit skips it (about a
+    quarter of a second sooner on a long build's heap). Anywhere else (a Jupyter kernel, a test,
+    a program using the library) the collector is left as the build found it."""
+    from iopkit.pipeline.lock import running_command
+
+    return running_command().startswith("iopkit ")
 
 
 def _not_started(task: SessionTask, exc: BaseException) -> SessionResult:

@@ -53,7 +53,7 @@ def _describe_wait(seconds: float) -> str:
     return f"{seconds:g} second{'s' if seconds != 1 else ''}"
 
 
-def _command() -> str:
+def running_command() -> str:
     """What this process is, as a counselor would recognise it."""
     program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path()
     if "ipykernel" in program.name or "voila" in program.name:
@@ -110,7 +110,7 @@ def build_lock(folder: Path, wait: float | None = None, on_wait: Callable[[str],
     try:
         try:
             write_atomic(folder / HOLDER_NAME, json.dumps({
-                "pid": os.getpid(), "host": socket.gethostname(), "command": _command(),
+                "pid": os.getpid(), "host": socket.gethostname(), "command": running_command(),
                 "started": dt.datetime.now().isoformat(timespec="seconds")}))
         except OSError:
             pass  # only the waiting build's message needs it
