@@ -515,10 +515,13 @@ def _write_binder_after(plan, out_dir: Path, pending: dict[int, str]) -> list[st
 
     def ready() -> None:
         if _SESSIONS_BUILT is not None:
-            if not _SESSIONS_BUILT.is_set():  # idle until then: ready to lay out the front if it changed
+            if not _SESSIONS_BUILT.is_set():  # idle until then: get ready to make the front
                 import weasyprint  # noqa: F401
 
-                from iopkit import pdf  # noqa: F401
+                from iopkit import markup, pdf
+
+                pdf.print_css()
+                markup.environment().get_template("iopkit/books/contents.html.j2")
             _SESSIONS_BUILT.wait()
         missing = [p for p, f in pending.items() if not _is_current(Path(out_dir) / f"session-{p:02d}", f)]
         if missing:
