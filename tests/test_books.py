@@ -112,9 +112,12 @@ def test_a_screen_reader_can_follow_every_page_of_the_books(small):
     each part sits under the book's Document as a Part (the handouts' own tags, kept)."""
     import pikepdf
 
-    for book in ("facilitator-binder.pdf", "participant-workbook.pdf"):
+    titles = {"facilitator-binder.pdf": "Facilitator binder: Monday-Wednesday-Friday Morning Group",
+              "participant-workbook.pdf": "My Recovery Workbook: Monday-Wednesday-Friday Morning Group"}
+    for book, title in titles.items():
         with pikepdf.open(small["out"] / book) as pdf:
             assert pdf.Root.MarkInfo.Marked and str(pdf.Root.Lang) == "en-US"
+            assert str(pdf.docinfo.Title) == title and pdf.Root.ViewerPreferences.DisplayDocTitle
             root = pdf.Root.StructTreeRoot
             nums = list(root.ParentTree.Nums)
             tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}

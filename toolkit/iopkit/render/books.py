@@ -187,12 +187,12 @@ def calendar_pdf(plan: Plan) -> bytes:
 # ------------------------------------------------------------------ the binder and the workbook
 
 def _front_html(plan: Plan, title: str, subtitle: str, entries: list[tuple[str, str, int]], kind: str,
-                cover: dict | None, participant: bool) -> str:
+                cover: dict | None, participant: bool, doc_title: str) -> str:
     c = plan.cohort
     lang, tag, large = _reader(plan) if participant else ("en", "en-US", False)
     words = _WORDS[lang]
-    return _html("contents.html.j2", title=title, accent=c.program.accent_color, lang_tag=tag, large_print=large,
-                 runhead=_runhead(c.program.name, c.cohort.name, kind), subtitle=subtitle, cover=cover,
+    return _html("contents.html.j2", title=title, doc_title=doc_title, accent=c.program.accent_color, lang_tag=tag,
+                 large_print=large, runhead=_runhead(c.program.name, c.cohort.name, kind), subtitle=subtitle, cover=cover,
                  words={"session": words["session"], "title": words["title"], "page": words["page"]},
                  entries=[{"number": n, "title": t, "page": p} for n, t, p in entries])
 
@@ -264,7 +264,7 @@ def _page_count(data: bytes) -> int:
 def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, book: str, title: str, subtitle: str,
                              kind: str, cover: dict | None = None, before: tuple = (), after: tuple = (),
                              participant: bool = False, pending: frozenset[int] = frozenset(),
-                             ready: Callable[[], None] | None = None) -> bytes:
+                             ready: Callable[[], None] | None = None, doc_title: str = "") -> bytes:
     """``before`` and ``after``: (title, PDF path) of documents that go around the sessions
     (the orientation before them, the step-down visit after), listed in the contents unnumbered.
 
@@ -305,7 +305,7 @@ def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, book: str
             for (number, name, _), count in zip(entries, counts):
                 numbered.append((number, name, page))
                 page += count
-            html = _front_html(plan, title, subtitle, numbered, kind, cover, participant)
+            html = _front_html(plan, title, subtitle, numbered, kind, cover, participant, doc_title or title)
             front, actual = fronts.laid_out(html)
             if actual == front_pages:
                 break
@@ -533,9 +533,10 @@ def workbook_pdf(plan: Plan, out_dir: Path) -> bytes:
     c = plan.cohort
     lang = _reader(plan)[0]
     before, after = _around(out_dir, participant=True, lang=lang)
+    cover = workbook_cover(plan)
     return _assembled_with_contents(plan, out_dir, "handout.pdf", "workbook", _WORDS[lang]["contents"],
-                                    f"{c.program.name} · {c.cohort.name}", "Workbook", workbook_cover(plan),
-                                    before=before, after=after, participant=True)
+                                    f"{c.program.name} · {c.cohort.name}", "Workbook", cover, before=before,
+                                    after=after, participant=True, doc_title=f"{cover['title']}: {c.cohort.name}")
 
 
 # The packet's writers. Each writes its files atomically and returns their names; the build
