@@ -1,10 +1,19 @@
 """Build a cohort's packet: for each session, run the notebook template with papermill
-and export the facilitator guide and the participant handout.
+and export the facilitator guide and the participant handout; then the cohort-wide files.
 
-The build is an ordered list of small steps with the same shape (``STEPS``, below).
-``build_cohort`` validates everything first (nothing is written if any file is wrong),
-skips sessions whose inputs have not changed, builds the rest in parallel, writes every
-file atomically, keeps going when one session fails, and returns a ``BuildResult``.
+The build of a session is an ordered list of small steps with the same shape (``STEPS``, below),
+handing on a ``SessionWork``. ``build_cohort`` validates everything first (nothing is written if
+any file is wrong), takes the build folder's lock (iopkit.pipeline.lock), skips sessions whose
+inputs have not changed (``shared_fingerprint``, ``session_fingerprint``), builds the rest in
+parallel, writes every file atomically, keeps going when one session fails, and returns a
+``BuildResult``. The calendar is made again only when what it shows changed
+(``calendar_fingerprint``); the binder and the workbook are put together from the session PDFs
+(iopkit.render.books) once every session is current.
+
+Where the work runs (``_Workers``): several sessions in forked worker processes, each with its
+own warm kernel; one session here, its kernel starting and its notebook running in a thread
+while this process imports the rest, and the binder begun in a forked side process from every
+other guide while the session builds. That is what makes an edit of one session quick.
 """
 from __future__ import annotations
 
@@ -504,7 +513,7 @@ class _Executed:
 _SESSIONS_BUILT = None
 
 
-class SessionsNotBuilt(Exception):
+class _SessionsNotBuilt(Exception):
     """The binder begun early found a session it waited for not built (the build reports that session)."""
 
 
@@ -525,7 +534,7 @@ def _write_binder_after(plan, out_dir: Path, pending: dict[int, str]) -> list[st
             _SESSIONS_BUILT.wait()
         missing = [p for p, f in pending.items() if not _is_current(Path(out_dir) / f"session-{p:02d}", f)]
         if missing:
-            raise SessionsNotBuilt(", ".join(map(str, missing)))
+            raise _SessionsNotBuilt(", ".join(map(str, missing)))
 
     return books.write_binder(plan, Path(out_dir), frozenset(pending), ready)
 
