@@ -12,7 +12,6 @@ import re
 import shutil
 
 import pytest
-
 from conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.slow
@@ -65,8 +64,8 @@ def small(tmp_path_factory):
 def test_the_workbook_cover_prints_the_handouts_crisis_lines(small):
     """One source for the crisis lines: the cover's box reads exactly as every handout's box
     (program.yaml's national lines, then the cohort's own), Crisis Text Line and 988 chat included."""
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
+    from iopkit.planning.cohort import load_cohort
 
     cohort = load_cohort(small["cohort"], curriculum=load_curriculum(small["curriculum"]))
     last = cohort.resources.meetings[-1]

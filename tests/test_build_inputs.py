@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from iopkit.content.curriculum import load_curriculum
 from iopkit.pipeline import build
 from iopkit.planning.cohort import load_cohort

@@ -15,8 +15,8 @@ import sys
 import time
 
 import pytest
-
 from conftest import ROOT, run_cli
+
 from iopkit import interrupts
 from iopkit.pipeline.lock import HOLDER_NAME, LOCK_NAME, build_lock
 

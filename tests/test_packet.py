@@ -6,10 +6,10 @@ import io
 import re
 
 import pytest
-
 from conftest import ROOT, pdf_text, run_cli
-from iopkit.planning.cohort import load_cohort
+
 from iopkit.content.curriculum import load_curriculum
+from iopkit.planning.cohort import load_cohort
 from iopkit.planning.plan import plan_cohort, plan_join
 
 
@@ -136,7 +136,7 @@ def test_full_build_makes_binder_and_workbook_with_bookmarks(tmp_path, example_c
         assert marks[0] == ("Contents", 0) and len(marks) == 39
         assert marks[1][0].startswith("Before the first group") and marks[-1][0].startswith("After the last group")
         expected = front
-        for (title, page), count in zip(marks[1:], counts):
+        for (_title, page), count in zip(marks[1:], counts):
             assert page == expected
             expected += count
         for (title, _), n in zip(marks[2:-1], range(1, 37)):

@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iopkit import interrupts, paths
+from iopkit._version import __version__
+from iopkit.errors import SessionBuildError, TemplateMissingError
 from iopkit.exercises import ExerciseContext
+from iopkit.interrupts import STAGING_PREFIX, WORKER_STOPPED
 from iopkit.io import digest as _digest
 from iopkit.io import write_atomic
-from iopkit._version import __version__
-from iopkit.interrupts import STAGING_PREFIX, WORKER_STOPPED
-from iopkit.errors import SessionBuildError, TemplateMissingError
 from iopkit.pipeline.lock import build_lock
 
 TEMPLATE = "session.ipynb"
@@ -371,7 +371,7 @@ def build_session(task: SessionTask, executed: "_Executed | None" = None) -> Ses
     """
     started = time.perf_counter()
     out_dir = Path(task.out_dir)
-    steps = STEPS
+    steps: tuple = STEPS
     if executed is not None:
         work, steps = executed.take(), STEPS[1:]
     else:
@@ -587,13 +587,12 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     when another build is writing there, ``on_wait`` gets one line saying so (printed to stderr
     unless given) and this build waits for it, for a bounded time.
     """
-    from iopkit.planning.cohort import load_cohort
     from iopkit.content.curriculum import load_curriculum
-    from iopkit.planning.plan import parse_selection, plan_cohort
-
     from iopkit.errors import OptionError
     from iopkit.fsguard import output_folder
     from iopkit.limits import MAX_JOBS
+    from iopkit.planning.cohort import load_cohort
+    from iopkit.planning.plan import parse_selection, plan_cohort
 
     started = time.perf_counter()
     if jobs is not None and not 1 <= jobs <= MAX_JOBS:
@@ -709,7 +708,7 @@ def _start_individual(packet: "_Packet", workers: "_Workers", curriculum, key: s
 # ------------------------------------------------------------------ where the work runs
 
 def _inline(fn, *args) -> Future:
-    future = Future()
+    future: Future = Future()
     try:
         future.set_result(fn(*args))
     except Exception as exc:
@@ -735,8 +734,8 @@ class _Workers:
         self.first = first  # with one job, the session whose notebook runs while this process prepares
         self.beside = beside  # a job will run beside this process's own (the binder beside the workbook)
         self.jobs = max(1, min(jobs or os.cpu_count() or 1, sessions))
-        self.pool = None
-        self.side = None  # a forked process for one job beside this one's (no pool)
+        self.pool: ProcessPoolExecutor | None = None
+        self.side: ProcessPoolExecutor | None = None  # a forked process for jobs beside this one's (no pool)
         self._kernel_started = False
         self._kernel_starting = None
         self._gc = None
@@ -762,8 +761,8 @@ class _Workers:
             threading.Thread(target=self._kernel_starting.run, daemon=True, name="iopkit-kernel-start").start()
         import weasyprint  # noqa: F401
 
-        from iopkit.notebook import exporters
         from iopkit import pdf  # noqa: F401
+        from iopkit.notebook import exporters
 
         exporters.warm_up()
         # What is loaded by now lives as long as the build: the collector can stop scanning it.

@@ -20,14 +20,10 @@ import io
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from iopkit.io import digest, write_atomic
 from iopkit.planning.plan import Plan
 from iopkit.render.fmt import clock, logo_data_uri, long_date, runhead, short_date
-
-if TYPE_CHECKING:
-    import pikepdf
 
 CALENDAR_ICS = "calendar.ics"
 CALENDAR_PDF = "calendar.pdf"
@@ -381,10 +377,10 @@ class _Book:
         if "/Info" in front.trailer:
             self.pdf.trailer.Info = _bring(self.pdf, front.trailer.Info)
         self._tag([self.pdf.pages[i] for i in range(count)], front)
-        marks, page = [(front_title, 0)], count
+        marks, start = [(front_title, 0)], count
         for slot in sorted(self.counts):
-            marks.append((self.titles[slot], page))
-            page += self.counts[slot]
+            marks.append((self.titles[slot], start))
+            start += self.counts[slot]
         with self.pdf.open_outline() as outline:
             outline.root.extend(pikepdf.OutlineItem(title, at) for title, at in marks)
         self.pdf.Root.PageMode = pikepdf.Name.UseOutlines
