@@ -57,12 +57,15 @@ def make_copies(dest: Path, source_number: int) -> Path:
     data = yaml.load(text, Loader=yaml.CSafeLoader)
     if data.get("status") != "complete":
         sys.exit(f"Session {source_number} is not written in full yet; choose another with --session.")
+    # The orientation and step-down files name the first and last sessions by id: those keep theirs.
+    kept = {n: yaml.load(next(sessions.glob(f"{n:02d}-*.yaml")).read_text(), Loader=yaml.CSafeLoader)["id"]
+            for n in (1, SESSIONS)}
     for path in sessions.glob("*.yaml"):
         path.unlink()
     # Translations would be overlays of sessions that are no longer there: the copies are English only.
     shutil.rmtree(dest / "translations", ignore_errors=True)
     for n in range(1, SESSIONS + 1):
-        slug = f"copy-{n:02d}"
+        slug = kept.get(n, f"copy-{n:02d}")
         body = re.sub(r"^id: .*$", f"id: {slug}", text, count=1, flags=re.M)
         body = re.sub(r"^number: .*$", f"number: {n}", body, count=1, flags=re.M)
         body = re.sub(r"^week: .*$", f"week: {(n - 1) // 3 + 1}", body, count=1, flags=re.M)
@@ -78,8 +81,11 @@ def make_real(dest: Path) -> Path:
 
 def run(cmd: list[str], **kw) -> float:
     started = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
-    return time.perf_counter() - started
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kw)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}")
+    return seconds
 
 
 def naive(curriculum: Path, cohort: Path, out: Path, count: int) -> float:
