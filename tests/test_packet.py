@@ -6,10 +6,10 @@ import io
 import re
 
 import pytest
-
 from conftest import ROOT, pdf_text, run_cli
-from iopkit.planning.cohort import load_cohort
+
 from iopkit.content.curriculum import load_curriculum
+from iopkit.planning.cohort import load_cohort
 from iopkit.planning.plan import plan_cohort, plan_join
 
 
@@ -136,7 +136,7 @@ def test_full_build_makes_binder_and_workbook_with_bookmarks(tmp_path, example_c
         assert marks[0] == ("Contents", 0) and len(marks) == 39
         assert marks[1][0].startswith("Before the first group") and marks[-1][0].startswith("After the last group")
         expected = front
-        for (title, page), count in zip(marks[1:], counts):
+        for (_title, page), count in zip(marks[1:], counts):
             assert page == expected
             expected += count
         for (title, _), n in zip(marks[2:-1], range(1, 37)):
@@ -149,3 +149,43 @@ def test_full_build_makes_binder_and_workbook_with_bookmarks(tmp_path, example_c
     again = run_cli("build", str(example_cohort), "--out", str(out))
     assert "0 sessions built, 36 unchanged" in again.stdout
     assert "facilitator-binder" not in again.stdout  # nothing changed, nothing rewritten
+
+
+def test_the_books_are_markup_in_templates_and_context_in_python():
+    """render/books.py builds context; its pages are templates under handouts/templates/iopkit/books/
+    in the one document shell (no hand-escaped HTML left in Python)."""
+    from iopkit import paths
+
+    source = (ROOT / "toolkit" / "iopkit" / "render" / "books.py").read_text()
+    assert "esc(" not in source
+    assert not re.search(r"<(table|tr|td|th|section|div|h1|h2|p|ul|li|aside|img|strong)\b", source)
+    folder = paths.handouts_dir() / "templates" / "iopkit" / "books"
+    for name in ("calendar.html.j2", "contents.html.j2", "join.html.j2"):
+        assert '{% extends "iopkit/base.html.j2" %}' in (folder / name).read_text(), name
+
+
+def test_calendar_escapes_what_the_cohort_file_says(plan):
+    """A cohort name with markup in it prints as text (the templates autoescape)."""
+    from iopkit.planning.plan import Plan
+    from iopkit.render.books import calendar_html
+
+    cohort = plan.cohort.model_copy(update={"cohort": plan.cohort.cohort.model_copy(update={"name": "<b>Evening</b> & Co"})})
+    html = calendar_html(Plan(cohort, plan.sessions, plan.curriculum))
+    assert "&lt;b&gt;Evening&lt;/b&gt; &amp; Co" in html and "<b>Evening" not in html
+
+
+def test_join_page_without_rolling_admission_files_prints_the_handouts_crisis_lines(plan, curriculum):
+    """A curriculum without orientation files still prints a person's schedule, with the same crisis
+    lines as every handout: program.yaml's national lines, then the cohort's own."""
+    from pypdf import PdfReader
+
+    from iopkit.render.books import join_pdf
+
+    join = plan_join(plan.cohort, curriculum, dt.date(2027, 2, 10))
+
+    text = " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(join_pdf(join))).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert "Your group schedule" in text and "Wed, Feb 10, 2027" in text
+    for resource in curriculum.program.crisis_resources:
+        assert f"{resource.name}: {resource.contact}" in text, resource.name
+    assert "(507) 555-0142" in text and "Rice County Crisis Line" in text

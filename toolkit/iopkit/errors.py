@@ -113,6 +113,12 @@ class BuildFailed(IopkitError):
     exit_code = 1
 
 
+class BuildBusyError(IopkitError):
+    """Another build kept writing the same build folder for longer than we wait."""
+
+    exit_code = 1
+
+
 class ProgramError(IopkitError):
     """A program folder that cannot be made, found or updated as asked (the message says why and what to do)."""
 

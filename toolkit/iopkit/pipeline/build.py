@@ -1,10 +1,19 @@
 """Build a cohort's packet: for each session, run the notebook template with papermill
-and export the facilitator guide and the participant handout.
+and export the facilitator guide and the participant handout; then the cohort-wide files.
 
-The build is an ordered list of small steps with the same shape (``STEPS``, below).
-``build_cohort`` validates everything first (nothing is written if any file is wrong),
-skips sessions whose inputs have not changed, builds the rest in parallel, writes every
-file atomically, keeps going when one session fails, and returns a ``BuildResult``.
+The build of a session is an ordered list of small steps with the same shape (``STEPS``, below),
+handing on a ``SessionWork``. ``build_cohort`` validates everything first (nothing is written if
+any file is wrong), takes the build folder's lock (iopkit.pipeline.lock), skips sessions whose
+inputs have not changed (``shared_fingerprint``, ``session_fingerprint``), builds the rest in
+parallel, writes every file atomically, keeps going when one session fails, and returns a
+``BuildResult``. The calendar is made again only when what it shows changed
+(``calendar_fingerprint``); the binder and the workbook are put together from the session PDFs
+(iopkit.render.books) once every session is current.
+
+Where the work runs (``_Workers``): several sessions in forked worker processes, each with its
+own warm kernel; one session here, its kernel starting and its notebook running in a thread
+while this process imports the rest, and the binder begun in a forked side process from every
+other guide while the session builds. That is what makes an edit of one session quick.
 """
 from __future__ import annotations
 
@@ -13,18 +22,20 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from iopkit import interrupts, paths
+from iopkit._version import __version__
+from iopkit.errors import SessionBuildError, TemplateMissingError
 from iopkit.exercises import ExerciseContext
+from iopkit.interrupts import STAGING_PREFIX, WORKER_STOPPED
 from iopkit.io import digest as _digest
 from iopkit.io import write_atomic
-from iopkit._version import __version__
-from iopkit.interrupts import STAGING_PREFIX, WORKER_STOPPED
-from iopkit.errors import SessionBuildError, TemplateMissingError
+from iopkit.pipeline.lock import build_lock
 
 TEMPLATE = "session.ipynb"
 KERNEL = "python3"
@@ -104,14 +115,26 @@ class BuildResult:
 # ------------------------------------------------------------------ fingerprints
 
 #: Code that never shapes a session's documents: editing it does not rebuild anything. Folders
-#: end with "/" (what people touch, and the records); the rest are single modules.
+#: end with "/" (what people touch, and the records); the rest are single modules. hours.py and
+#: reminders.py check the cohort file as it loads (every build does that first) and print nothing
+#: in a session's files. The books (calendar, binder, workbook) have a fingerprint of their own
+#: (``packet_code``). tests/test_build.py checks that no module the documents are made with
+#: imports any of these.
 NOT_IN_DOCUMENTS = ("app/", "records/", "measures/", "content/coverage.py", "content/schema_doc.py",
                     "planning/hours.py", "planning/reminders.py", "render/notes.py", "render/notices.py",
-                    "pipeline/catchup.py", "interrupts.py", "views.py", "workbench.py", "dashboard_screen.py")
+                    "render/books.py", "pipeline/catchup.py", "pipeline/lock.py", "interrupts.py", "views.py",
+                    "workbench.py", "dashboard_screen.py")
 
 
-#: Print templates of the after-group kit (iopkit.render.notes): no session document uses them.
-HANDOUTS_NOT_IN_DOCUMENTS = (b"notes.css", b"templates/iopkit/notes/")
+#: Print templates of the after-group kit (iopkit.render.notes) and of the books: no session document uses them.
+HANDOUTS_NOT_IN_DOCUMENTS = (b"notes.css", b"templates/iopkit/notes/", b"templates/iopkit/books/")
+
+
+def packet_code() -> str:
+    """The code and templates of the calendar, the binder and the workbook (left out of ``shared_fingerprint``)."""
+    package = Path(__file__).parents[1]
+    return _digest((package / "render" / "books.py").read_bytes(),
+                   *_tree_bytes(paths.handouts_dir() / "templates" / "iopkit" / "books", "*"))
 
 
 def _tree_bytes(folder: Path, pattern: str, skip: tuple[str, ...] = ()) -> list[bytes]:
@@ -135,7 +158,7 @@ def shared_fingerprint(curriculum_root: Path, cohort_path: Path, logo: Path | No
     # Every guide prints the finishing-today block and the telehealth routine from these files.
     parts += _tree_bytes(curriculum_root / "individual", "*.yaml") if (curriculum_root / "individual").is_dir() else []
     if (curriculum_root / "translations").is_dir():  # the handouts' translations (issue 19)
-        parts += [str(p).encode() + b"\0" + p.read_bytes() for p in sorted((curriculum_root / "translations").rglob("*.yaml"))]
+        parts += _tree_bytes(curriculum_root / "translations", "*.yaml")
     parts.append(cohort_path.read_bytes())
     aftercare = _aftercare_file(cohort_path)
     if aftercare:  # its day and time print at the hand-off
@@ -193,30 +216,42 @@ class SessionTask:
     fingerprint: str
 
 
-# The steps of one session's build, in order. Each takes and returns the work dict.
+@dataclass
+class SessionWork:
+    """What one session's steps hand on to each other, filled in as they run."""
+
+    task: SessionTask
+    staging: Path  # the hidden folder the files are made in before they are moved into place
+    nb: object = None  # the executed notebook (nbformat)
+    guide: object = None  # the laid-out facilitator guide (a WeasyPrint document)
+    handout: object = None  # the laid-out handout
+    files: list[str] = field(default_factory=list)  # what step_publish moved into the session folder
+
+
+# The steps of one session's build, in order. Each takes and returns the SessionWork.
 # execute comes first (the views come from the executed notebook); render lays out
 # both views from it; write_pdfs uses the layout (the facilitator exporter in JupyterLab
 # runs the same render_views and write, so both give the same PDF); room needs only the executed
 # notebook (the room_html exporter in JupyterLab runs the same render_room); publish comes last
 # (it moves the finished files into place, then records the manifest).
 
-def step_execute(work: dict) -> dict:
+def step_execute(work: SessionWork) -> SessionWork:
     import papermill
 
-    task: SessionTask = work["task"]
+    task = work.task
     template = paths.notebooks_dir() / TEMPLATE
     params = notebook_parameters(Path(task.cohort_file), task.position,
                                  Path(task.curriculum_dir) if task.curriculum_dir else None)
-    staged = work["staging"] / "session.ipynb"
+    staged = work.staging / "session.ipynb"
     try:
-        work["nb"] = papermill.execute_notebook(
+        work.nb = papermill.execute_notebook(
             str(template), str(staged), parameters=params, engine_name=ENGINE, kernel_name=KERNEL,
             progress_bar=False, request_save_on_cell_execute=False, log_output=False,
         )
     except papermill.PapermillExecutionError as exc:
         _scrub_and_save(staged, task)
         raise SessionBuildError(f"session {task.position}", _plain(exc), notebook=staged) from None
-    work["nb"] = _scrub_and_save(staged, task, work["nb"])
+    work.nb = _scrub_and_save(staged, task, work.nb)
     return work
 
 
@@ -262,78 +297,94 @@ def _plain(exc) -> str:
     return text.splitlines()[0] if text else "the notebook stopped with an error"
 
 
-def step_render(work: dict) -> dict:
+def step_render(work: SessionWork) -> SessionWork:
     """Lay out the guide and the handout (the handout once: the guide ends with it)."""
     from iopkit.notebook.exporters import render_views
 
-    resources = {"metadata": {"name": f"session-{work['task'].position:02d}"}}
-    work["guide"], work["handout"], _ = render_views(work["nb"], resources)
+    resources = {"metadata": {"name": f"session-{work.task.position:02d}"}}
+    work.guide, work.handout, _ = render_views(work.nb, resources)
     return work
 
 
-def step_write_pdfs(work: dict) -> dict:
+def step_write_pdfs(work: SessionWork) -> SessionWork:
     from iopkit.pdf import write
 
-    (work["staging"] / "facilitator-guide.pdf").write_bytes(write(work["guide"], work["handout"]))
-    (work["staging"] / "handout.pdf").write_bytes(write(work["handout"]))
+    (work.staging / "facilitator-guide.pdf").write_bytes(write(work.guide, work.handout))
+    (work.staging / "handout.pdf").write_bytes(write(work.handout))
     return work
 
 
-def step_room(work: dict) -> dict:
+def step_room(work: SessionWork) -> SessionWork:
     """The room view (``room.html``): slides for the projector, from the same executed notebook."""
     from iopkit.notebook.exporters import render_room
 
-    resources = {"metadata": {"name": f"session-{work['task'].position:02d}"}}
-    (work["staging"] / "room.html").write_text(render_room(work["nb"], resources), encoding="utf-8")
+    resources = {"metadata": {"name": f"session-{work.task.position:02d}"}}
+    (work.staging / "room.html").write_text(render_room(work.nb, resources), encoding="utf-8")
     return work
 
 
-def step_exercise_notebook(work: dict) -> dict:
+def step_exercise_notebook(work: SessionWork) -> SessionWork:
     """For a session with an interactive exercise, a small notebook that opens it (JupyterLab or Voila)."""
     import nbformat
 
     from iopkit.pipeline.exercise_notebook import exercise_notebook
 
-    widget, title, context = work["exercise"]
+    widget, title, context = work.task.exercise
     if widget:
         nb = exercise_notebook(widget, title, ExerciseContext.from_json(context))
-        nbformat.write(nb, str(work["staging"] / EXERCISE_NOTEBOOK))
+        nbformat.write(nb, str(work.staging / EXERCISE_NOTEBOOK))
     return work
 
 
-def step_publish(work: dict) -> dict:
+def step_publish(work: SessionWork) -> SessionWork:
     """Move each finished file into the session folder, then record the manifest."""
-    task: SessionTask = work["task"]
+    task = work.task
     folder = Path(task.out_dir) / f"session-{task.position:02d}"
     folder.mkdir(parents=True, exist_ok=True)
-    names = [n for n in (*SESSION_FILES, EXERCISE_NOTEBOOK) if (work["staging"] / n).is_file()]
+    names = [n for n in (*SESSION_FILES, EXERCISE_NOTEBOOK) if (work.staging / n).is_file()]
     for name in names:
-        os.replace(work["staging"] / name, folder / name)
+        os.replace(work.staging / name, folder / name)
     if EXERCISE_NOTEBOOK not in names:  # the session no longer has one: do not leave an old copy
         (folder / EXERCISE_NOTEBOOK).unlink(missing_ok=True)
     write_atomic(folder / MANIFEST, json.dumps({"fingerprint": task.fingerprint, "files": names,
                                                 "iopkit": __version__}, indent=1))
-    work["files"] = [str(folder / n) for n in names]
+    work.files = [str(folder / n) for n in names]
     return work
 
 
 STEPS = (step_execute, step_render, step_write_pdfs, step_room, step_exercise_notebook, step_publish)
 
 
-def build_session(task: SessionTask) -> SessionResult:
-    """Run every step for one session; on failure remove its partial output and keep the notebook."""
-    started = time.perf_counter()
+def begin_session(task: SessionTask) -> SessionWork:
+    """The session's hidden staging folder, where its files are made before they are moved into place."""
     out_dir = Path(task.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{task.position:02d}-{os.getpid()}-", dir=out_dir))
     interrupts.CURRENT_STAGING = staging
-    work = {"task": task, "staging": staging, "exercise": task.exercise}
+    return SessionWork(task, staging)
+
+
+def build_session(task: SessionTask, executed: "_Executed | None" = None) -> SessionResult:
+    """Run every step for one session; on failure remove its partial output and keep the notebook.
+
+    ``executed``: the session's first step already run (or tried) in a thread of this process.
+    """
+    started = time.perf_counter()
+    out_dir = Path(task.out_dir)
+    steps: tuple = STEPS
+    if executed is not None:
+        work, steps = executed.take(), STEPS[1:]
+    else:
+        work = begin_session(task)
+    staging = work.staging
     try:
-        for step in STEPS:
+        if executed is not None:
+            executed.raise_error()
+        for step in steps:
             work = step(work)
         interrupts.forget_failed_notebook(out_dir, task.position)
         return SessionResult(task.position, task.title, "built", seconds=time.perf_counter() - started,
-                             files=work["files"])
+                             files=work.files)
     except Exception as exc:  # one session's failure must not stop the others
         message = str(exc) if isinstance(exc, SessionBuildError) else f"{type(exc).__name__}: {exc}"
         if isinstance(exc, OSError):  # a full or read-only disk: say so, not the errno
@@ -385,6 +436,127 @@ def _worker_init() -> None:
     multiprocessing.util.Finalize(engine, engine.shutdown, exitpriority=10)
 
 
+class _Starting:
+    """The warm kernel starting in a thread of this process (``_worker_init``), and then the first
+    session's notebook running in it (``step_execute``), while the process itself imports and
+    prepares the rest. How each went is kept for the thread that builds the sessions."""
+
+    def __init__(self, first: SessionTask | None, only: bool = False):
+        import threading
+
+        self.first = first
+        self.only = only  # the first session is the only one: its kernel can go once it has run
+        self.done = threading.Event()  # the kernel is ready and the first notebook has run (or failed)
+        self.ended = threading.Event()  # ... and the thread has finished (the kernel shut down, if only)
+        self.error: BaseException | None = None
+        self.executed: _Executed | None = None
+
+    def run(self) -> None:
+        try:
+            try:
+                _worker_init()
+            except BaseException as exc:  # reported when the first session asks for the kernel
+                self.error = exc
+                return
+            if self.first is not None:
+                self.executed = _Executed(self.first)
+                self.executed.run()
+                if self.only:  # shut down here, while the session's documents are laid out
+                    self.done.set()
+                    warm_engine().shutdown()
+        finally:
+            self.done.set()
+            self.ended.set()
+
+    def result(self) -> None:
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+
+    def discard(self) -> None:
+        """The build stopped before it took the first session: remove what was made for it."""
+        self.ended.wait()
+        if self.executed is not None and not self.executed.taken and self.executed.work is not None:
+            shutil.rmtree(self.executed.work.staging, ignore_errors=True)
+            interrupts.CURRENT_STAGING = None
+
+
+class _Executed:
+    """One session's first step, run ahead in a thread: its work so far, or the error it raised."""
+
+    def __init__(self, task: SessionTask):
+        self.task = task
+        self.work: SessionWork | None = None
+        self.error: Exception | None = None
+        self.taken = False
+
+    def run(self) -> None:
+        try:
+            self.work = begin_session(self.task)
+            self.work = step_execute(self.work)
+        except Exception as exc:  # reported by build_session, as if it had run the step itself
+            self.error = exc
+
+    def take(self) -> SessionWork:
+        self.taken = True
+        if self.work is None:  # the staging folder itself could not be made
+            raise self.error or RuntimeError("the session could not be started")
+        return self.work
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
+#: Set once the sessions of the build under way are done (a multiprocessing Event, made before the
+#: side process is forked so that both have it): the binder begun early waits for it.
+_SESSIONS_BUILT = None
+
+
+class _SessionsNotBuilt(Exception):
+    """The binder begun early found a session it waited for not built (the build reports that session)."""
+
+
+def _write_binder_after(plan, out_dir: Path, pending: dict[int, str]) -> list[str]:
+    """The binder, begun before the sessions in ``pending`` (position: fingerprint) are built: every
+    other guide goes in first, then it waits for them (in the side process, while they build)."""
+    from iopkit.render import books
+
+    def ready() -> None:
+        if _SESSIONS_BUILT is not None:
+            if not _SESSIONS_BUILT.is_set():  # idle until then: get ready to make the front
+                import weasyprint  # noqa: F401
+
+                from iopkit import markup, pdf
+
+                pdf.print_css()
+                markup.environment().get_template("iopkit/books/contents.html.j2")
+            _SESSIONS_BUILT.wait()
+        missing = [p for p, f in pending.items() if not _is_current(Path(out_dir) / f"session-{p:02d}", f)]
+        if missing:
+            raise _SessionsNotBuilt(", ".join(map(str, missing)))
+
+    return books.write_binder(plan, Path(out_dir), frozenset(pending), ready)
+
+
+def _side_ready() -> None:
+    """The side process's first job: load what assembling a book needs, while the sessions build."""
+    import pikepdf  # noqa: F401
+
+    from iopkit.render import books  # noqa: F401
+
+
+def _side_worker_init() -> None:
+    """A process forked for one packet job: Ctrl+C is the main process's to handle, and a stop
+    signal ends it at once (it has nothing half-written: its file appears whole or not at all)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
 def _pool_worker_init() -> None:
     """A forked worker: Ctrl+C is the main process's to handle (it stops the workers), and a
     stop signal (SIGTERM, SIGHUP) removes this worker's staging folder and kernel first.
@@ -408,15 +580,19 @@ def _pool_worker_init() -> None:
 
 def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = None, jobs: int | None = None,
                  force: bool = False, progress: bool = False, curriculum_dir: Path | None = None,
-                 require_reviewed: bool = False) -> BuildResult:
-    """Validate, plan and build a cohort's packet; see the module docstring."""
-    from iopkit.planning.cohort import load_cohort
-    from iopkit.content.curriculum import load_curriculum
-    from iopkit.planning.plan import parse_selection, plan_cohort
+                 require_reviewed: bool = False, on_wait: Callable[[str], None] | None = None) -> BuildResult:
+    """Validate, plan and build a cohort's packet; see the module docstring.
 
+    While it reads and writes the build folder it holds the folder's lock (iopkit.pipeline.lock):
+    when another build is writing there, ``on_wait`` gets one line saying so (printed to stderr
+    unless given) and this build waits for it, for a bounded time.
+    """
+    from iopkit.content.curriculum import load_curriculum
     from iopkit.errors import OptionError
     from iopkit.fsguard import output_folder
     from iopkit.limits import MAX_JOBS
+    from iopkit.planning.cohort import load_cohort
+    from iopkit.planning.plan import parse_selection, plan_cohort
 
     started = time.perf_counter()
     if jobs is not None and not 1 <= jobs <= MAX_JOBS:
@@ -436,6 +612,16 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     if not template.is_file():
         raise TemplateMissingError(f"The notebook template is missing: {template}. Reinstall iopkit.")
     out_dir = Path(output_folder(Path(out) if out else Path("build") / cohort.slug)).resolve()
+    with build_lock(out_dir, on_wait=on_wait):  # from here on, this build alone reads and writes out_dir
+        result = _build(plan, curriculum, chosen, out_dir, jobs, force, progress)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build(plan, curriculum, chosen: list[int], out_dir: Path, jobs: int | None, force: bool,
+           progress: bool) -> BuildResult:
+    """The build proper, holding the folder's lock: skip what is current, build the rest, then the packet."""
+    cohort = plan.cohort
     logo = cohort.folder / cohort.program.logo if cohort.program.logo else None
     shared = shared_fingerprint(curriculum.root, cohort.path, logo)
 
@@ -461,49 +647,68 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     interrupts.clean_leftovers(out_dir)
     for position in results:  # unchanged: a failed notebook from an earlier try is stale
         interrupts.forget_failed_notebook(out_dir, position)
-    from iopkit.render.notices import cohort_notices
-
-    result = BuildResult(cohort.cohort.name, out_dir, [], notes=cohort_notices(cohort))
-    from iopkit.planning.hours import hours_report  # warnings only: the build goes on
-
-    report = hours_report(plan)
-    result.notes += report.lines() + report.warnings()
-    packet = _Packet(plan, out_dir, _digest(shared, json.dumps(fingerprints, sort_keys=True)), fingerprints, force)
-    with interrupts.stop_signals_interrupt(), _Workers(jobs, len(tasks)) as workers:
-        packet.start(workers)  # the calendar needs no session: it is made beside them
-        individual = _start_individual(packet, workers, curriculum, shared, force)  # nor do these
+    result = BuildResult(cohort.cohort.name, out_dir, [])
+    packet = _Packet(plan, out_dir, shared, fingerprints, force)
+    # The binder and the workbook will be made if the sessions being built are the only ones missing.
+    building = {task.position: task.fingerprint for task in tasks}
+    books_due = bool(tasks) and all(_is_current(out_dir / f"session-{p:02d}", f)
+                                    for p, f in fingerprints.items() if p not in building)
+    individual_key = _individual_key(curriculum, shared, out_dir, force)
+    with interrupts.stop_signals_interrupt(), \
+            _Workers(jobs, len(tasks), beside=books_due, first=tasks[0] if tasks else None) as workers:
+        # The calendar needs no session: it is made beside them. So is the binder, in the side
+        # process, from every other guide, while the sessions build (when no other part changes).
+        packet.start(workers, pending=building if books_due and individual_key is None else None)
+        individual = _start_individual(packet, workers, curriculum, individual_key)  # nor do these
+        result.notes += _notes(plan)  # while the first notebook runs
         for session_result in workers.build(tasks, progress):
             results[session_result.position] = session_result
+        workers.sessions_built()
         if individual is not None:  # the binder and the workbook include them: let them finish first
             from concurrent.futures import wait
 
             wait([individual])
         result.sessions = [results[p] for p in sorted(results)]
         packet.finish(workers, result)
-    result.seconds = time.perf_counter() - started
     return result
 
 
-def _start_individual(packet: "_Packet", workers: "_Workers", curriculum, shared: str, force: bool) -> Future | None:
-    """The orientation and step-down documents (iopkit.render.individual_docs), when their inputs changed."""
-    import functools
+def _notes(plan) -> list[str]:
+    """What the summary says about the cohort besides the build: missing print glyphs, the hours."""
+    from iopkit.planning.hours import hours_report  # warnings only: the build goes on
+    from iopkit.render.notices import cohort_notices
 
+    report = hours_report(plan)
+    return cohort_notices(plan.cohort) + report.lines() + report.warnings()
+
+
+def _individual_key(curriculum, shared: str, out_dir: Path, force: bool) -> str | None:
+    """The fingerprint of the orientation and step-down documents when they must be made again, else None."""
     from iopkit.render import individual_docs
 
     if curriculum.individual is None:
         return None
     key = individual_docs.fingerprint(shared, curriculum)
-    if force or not individual_docs.is_current(packet.out_dir, key):
-        packet._submit(workers, "the orientation and step-down documents",
-                       functools.partial(individual_docs.write_documents, str(curriculum.root), key))
-        return packet.jobs[-1][1]
-    return None
+    return key if force or not individual_docs.is_current(out_dir, key) else None
+
+
+def _start_individual(packet: "_Packet", workers: "_Workers", curriculum, key: str | None) -> Future | None:
+    """The orientation and step-down documents (iopkit.render.individual_docs), when their inputs changed."""
+    import functools
+
+    from iopkit.render import individual_docs
+
+    if key is None:
+        return None
+    packet._submit(workers, "the orientation and step-down documents",
+                   functools.partial(individual_docs.write_documents, str(curriculum.root), key))
+    return packet.jobs[-1][1]
 
 
 # ------------------------------------------------------------------ where the work runs
 
 def _inline(fn, *args) -> Future:
-    future = Future()
+    future: Future = Future()
     try:
         future.set_result(fn(*args))
     except Exception as exc:
@@ -524,11 +729,15 @@ class _Workers:
     #: whole heap again and again and takes about a tenth of the build.
     GC_THRESHOLDS = (50_000, 50, 1_000)
 
-    def __init__(self, jobs: int | None, sessions: int):
+    def __init__(self, jobs: int | None, sessions: int, beside: bool = False, first: SessionTask | None = None):
         self.sessions = sessions
+        self.first = first  # with one job, the session whose notebook runs while this process prepares
+        self.beside = beside  # a job will run beside this process's own (the binder beside the workbook)
         self.jobs = max(1, min(jobs or os.cpu_count() or 1, sessions))
-        self.pool = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.side: ProcessPoolExecutor | None = None  # a forked process for jobs beside this one's (no pool)
         self._kernel_started = False
+        self._kernel_starting = None
         self._gc = None
 
     def __enter__(self):
@@ -538,15 +747,29 @@ class _Workers:
 
         # Import the heavy libraries and build the templates once, here: forked workers inherit them.
         import papermill  # noqa: F401
+        from papermill.engines import papermill_engines  # noqa: F401  (registers the warm engine)
+
+        if self.jobs == 1:
+            if self.beside:
+                self._start_side()  # forked now, before the thread below exists
+            # The sessions run here: the kernel starts in its own process while this one imports
+            # and prepares the rest (a thread waits for it), and is ready by the first session.
+            import threading
+
+            self._kernel_started = True
+            self._kernel_starting = _Starting(self.first, only=self.sessions == 1)
+            threading.Thread(target=self._kernel_starting.run, daemon=True, name="iopkit-kernel-start").start()
         import weasyprint  # noqa: F401
 
-        from iopkit.notebook import exporters
         from iopkit import pdf  # noqa: F401
+        from iopkit.notebook import exporters
 
         exporters.warm_up()
         # What is loaded by now lives as long as the build: the collector can stop scanning it.
+        # (Collected first when workers are forked from here, so that they do not copy garbage.)
         self._gc = gc.get_threshold()
-        gc.collect()
+        if self.jobs > 1:
+            gc.collect()
         gc.freeze()
         gc.set_threshold(*self.GC_THRESHOLDS)
         if self.jobs > 1:
@@ -557,6 +780,18 @@ class _Workers:
         return self
 
     def __exit__(self, exc_type, *exc_info):
+        global _SESSIONS_BUILT
+        if self.side is not None:
+            if exc_type is not None:
+                for process in list((getattr(self.side, "_processes", None) or {}).values()):
+                    if process.is_alive():
+                        process.terminate()
+            self.side.shutdown(wait=True, cancel_futures=True)
+            _SESSIONS_BUILT = None
+        if self._kernel_starting is not None:
+            if exc_type is not None and not self._kernel_starting.done.is_set():
+                warm_engine().shutdown()  # stopped: a notebook running ahead stops with its kernel
+            self._kernel_starting.discard()  # a kernel half started is shut down with the rest
         if self.pool is not None:
             if exc_type is not None:  # Ctrl+C or a stop signal: stop the workers now (each cleans up first)
                 for process in list((getattr(self.pool, "_processes", None) or {}).values()):
@@ -568,7 +803,8 @@ class _Workers:
         if self._gc is not None:  # the build may run inside a counselor's kernel: leave it as it was
             import gc
 
-            gc.unfreeze()
+            if not _command_line():
+                gc.unfreeze()
             gc.set_threshold(*self._gc)
 
     def submit(self, fn, *args) -> Future:
@@ -578,6 +814,43 @@ class _Workers:
             except BrokenProcessPool:
                 pass
         return _inline(fn, *args)
+
+    def sessions_built(self) -> None:
+        """Every session of this build is done (built or failed): a binder waiting for them goes on."""
+        if _SESSIONS_BUILT is not None:
+            _SESSIONS_BUILT.set()
+
+    def _start_side(self) -> None:
+        """Fork the process for ``submit_beside``, if this one may fork: two cores or more, and no
+        other thread running (never inside a Jupyter kernel, say): a thread holding a lock at the
+        fork would leave it held in the copy for good."""
+        import threading
+
+        if self.side is not None or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") \
+                or threading.active_count() > 1:
+            return
+        import multiprocessing
+
+        global _SESSIONS_BUILT
+        try:
+            context = multiprocessing.get_context("fork")
+            _SESSIONS_BUILT = context.Event()  # shared with the side process by the fork
+            self.side = ProcessPoolExecutor(1, mp_context=context, initializer=_side_worker_init)
+            self.side.submit(_side_ready)  # the fork happens now, not at the first real job
+        except (OSError, RuntimeError):
+            self.side = None
+
+    def submit_beside(self, fn, *args) -> Future:
+        """Like ``submit``, but with no pool the job runs in the side process (forked for it), so that
+        this one can do the next job at the same time (the binder beside the workbook, on two cores)."""
+        if self.pool is None and self.side is None:
+            self._start_side()
+        if self.side is not None:
+            try:
+                return self.side.submit(fn, *args)
+            except (RuntimeError, BrokenProcessPool):
+                pass
+        return self.submit(fn, *args)
 
     def result(self, future: Future, fn, *args):
         """The job's result; a job lost with a broken pool is run again here."""
@@ -599,11 +872,15 @@ class _Workers:
             if self.pool is None:
                 try:
                     self._kernel_started = True
-                    _worker_init()
+                    if self._kernel_starting is not None:
+                        self._kernel_starting.result()
+                    else:
+                        _worker_init()
                 except Exception as exc:
                     return [_not_started(task, exc) for task in tasks]
+                ahead = self._kernel_starting.executed if self._kernel_starting is not None else None
                 for task in tasks:
-                    done.append(build_session(task))
+                    done.append(build_session(task, ahead if ahead is not None and ahead.task is task else None))
                     if bar:
                         bar.update()
             else:
@@ -629,34 +906,57 @@ class _Workers:
 PACKET_MANIFEST = ".packet.json"
 
 
-class _Packet:
-    """The calendar, always; the binder and the workbook once every session of the plan is current.
+def calendar_fingerprint(shared: str, plan) -> str:
+    """What the calendar shows: the shared inputs (code, templates, program, cohort, logo) and each
+    session's number, date, times and title (iopkit.render.books.calendar_facts). A change to a
+    session's text alone leaves it the same, so the calendar is not laid out again."""
+    from iopkit.render.books import calendar_facts
 
-    ``key`` fingerprints every session's inputs; the manifest records it and whether the
-    binder and the workbook were made from it, so a no-op build writes nothing.
+    return _digest(shared, packet_code(), json.dumps(calendar_facts(plan)))
+
+
+class _Packet:
+    """The calendar when what it shows changed; the binder and the workbook once every session of
+    the plan is current, when any session (or anything they all share) changed.
+
+    ``key`` fingerprints every session's inputs and ``calendar`` what the calendar shows; the
+    manifest records both and whether the binder and the workbook were made from ``key``, so a
+    no-op build writes nothing and an edit of one session's text leaves the calendar alone.
     """
 
-    def __init__(self, plan, out_dir: Path, key: str, fingerprints: dict[int, str], force: bool):
-        self.plan, self.out_dir, self.key, self.fingerprints, self.force = plan, out_dir, key, fingerprints, force
+    def __init__(self, plan, out_dir: Path, shared: str, fingerprints: dict[int, str], force: bool):
+        self.plan, self.out_dir, self.fingerprints, self.force = plan, out_dir, fingerprints, force
+        self.key = _digest(shared, packet_code(), json.dumps(fingerprints, sort_keys=True))
+        self.calendar = calendar_fingerprint(shared, plan)
         try:
             self.recorded = json.loads((out_dir / PACKET_MANIFEST).read_text())
         except (OSError, ValueError):
             self.recorded = {}
-        self.same_inputs = not force and self.recorded.get("fingerprint") == key
+        self.same_inputs = not force and self.recorded.get("fingerprint") == self.key
         self.jobs: list[tuple[str, Future, object]] = []
+        self.early: tuple[Future, object] | None = None  # the binder, begun while sessions build
 
     def _present(self, *names: str) -> bool:
         return all((self.out_dir / n).is_file() for n in names)
 
-    def _submit(self, workers: _Workers, label: str, fn) -> None:
+    def _submit(self, workers: _Workers, label: str, fn, beside: bool = False) -> None:
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.jobs.append((label, workers.submit(fn, self.plan, self.out_dir), fn))
+        submit = workers.submit_beside if beside else workers.submit
+        self.jobs.append((label, submit(fn, self.plan, self.out_dir), fn))
 
-    def start(self, workers: _Workers) -> None:
+    def start(self, workers: _Workers, pending: dict[int, str] | None = None) -> None:
+        """The calendar, if what it shows changed; and with ``pending`` (the sessions about to be built,
+        when they are all the binder waits for) the binder, begun in the side process."""
+        import functools
+
         from iopkit.render import books as packet
 
-        if not (self.same_inputs and self._present(packet.CALENDAR_ICS, packet.CALENDAR_PDF)):
-            self._submit(workers, "the calendar", packet.write_calendar)
+        same = not self.force and self.recorded.get("calendar") == self.calendar
+        if not (same and self._present(packet.CALENDAR_ICS, packet.CALENDAR_PDF)):
+            self._submit(workers, "the calendar", packet.write_calendar, beside=workers.side is not None)
+        if pending and workers.side is not None:
+            fn = functools.partial(_write_binder_after, pending=pending)
+            self.early = (workers.submit_beside(fn, self.plan, self.out_dir), fn)
 
     def finish(self, workers: _Workers, result: BuildResult) -> None:
         from iopkit.render import books as packet
@@ -665,7 +965,11 @@ class _Packet:
         kept = bool(self.same_inputs and self.recorded.get("complete"))  # the books on disk match these inputs
         books = (packet.BINDER, packet.WORKBOOK)
         if complete and not (kept and self._present(*books)):
-            self._submit(workers, "the facilitator binder", packet.write_binder)
+            # Side by side: the binder in another process (the longer job), the workbook here.
+            if self.early is not None:
+                self.jobs.append(("the facilitator binder", *self.early))
+            else:
+                self._submit(workers, "the facilitator binder", packet.write_binder, beside=True)
             self._submit(workers, "the participant workbook", packet.write_workbook)
         if not complete:
             if not kept:
@@ -692,10 +996,20 @@ class _Packet:
         if failed:
             manifest.unlink(missing_ok=True)
             return
-        recorded = {"fingerprint": self.key, "complete": complete or kept}
+        recorded = {"fingerprint": self.key, "complete": complete or kept, "calendar": self.calendar}
         if self.jobs or self.recorded != recorded:
             if self.out_dir.is_dir():
                 write_atomic(manifest, json.dumps(recorded))
+
+
+def _command_line() -> bool:
+    """Whether this process is the ``iopkit`` command itself, which ends when its build does. Then
+    what the build froze stays frozen: the interpreter's last collection at exit skips it (about a
+    quarter of a second sooner on a long build's heap). Anywhere else (a Jupyter kernel, a test,
+    a program using the library) the collector is left as the build found it."""
+    from iopkit.pipeline.lock import running_command
+
+    return running_command().startswith("iopkit ")
 
 
 def _not_started(task: SessionTask, exc: BaseException) -> SessionResult:

@@ -5,26 +5,32 @@ workbook (a cover, contents and every handout).
 Each ``write_*`` function takes the cohort's plan and the output folder, writes its files
 atomically and returns their names. The binder and the workbook are made from the session
 PDFs the build wrote, so they are assembled only when every session of the plan is current.
+
+Markup lives in ``handouts/templates/iopkit/books/``; this module builds each page's context.
+Assembling a book lays out only its front (the cover and the contents); the parts are the
+session PDFs as they are, joined with pikepdf, each part's structure tree (the tags a screen
+reader follows) kept under the book's. A front whose HTML has not changed is not laid out
+again: it is kept in ``.iopkit-fronts/`` in the build folder, named by its fingerprint.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from iopkit.io import write_atomic
+from iopkit.io import digest, write_atomic
 from iopkit.planning.plan import Plan
-from iopkit.render.fmt import clock, esc, logo_data_uri, long_date, runhead, short_date
-
-if TYPE_CHECKING:
-    import pikepdf
+from iopkit.render.fmt import clock, logo_data_uri, long_date, runhead, short_date
 
 CALENDAR_ICS = "calendar.ics"
 CALENDAR_PDF = "calendar.pdf"
 BINDER = "facilitator-binder.pdf"
 WORKBOOK = "participant-workbook.pdf"
+#: Where laid-out fronts are kept between builds (hidden, in the build folder; never printed).
+FRONTS_DIR = ".iopkit-fronts"
 
 
 def _where(plan: Plan) -> str:
@@ -32,6 +38,86 @@ def _where(plan: Plan) -> str:
     if c.telehealth:
         return f"Telehealth ({c.location.platform})" if c.location.platform else "Telehealth"
     return c.location.address
+
+
+def _reader(plan: Plan) -> tuple[str, str, bool]:
+    """What participants read this cohort's pages in: (language, its tag, large print)."""
+    from iopkit.content.translations import LANGUAGE_TAGS
+
+    lang = plan.cohort.handouts.languages[0]
+    return lang, LANGUAGE_TAGS[lang], plan.cohort.handouts.large_print
+
+
+def _program(sessions, curriculum=None):
+    """The curriculum's program (program.yaml): where the crisis lines come from. A plan made
+    without its curriculum at hand reads the one its sessions come from."""
+    if curriculum is None:
+        from iopkit.content.curriculum import load_curriculum
+
+        source = next((item.source for item in sessions if not item.custom), None)
+        curriculum = load_curriculum(Path(source).parent.parent if source else None)
+    return curriculum.program
+
+
+def _crisis(plan: Plan, lang: str):
+    """The crisis box every handout prints (iopkit.render.boxes), as Markup for a template."""
+    from markupsafe import Markup
+
+    from iopkit.render.boxes import crisis_box
+
+    return Markup(crisis_box(_program(plan.sessions, plan.curriculum), plan.cohort, lang))
+
+
+def _html(template: str, *, title: str, accent: str, lang_tag: str = "en-US", large_print: bool = False,
+          view: str = "facilitator", **context) -> str:
+    """A printed page: ``template`` (under iopkit/books/) in the one document shell."""
+    from markupsafe import Markup
+
+    from iopkit.markup import render
+    from iopkit.pdf import print_css
+
+    return render(f"iopkit/books/{template}", title=title, css=Markup(print_css()), accent=accent,
+                  lang_tag=lang_tag, large_print=large_print, view=view, **context)
+
+
+def _runhead(program: str, group: str, kind: str):
+    from markupsafe import Markup
+
+    return Markup(runhead(program, group, kind))
+
+
+# ------------------------------------------------------------------ the calendar
+
+_WORDS = {
+    "en": {"calendar": "session calendar", "week": "Week", "date": "Date", "time": "Time", "session": "Session",
+           "zone": "{zone} time", "sessions_from": "{n} sessions from {first} to {last}", "contents": "Contents",
+           "title": "Title", "page": "Page", "session_n": "Session {n}: {title}"},
+    "es": {"calendar": "calendario de sesiones", "week": "Semana", "date": "Fecha", "time": "Hora",
+           "session": "Sesión", "zone": "hora de {zone}", "sessions_from": "{n} sesiones, del {first} al {last}",
+           "contents": "Contenido", "title": "Título", "page": "Página", "session_n": "Sesión {n}: {title}"},
+}
+
+
+def calendar_facts(plan: Plan) -> list:
+    """What the calendar shows of each session: number, dates, times, title, and for a cohort that reads
+    another language, the bytes of the overlay its translated title comes from. The build fingerprints
+    this with the inputs every session shares (code, templates, program, cohort), so the calendar is
+    made again only when one of them changes, not when a session's text does."""
+    from iopkit.content.translations import overlay_path
+
+    lang = _reader(plan)[0]
+    facts = []
+    for item in plan.sessions:
+        overlay = ""
+        if lang != "en":
+            source = Path(item.source)
+            try:
+                overlay = digest(overlay_path(source.parent.parent, source, lang).read_bytes())
+            except OSError:
+                overlay = "none"
+        facts.append([item.position, item.total, item.date.isoformat(), item.start.isoformat(),
+                      item.end.isoformat(), item.start.strftime("%Z"), item.session.title, overlay])
+    return facts
 
 
 def calendar_ics(plan: Plan) -> bytes:
@@ -64,162 +150,342 @@ def calendar_ics(plan: Plan) -> bytes:
     return cal.to_ical()
 
 
-def _document(title: str, body: str, accent: str, view: str = "facilitator", lang: str = "en-US",
-              large_print: bool = False) -> str:
-    from iopkit.pdf import print_css
+def calendar_html(plan: Plan) -> str:
+    from iopkit.content.translations import handout_title
+    from iopkit.render import i18n
 
-    large = " large-print" if large_print else ""
-    return (f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8"><title>{esc(title)}</title>'
-            f"<style>{print_css()}</style><style>.iopkit-doc {{ --accent: {esc(accent)}; }}</style></head>"
-            f'<body class="iopkit-print view-{view}{large}">{body}</body></html>')
-
-
-def _reader(plan: Plan) -> tuple[str, str, bool]:
-    """What participants read this cohort's pages in: (language, its tag, large print)."""
-    from iopkit.content.translations import LANGUAGE_TAGS
-
-    lang = plan.cohort.handouts.languages[0]
-    return lang, LANGUAGE_TAGS[lang], plan.cohort.handouts.large_print
-
-
-_PACKET_WORDS = {
-    "en": {"calendar": "session calendar", "week": "Week", "date": "Date", "time": "Time", "session": "Session",
-           "zone": "{zone} time",
-           "sessions_from": "{n} sessions from {first} to {last}", "contents": "Contents",
-           "title": "Title", "page": "Page", "session_n": "Session {n}: {title}",
-           "crisis": ("If you need help now", "988 Suicide &amp; Crisis Lifeline", "call or text 988",
-                      "SAMHSA National Helpline", "1-800-662-4357 (free, private, 24/7)", "Emergency", "call 911")},
-    "es": {"calendar": "calendario de sesiones", "week": "Semana", "date": "Fecha", "time": "Hora",
-           "zone": "hora de {zone}",
-           "session": "Sesión", "sessions_from": "{n} sesiones, del {first} al {last}", "contents": "Contenido",
-           "title": "Título", "page": "Página", "session_n": "Sesión {n}: {title}",
-           "crisis": ("Si necesita ayuda ahora", "988 Línea de Prevención del Suicidio y Crisis",
-                      "llame o envíe un texto al 988 (para español, oprima el 2)",
-                      "Línea Nacional de Ayuda de SAMHSA",
-                      "1-800-662-4357 (gratis, privada, las 24 horas, en inglés y en español)", "Emergencias",
-                      "llame al 911")},
-}
-
-
-def _crisis_list(lang: str, extra: str = "") -> str:
-    title, lifeline, call, samhsa, number, emergency, nine = _PACKET_WORDS[lang]["crisis"]
-    return (f"<h2>{title}</h2><ul><li><strong>{lifeline}:</strong> {call}</li>"
-            f"<li><strong>{samhsa}:</strong> {number}</li>{extra}"
-            f"<li><strong>{emergency}:</strong> {nine}</li></ul>")
+    c = plan.cohort
+    lang, tag, large = _reader(plan)
+    words = _WORDS[lang]
+    first_monday = plan.sessions[0].date - dt.timedelta(days=plan.sessions[0].date.weekday())
+    rows = [{"week": (item.date - first_monday).days // 7 + 1, "number": item.position,
+             "date": i18n.short_date(item.date, lang),
+             # The zone's name on each date: summer and winter names differ (CDT and CST).
+             "time": f"{i18n.clock(item.start, lang)}–{i18n.clock(item.end, lang)} {item.start.strftime('%Z')}",
+             "title": handout_title(item, lang)} for item in plan.sessions]
+    span = words["sessions_from"].format(n=len(plan.sessions), first=i18n.long_date(plan.sessions[0].date, lang),
+                                         last=i18n.long_date(plan.finish, lang))
+    zone = words["zone"].format(zone=c.schedule.time_zone.replace("_", " "))
+    heading = f"{c.cohort.name}: {words['calendar']}"
+    return _html("calendar.html.j2", title=heading, accent=c.program.accent_color, lang_tag=tag, large_print=large,
+                 runhead=_runhead(c.program.name, c.cohort.name, "Calendar"),
+                 logo=logo_data_uri(c.folder / c.program.logo) if c.program.logo else "", program=c.program.name,
+                 heading=heading, summary=f"{_where(plan)} · {zone} · {span}", words=words, rows=rows)
 
 
 def calendar_pdf(plan: Plan) -> bytes:
     """The whole schedule on one printable page, by week."""
     from iopkit.pdf import html_to_pdf
 
-    from iopkit.render import i18n
-    from iopkit.content.translations import handout_title
-
-    c = plan.cohort
-    lang, tag, large = _reader(plan)
-    words = _PACKET_WORDS[lang]
-    rows = []
-    first_monday = plan.sessions[0].date - dt.timedelta(days=plan.sessions[0].date.weekday())
-    for item in plan.sessions:
-        week = (item.date - first_monday).days // 7 + 1
-        # The zone's name on each date: summer and winter names differ (CDT and CST).
-        rows.append(f"<tr><td>{week}</td><th scope=\"row\">{item.position}</th>"
-                    f"<td>{esc(i18n.short_date(item.date, lang))}</td>"
-                    f"<td>{i18n.clock(item.start, lang)}–{i18n.clock(item.end, lang)} {esc(item.start.strftime('%Z'))}</td>"
-                    f"<td>{esc(handout_title(item, lang))}</td></tr>")
-    logo = (f'<img class="logo" src="{logo_data_uri(c.folder / c.program.logo)}" alt="{esc(c.program.name)}">'
-            if c.program.logo else "")
-    span = words["sessions_from"].format(n=len(plan.sessions), first=i18n.long_date(plan.sessions[0].date, lang),
-                                         last=i18n.long_date(plan.finish, lang))
-    body = (
-        f'<section class="iopkit-doc calendar">{runhead(c.program.name, c.cohort.name, "Calendar")}'
-        f'<div class="brand">{logo}<span class="program">{esc(c.program.name)}</span></div>'
-        f"<h1>{esc(c.cohort.name)}: {words['calendar']}</h1>"
-        f'<p class="muted">{esc(_where(plan))} · {esc(words["zone"].format(zone=c.schedule.time_zone.replace("_", " ")))} · '
-        f'{esc(span)}</p>'
-        f'<table class="calendar-table"><thead><tr><th scope="col">{words["week"]}</th><th scope="col">#</th>'
-        f'<th scope="col">{words["date"]}</th><th scope="col">{words["time"]}</th>'
-        f'<th scope="col">{words["session"]}</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></section>"
-    )
-    return html_to_pdf(_document(f"{c.cohort.name}: {words['calendar']}", body, c.program.accent_color,
-                                 lang=tag, large_print=large))
+    return html_to_pdf(calendar_html(plan))
 
 
-def _contents_pdf(title: str, subtitle: str, entries: list[tuple[str, str, int]], plan: Plan, kind: str,
-                  cover: str = "", participant: bool = False) -> bytes:
-    from iopkit.pdf import html_to_pdf
+# ------------------------------------------------------------------ the binder and the workbook
 
+def _front_html(plan: Plan, title: str, subtitle: str, entries: list[tuple[str, str, int]], kind: str,
+                cover: dict | None, participant: bool, doc_title: str) -> str:
     c = plan.cohort
     lang, tag, large = _reader(plan) if participant else ("en", "en-US", False)
-    words = _PACKET_WORDS[lang]
-    rows = "".join(f'<tr><th scope="row" class="n">{esc(n)}</th><td>{esc(t)}</td><td class="pg">{p}</td></tr>'
-                   for n, t, p in entries)
-    body = (f'<section class="iopkit-doc contents">{runhead(c.program.name, c.cohort.name, kind)}{cover}'
-            f"<h1>{esc(title)}</h1><p class=\"muted\">{esc(subtitle)}</p>"
-            f'<table class="toc"><thead><tr><th scope="col">{words["session"]}</th><th scope="col">{words["title"]}'
-            f'</th><th scope="col">{words["page"]}</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table></section>")
-    return html_to_pdf(_document(title, body, c.program.accent_color, lang=tag, large_print=large))
+    words = _WORDS[lang]
+    return _html("contents.html.j2", title=title, doc_title=doc_title, accent=c.program.accent_color, lang_tag=tag,
+                 large_print=large, runhead=_runhead(c.program.name, c.cohort.name, kind), subtitle=subtitle, cover=cover,
+                 words={"session": words["session"], "title": words["title"], "page": words["page"]},
+                 entries=[{"number": n, "title": t, "page": p} for n, t, p in entries])
 
 
-def _assemble(front: bytes, parts: list[tuple[str, pikepdf.Pdf]], front_title: str) -> bytes:
-    """Front matter, then each part's pages, with a PDF bookmark for each (qpdf, through pikepdf)."""
+@cache
+def _layout_key() -> str:
+    """What shapes a laid-out page besides its HTML: the layout engine, iopkit's PDF step and the fonts."""
+    from importlib.metadata import version
+
+    from iopkit import paths, pdf
+
+    fonts = paths.handouts_dir() / "fonts"
+    return digest(version("weasyprint"), Path(pdf.__file__).read_bytes(),
+                  *(f"{name}:{(fonts / name).stat().st_size}" for _, _, name in pdf.FONT_FILES))
+
+
+class _Fronts:
+    """Laid-out fronts of one book, kept in the build folder by the fingerprint of their HTML
+    (``<book>-<fingerprint>-<pages>p.pdf``), so an unchanged front is never laid out again."""
+
+    def __init__(self, out_dir: Path, book: str):
+        self.folder, self.book = out_dir / FRONTS_DIR, book
+
+    def _key(self, html: str) -> str:
+        return digest(_layout_key(), html)[:24]
+
+    def kept_pages(self) -> int | None:
+        """How many pages the front kept from the last build has: the best guess for this one."""
+        for path in self.folder.glob(f"{self.book}-*p.pdf"):
+            pages = path.stem.rpartition("-")[2][:-1]
+            if pages.isdigit():
+                return int(pages)
+        return None
+
+    def laid_out(self, html: str) -> tuple[bytes, int]:
+        """The front's PDF and its number of pages: the one kept from an earlier build, or laid out now."""
+        for path in self.folder.glob(f"{self.book}-{self._key(html)}-*p.pdf"):
+            pages = path.stem.rpartition("-")[2][:-1]
+            try:
+                if pages.isdigit():
+                    return path.read_bytes(), int(pages)
+            except OSError:
+                break
+        from iopkit.pdf import html_to_pdf
+
+        data = html_to_pdf(html)
+        return data, _page_count(data)
+
+    def keep(self, html: str, data: bytes, pages: int) -> None:
+        """Keep this front (and only this one) for the next build; a front that cannot be kept costs only time."""
+        path = self.folder / f"{self.book}-{self._key(html)}-{pages}p.pdf"
+        try:
+            for old in self.folder.glob(f"{self.book}-*.pdf"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+            if not path.is_file():
+                write_atomic(path, data)
+        except OSError:
+            pass
+
+
+def _page_count(data: bytes) -> int:
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(front)) as out:
-        marks = [(front_title, 0)]
-        for title, source in parts:
-            marks.append((title, len(out.pages)))
-            out.pages.extend(source.pages)
-        with out.open_outline() as outline:
-            outline.root.clear()  # the front matter's own heading bookmarks give way to ours
-            outline.root.extend(pikepdf.OutlineItem(title, page) for title, page in marks)
-        out.Root.PageMode = pikepdf.Name.UseOutlines
-        buffer = io.BytesIO()
-        out.save(buffer)
-        return buffer.getvalue()
+    with pikepdf.open(io.BytesIO(data)) as laid_out:
+        return len(laid_out.pages)
 
 
-def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, title: str, subtitle: str, kind: str,
-                             cover: str = "", before: tuple = (), after: tuple = (), participant: bool = False) -> bytes:
+def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, book: str, title: str, subtitle: str,
+                             kind: str, cover: dict | None = None, before: tuple = (), after: tuple = (),
+                             participant: bool = False, pending: frozenset[int] = frozenset(),
+                             ready: Callable[[], None] | None = None, doc_title: str = "") -> bytes:
     """``before`` and ``after``: (title, PDF path) of documents that go around the sessions
-    (the orientation before them, the step-down visit after), listed in the contents unnumbered."""
+    (the orientation before them, the step-down visit after), listed in the contents unnumbered.
+
+    ``pending``: sessions still being built while the book is put together. Every other part is
+    added first; then ``ready()`` waits until they are built (it raises if one was not), and
+    they go in their places. The front comes last: its contents needs every part's length.
+    """
     import pikepdf
 
     from iopkit.content.translations import handout_title
 
     lang = _reader(plan)[0] if participant else "en"
-    sources = []
+    words = _WORDS[lang]
+    entries = [("", name, Path(path)) for name, path in before]
+    entries += [(str(item.position), handout_title(item, lang), out_dir / f"session-{item.position:02d}" / filename)
+                for item in plan.sessions]
+    entries += [("", name, Path(path)) for name, path in after]
+    later = {len(before) + p - 1 for p in pending if 1 <= p <= len(plan.sessions)}
+    assembly = _Book([words["session_n"].format(n=number, title=name) if number else name
+                      for number, name, _ in entries])
     try:
-        entries = [("", name, pikepdf.open(path)) for name, path in before]
-        for item in plan.sessions:
-            entries.append((str(item.position), handout_title(item, lang),
-                            pikepdf.open(out_dir / f"session-{item.position:02d}" / filename)))
-        entries += [("", name, pikepdf.open(path)) for name, path in after]
-        sources = [source for _, _, source in entries]
-        counts = [len(source.pages) for source in sources]
-        # The contents numbers the pages after itself: guess its length (a cover page, then
-        # one page for up to 36 sessions), lay it out, and lay it out again only if the guess was wrong.
-        front_pages = (2 if cover else 1) + (len(entries) - 1) // 36
-        while True:
+        for slot, (_, _, path) in enumerate(entries):
+            if slot not in later:
+                assembly.add(slot, pikepdf.open(path))
+        if later:
+            if ready is not None:
+                ready()
+            for slot in sorted(later):
+                assembly.add(slot, pikepdf.open(entries[slot][2]))
+        counts = [assembly.counts[slot] for slot in range(len(entries))]
+        # The contents numbers the pages after itself: guess its length (the front kept from the
+        # last build; else a cover page, then one page for up to 36 sessions), lay it out, and lay
+        # it out again only if the guess was wrong.
+        fronts = _Fronts(out_dir, book)
+        front_pages = fronts.kept_pages() or (2 if cover else 1) + (len(entries) - 1) // 36
+        for _ in range(4):  # more would mean the contents grows with its own page numbers
             page, numbered = front_pages + 1, []
             for (number, name, _), count in zip(entries, counts):
                 numbered.append((number, name, page))
                 page += count
-            front = _contents_pdf(title, subtitle, numbered, plan, kind, cover, participant)
-            with pikepdf.open(io.BytesIO(front)) as laid_out:
-                actual = len(laid_out.pages)
+            html = _front_html(plan, title, subtitle, numbered, kind, cover, participant, doc_title or title)
+            front, actual = fronts.laid_out(html)
             if actual == front_pages:
                 break
             front_pages = actual
-        words = _PACKET_WORDS[lang]
-        parts = [(words["session_n"].format(n=number, title=name) if number else name, source)
-                 for number, name, source in entries]
-        return _assemble(front, parts, words["contents"])
+        fronts.keep(html, front, front_pages)
+        return assembly.finish(front, words["contents"])
     finally:
-        for source in sources:
+        assembly.close()
+
+
+class _Book:
+    """A book put together with pikepdf: its parts (added in any order, each into its place), then
+    its front, with a bookmark for each and every part's tags (PDF/UA) under the front's.
+
+    The front's structure tree has one Document element; each part's top elements are copied
+    under it as a Part (in the part's language when it differs from the book's), and each page
+    keeps its marked content through the parent tree, renumbered. A part without tags, or a
+    front whose tree has another shape, loses only that: its pages then point nowhere.
+    """
+
+    def __init__(self, titles: list[str]):
+        import pikepdf
+
+        self.pdf = pikepdf.new()
+        self.titles = titles  # each slot's bookmark
+        self.counts: dict[int, int] = {}  # pages of each slot placed so far
+        self.tagged: dict[int, tuple[list, str | None]] = {}  # each slot's top elements and language
+        self.nums: list[tuple[int, object]] = []  # the parts' parent-tree entries, renumbered
+        self.next = 0
+        self.untagged = False
+        self.sources: list = []  # open until the book is saved: their streams are read then
+
+    def add(self, slot: int, source) -> None:
+        import pikepdf
+
+        self.sources.append(source)
+        index = sum(count for placed, count in self.counts.items() if placed < slot)
+        for offset, page in enumerate(source.pages):
+            self.pdf.pages.insert(index + offset, page)
+        pages = [self.pdf.pages[index + i] for i in range(len(source.pages))]
+        self.counts[slot] = len(pages)
+        root = source.Root.get("/StructTreeRoot")
+        pairs = None
+        if root is not None and "/ParentTree" in root:
+            root = self.pdf.copy_foreign(root)  # one copy: its elements point at the pages just copied
+            pairs = _number_tree(root.ParentTree)
+        if pairs is None:
+            self.untagged = True
+            for page in pages:  # its numbers would point at another part's tags
+                if "/StructParents" in page.obj:
+                    del page.obj["/StructParents"]
+            return
+        shift = self.next
+        self.nums += [(key + shift, value) for key, value in pairs]
+        _shift_pages(pages, shift)
+        self.next = shift + max([int(root.get("/ParentTreeNextKey", 0))] + [key + 1 for key, _ in pairs])
+        top = [k for k in _as_array(root.get("/K")) if isinstance(k, pikepdf.Dictionary)]
+        lang = source.Root.get("/Lang")
+        self.tagged[slot] = (top, str(lang) if lang is not None else None)
+
+    def finish(self, front_data: bytes, front_title: str) -> bytes:
+        import pikepdf
+
+        front = pikepdf.open(io.BytesIO(front_data))
+        self.sources.append(front)
+        count = len(front.pages)
+        for index, page in enumerate(front.pages):
+            self.pdf.pages.insert(index, page)
+        # The book is the front's document: its language, title, metadata and how it opens.
+        for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
+            if key in front.Root:
+                self.pdf.Root[key] = _bring(self.pdf, front.Root[key])
+        if "/Info" in front.trailer:
+            self.pdf.trailer.Info = _bring(self.pdf, front.trailer.Info)
+        self._tag([self.pdf.pages[i] for i in range(count)], front)
+        marks, start = [(front_title, 0)], count
+        for slot in sorted(self.counts):
+            marks.append((self.titles[slot], start))
+            start += self.counts[slot]
+        with self.pdf.open_outline() as outline:
+            outline.root.extend(pikepdf.OutlineItem(title, at) for title, at in marks)
+        self.pdf.Root.PageMode = pikepdf.Name.UseOutlines
+        buffer = io.BytesIO()
+        # The parts' tags are many small objects: packed into object streams they take a third of the room.
+        self.pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate, min_version=front.pdf_version)
+        return buffer.getvalue()
+
+    def _tag(self, front_pages: list, front) -> None:
+        """The front's structure tree, with every part's under its Document element."""
+        import pikepdf
+
+        root = front.Root.get("/StructTreeRoot")
+        pairs = None
+        documents = []
+        if root is not None and "/ParentTree" in root:
+            root = self.pdf.copy_foreign(root)
+            pairs = _number_tree(root.ParentTree)
+            documents = [k for k in _as_array(root.get("/K"))
+                         if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Document"]
+        if pairs is None or len(documents) != 1:  # nothing to hang the parts' tags on
+            for page in self.pdf.pages:
+                if "/StructParents" in page.obj:
+                    del page.obj["/StructParents"]
+            return
+        document = documents[0]
+        shift = self.next
+        _shift_pages(front_pages, shift)
+        nums = sorted(self.nums + [(key + shift, value) for key, value in pairs], key=lambda pair: pair[0])
+        book_lang = str(self.pdf.Root.get("/Lang", ""))
+        kids = _as_array(document.get("/K"))
+        for slot in sorted(self.tagged):
+            elements, lang = self.tagged[slot]
+            for element in elements:
+                element.P = document
+                if element.get("/S") == "/Document":
+                    element.S = pikepdf.Name.Part
+                if lang and lang != book_lang and "/Lang" not in element:
+                    element.Lang = pikepdf.String(lang)
+                kids.append(element)
+        document.K = pikepdf.Array(kids)
+        root.ParentTree = self.pdf.make_indirect(
+            pikepdf.Dictionary(Nums=pikepdf.Array([item for pair in nums for item in pair])))
+        root.ParentTreeNextKey = shift + max([int(root.get("/ParentTreeNextKey", 0))] + [key + 1 for key, _ in pairs])
+        self.pdf.Root.StructTreeRoot = root
+
+    def close(self) -> None:
+        self.pdf.close()
+        for source in self.sources:
             source.close()
+
+
+def _shift_pages(pages: list, shift: int) -> None:
+    """Renumber the pages' (and their annotations') keys into the parent tree by ``shift``."""
+    import pikepdf
+
+    if not shift:
+        return
+    for page in pages:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + shift
+        for annotation in page.obj.get("/Annots", []):
+            if isinstance(annotation, pikepdf.Dictionary) and "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + shift
+
+
+def _bring(pdf, value):
+    """``value`` of another PDF, as an object of ``pdf`` (indirect objects are copied with what they use)."""
+    import pikepdf
+
+    if not isinstance(value, pikepdf.Object):  # a number, a boolean: pikepdf gives them as Python values
+        return value
+    if value.is_indirect:
+        return pdf.copy_foreign(value)
+    if isinstance(value, pikepdf.Dictionary):
+        return pikepdf.Dictionary({key: _bring(pdf, item) for key, item in value.items()})
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_bring(pdf, item) for item in value])
+    return value
+
+
+def _as_array(value) -> list:
+    import pikepdf
+
+    if value is None:
+        return []
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
+
+
+def _number_tree(node, depth: int = 0) -> list | None:
+    """A number tree's (key, value) pairs in order, or None when it is not one."""
+    import pikepdf
+
+    if not isinstance(node, pikepdf.Dictionary) or depth > 20:
+        return None
+    if "/Nums" in node:
+        nums = list(node.Nums)
+        return [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums) - 1, 2)]
+    pairs = []
+    for kid in node.get("/Kids", []):
+        found = _number_tree(kid, depth + 1)
+        if found is None:
+            return None
+        pairs += found
+    return pairs
 
 
 def _around(out_dir: Path, participant: bool, lang: str = "en") -> tuple[tuple, tuple]:
@@ -236,31 +502,37 @@ def _around(out_dir: Path, participant: bool, lang: str = "en") -> tuple[tuple, 
     return (before if first.is_file() else ()), (after if last.is_file() else ())
 
 
-def binder_pdf(plan: Plan, out_dir: Path) -> bytes:
+def binder_pdf(plan: Plan, out_dir: Path, pending: frozenset[int] = frozenset(),
+               ready: Callable[[], None] | None = None) -> bytes:
+    """Every guide, with contents and bookmarks (``pending`` and ``ready``: see _assembled_with_contents)."""
     c = plan.cohort
     before, after = _around(out_dir, participant=False)
     return _assembled_with_contents(
-        plan, out_dir, "facilitator-guide.pdf", f"Facilitator binder: {c.cohort.name}",
+        plan, out_dir, "facilitator-guide.pdf", "binder", f"Facilitator binder: {c.cohort.name}",
         f"{c.program.name} · {len(plan.sessions)} sessions, {long_date(plan.sessions[0].date)} to "
         f"{long_date(plan.finish)} · Facilitators: {', '.join(c.cohort.facilitators)}", "Facilitator binder",
-        before=before, after=after)
+        before=before, after=after, pending=pending, ready=ready)
 
 
-def workbook_pdf(plan: Plan, out_dir: Path) -> bytes:
+def workbook_cover(plan: Plan) -> dict:
+    """The workbook's cover: the program, the book's title and the handouts' own crisis box."""
     from iopkit.render.i18n import text
 
     c = plan.cohort
     lang = _reader(plan)[0]
-    logo = (f'<img class="cover-logo" src="{logo_data_uri(c.folder / c.program.logo)}" alt="{esc(c.program.name)}">'
-            if c.program.logo else "")
-    cover = (f'<div class="cover-page">{logo}<p class="cover-program">{esc(c.program.name)}</p>'
-             f'<p class="cover-title">{esc(text(lang, "workbook_title"))}</p>'
-             f'<p class="cover-sub">{esc(text(lang, "workbook_sub", n=len(plan.sessions)))}</p>'
-             f'<div class="crisis">{_crisis_list(lang)}</div></div>')
+    return {"logo": logo_data_uri(c.folder / c.program.logo) if c.program.logo else "", "program": c.program.name,
+            "title": text(lang, "workbook_title"), "subtitle": text(lang, "workbook_sub", n=len(plan.sessions)),
+            "crisis": _crisis(plan, lang)}
+
+
+def workbook_pdf(plan: Plan, out_dir: Path) -> bytes:
+    c = plan.cohort
+    lang = _reader(plan)[0]
     before, after = _around(out_dir, participant=True, lang=lang)
-    return _assembled_with_contents(plan, out_dir, "handout.pdf", _PACKET_WORDS[lang]["contents"],
+    cover = workbook_cover(plan)
+    return _assembled_with_contents(plan, out_dir, "handout.pdf", "workbook", _WORDS[lang]["contents"],
                                     f"{c.program.name} · {c.cohort.name}", "Workbook", cover, before=before,
-                                    after=after, participant=True)
+                                    after=after, participant=True, doc_title=f"{cover['title']}: {c.cohort.name}")
 
 
 # The packet's writers. Each writes its files atomically and returns their names; the build
@@ -273,8 +545,9 @@ def write_calendar(plan: Plan, out_dir: Path) -> list[str]:
     return [CALENDAR_ICS, CALENDAR_PDF]
 
 
-def write_binder(plan: Plan, out_dir: Path) -> list[str]:
-    write_atomic(out_dir / BINDER, binder_pdf(plan, out_dir))
+def write_binder(plan: Plan, out_dir: Path, pending: frozenset[int] = frozenset(),
+                 ready: Callable[[], None] | None = None) -> list[str]:
+    write_atomic(out_dir / BINDER, binder_pdf(plan, out_dir, pending, ready))
     return [BINDER]
 
 
@@ -293,29 +566,20 @@ def join_pdf(join, curriculum=None) -> bytes:
         from iopkit.render.individual_docs import join_pdf as person_join_pdf
 
         return person_join_pdf(join, curriculum)
+    from markupsafe import Markup
+
     from iopkit.pdf import html_to_pdf
+    from iopkit.render.boxes import crisis_box
 
     c = join.cohort
-    rows = "".join(f"<tr><td>{n}</td><td>{esc(short_date(i.date))}</td>"
-                   f"<td>{clock(i.start)} {esc(i.start.strftime('%Z'))}</td>"
-                   f"<td>{esc(i.session.title)}</td></tr>" for n, i in enumerate(join.sessions, 1))
-    body = (
-        f'<section class="iopkit-doc handout calendar">{runhead(c.program.name, c.cohort.name, "Your schedule")}'
-        f'<h1>Your group schedule</h1>'
-        f"<p>Welcome to {esc(c.cohort.name)}. Your first session is on <strong>{esc(long_date(join.sessions[0].date))}"
-        f"</strong> at {clock(join.sessions[0].start)}. You will come to {len(join.sessions)} sessions, and your last "
-        f"one is on <strong>{esc(long_date(join.finish))}</strong>. Each session stands on its own, so you can "
-        f"start with any of them.</p>"
-        f'<p class="muted">{esc(_where_for(c))}</p>'
-        '<table class="calendar-table"><thead><tr><th>#</th><th>Date</th><th>Time</th><th>Topic</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-        '<aside class="crisis"><h2>If you need help now</h2><ul>'
-        "<li><strong>988 Suicide &amp; Crisis Lifeline:</strong> call or text 988</li>"
-        "<li><strong>SAMHSA National Helpline:</strong> 1-800-662-4357 (free, private, 24/7)</li>"
-        f"{'<li><strong>' + esc(c.program.name) + ':</strong> ' + esc(c.resources.clinic_phone) + '</li>' if c.resources.clinic_phone else ''}"
-        "<li><strong>Emergency:</strong> call 911</li></ul></aside></section>"
-    )
-    return html_to_pdf(_document("Your group schedule", body, c.program.accent_color, view="participant"))
+    rows = [{"number": n, "date": short_date(i.date), "time": f"{clock(i.start)} {i.start.strftime('%Z')}",
+             "title": i.session.title} for n, i in enumerate(join.sessions, 1)]
+    crisis = Markup(crisis_box(_program(join.sessions, curriculum), c, "en"))
+    return html_to_pdf(_html("join.html.j2", title="Your group schedule", accent=c.program.accent_color,
+                             view="participant", runhead=_runhead(c.program.name, c.cohort.name, "Your schedule"),
+                             group=c.cohort.name, first_date=long_date(join.sessions[0].date),
+                             first_time=clock(join.sessions[0].start), count=len(join.sessions),
+                             last_date=long_date(join.finish), where=_where_for(c), rows=rows, crisis=crisis))
 
 
 def _where_for(cohort) -> str:
