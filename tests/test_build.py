@@ -8,10 +8,10 @@ import time
 
 import nbformat
 import pytest
-
 from conftest import ROOT, pdf_text, run_cli
-from iopkit.planning.cohort import load_cohort
+
 from iopkit.content.curriculum import load_curriculum
+from iopkit.planning.cohort import load_cohort
 from iopkit.planning.plan import plan_cohort
 from iopkit.render.views import clock, long_date
 
@@ -218,8 +218,8 @@ def test_unknown_session_number_exits_2(example_cohort):
 
 
 def test_missing_template_is_a_plain_error(monkeypatch, example_cohort, tmp_path, capsys):
-    from iopkit.app import cli
     from iopkit import paths
+    from iopkit.app import cli
 
     monkeypatch.setattr(paths, "notebooks_dir", lambda: tmp_path / "nowhere")
     code = cli.main(["build", str(example_cohort), "--sessions", "1", "--out", str(tmp_path / "out")])

@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-from iopkit.pipeline import build
+
 from iopkit import interrupts
+from iopkit.pipeline import build
 
 STOPPED_LINE = "Stopped. Files that were already finished are kept; nothing is half-written."
 
