@@ -184,3 +184,27 @@ def test_the_summary_names_sessions_lost_with_a_worker_once():
 def _without_curriculum_line(err: str) -> list[str]:
     """stderr's lines less the one that says which curriculum is in use (every command prints it first)."""
     return [line for line in err.strip().splitlines() if not line.startswith("Using the curriculum")]
+
+
+def test_ctrl_c_while_waiting_for_another_build_is_the_same_one_line(room):
+    """A build waiting for the folder's lock (another build holds it) stops on Ctrl+C like any
+    other: one plain line, exit 130, and the folder is as the other build left it."""
+    import select
+
+    from iopkit.pipeline.lock import LOCK_NAME, build_lock
+
+    with build_lock(room / "out"):
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "toolkit"), "IOPKIT_BUILD_WAIT": "120"}
+        process = subprocess.Popen([sys.executable, "-m", "iopkit.app.cli", "build", "example.toml", "--out", "out",
+                                    "--sessions", "1"], cwd=room, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, start_new_session=True)
+        seen, deadline = [], time.monotonic() + 120
+        while not any(line.startswith("Another build is writing") for line in seen):
+            assert time.monotonic() < deadline and process.poll() is None, seen
+            if select.select([process.stderr], [], [], 0.5)[0]:
+                seen.append(process.stderr.readline())
+        os.killpg(process.pid, signal.SIGINT)
+        code, out, err = finish(process)
+    assert code == 130, err
+    assert _without_curriculum_line(err) == [STOPPED_LINE]
+    assert sorted(p.name for p in (room / "out").iterdir()) == [LOCK_NAME]

@@ -548,8 +548,14 @@ def _side_ready() -> None:
 
 def _side_worker_init() -> None:
     """A process forked for one packet job: Ctrl+C is the main process's to handle, and a stop
-    signal ends it at once (it has nothing half-written: its file appears whole or not at all)."""
+    signal ends it at once (it has nothing half-written: its file appears whole or not at all).
+    It ends without tidying up (multiprocessing ends it with os._exit), so what a book opened
+    is left open rather than closed piece by piece."""
     import signal
+
+    from iopkit.render import books
+
+    books.LEAVE_OPEN = True
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):

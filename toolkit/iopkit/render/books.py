@@ -31,6 +31,11 @@ BINDER = "facilitator-binder.pdf"
 WORKBOOK = "participant-workbook.pdf"
 #: Where laid-out fronts are kept between builds (hidden, in the build folder; never printed).
 FRONTS_DIR = ".iopkit-fronts"
+#: Set in a process that ends without cleaning up (the build's side process): a book's PDFs are
+#: then left open, not closed one object at a time (a fifth of a second for the binder), and go
+#: with the process.
+LEAVE_OPEN = False
+_left_open: list = []
 
 
 def _where(plan: Plan) -> str:
@@ -309,7 +314,10 @@ def _assembled_with_contents(plan: Plan, out_dir: Path, filename: str, book: str
         fronts.keep(html, front, front_pages)
         return assembly.finish(front, words["contents"])
     finally:
-        assembly.close()
+        if LEAVE_OPEN:
+            _left_open.append(assembly)
+        else:
+            assembly.close()
 
 
 class _Book:
