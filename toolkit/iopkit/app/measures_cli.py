@@ -12,8 +12,6 @@ import sys
 from pathlib import Path
 
 from iopkit.io import write_atomic
-from iopkit.measures import load
-from iopkit.measures.safety import EXIT_SAFETY
 
 #: Exit code when scoring worked and a safety follow-up is needed, so scripts cannot miss it.
 
@@ -87,6 +85,8 @@ def cmd_score(args) -> int:
         print(f"{score.measure}: {score.total_text()}" + (f", {score.band}" if score.band else ""))
     else:
         print(describe(score, measure, ms))
+    from iopkit.measures.safety import EXIT_SAFETY
+
     return EXIT_SAFETY if score.follow_up_needed else 0
 
 
@@ -114,7 +114,9 @@ def describe(score, measure, ms) -> str:
         lines.append("There is no total score: read the items and subscales.")
     cited = list(measure.citations)
     if cited:
-        refs = load.load_references_quiet(ms.root.parent)
+        from iopkit.measures.load import load_references_quiet
+
+        refs = load_references_quiet(ms.root.parent)
         lines.append("Sources: " + " ".join(refs[k].citation() if k in refs else k for k in cited))
     lines.append("Nothing was stored.")
     return "\n".join(lines)
