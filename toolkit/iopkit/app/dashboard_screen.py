@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iopkit import theme
-from iopkit.app.screens import IDLE_SECONDS, LockingScreen
+from iopkit.app.screens import IDLE_SECONDS, LockingScreen, store_fields
 from iopkit.markup import esc
 from iopkit.records.store import STORE_VARIABLE
 
@@ -41,11 +41,7 @@ class DashboardScreen(LockingScreen):
                            "store's passphrase to see how the program's groups are doing. The page shows "
                            "pseudonyms: do not project or share it. Definitions of every number: "
                            "docs/dashboard.md.</p>", layout=w.Layout(width="100%"))
-        self.store_path = w.Text(value=os.environ.get(STORE_VARIABLE, ""), description="Store",
-                                 placeholder="the records store file", layout=w.Layout(width="min(100%, 40em)"),
-                                 style={"description_width": "7em"})
-        self.password = w.Password(description="Passphrase", layout=w.Layout(width="min(100%, 30em)"),
-                                   style={"description_width": "7em"})
+        self.store_path, self.password = store_fields(os.environ.get(STORE_VARIABLE, ""))
         self.show_button = w.Button(description="Show the dashboard", layout=w.Layout(width="auto"))
         self.show_button.add_class("dash-show")
         self.me = w.Dropdown(description="Me first", options=[("(nobody)", "")], value="",

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from iopkit.app.screens import IDLE_SECONDS, LockingScreen
+from iopkit.app.screens import IDLE_SECONDS, LockingScreen, store_fields
 from iopkit.errors import RecordInputError
 from iopkit.records import audit, people
 from iopkit.records.store import STORE_VARIABLE, Vault
@@ -57,10 +57,7 @@ class MeasuresScreen(LockingScreen):
             "Choose the person and the measure, then hand over the tablet. The screen clears after each person; "
             f"it locks itself after {int(idle_seconds // 60) or 1} idle minutes.</p>", layout=w.Layout(width="100%"))
         default = str(store) if store else os.environ.get(STORE_VARIABLE, "")
-        self.store_path = w.Text(value=default, description="Store", placeholder="the records store file",
-                                 layout=w.Layout(width="min(100%, 40em)"), style={"description_width": "7em"})
-        self.password = w.Password(description="Passphrase", layout=w.Layout(width="min(100%, 30em)"),
-                                   style={"description_width": "7em"})
+        self.store_path, self.password = store_fields(default)
         self.unlock_button = w.Button(description="Unlock", layout=w.Layout(width="auto"))
         self.unlock_button.add_class("wb-primary")
         self.lock_button = w.Button(description="Lock", tooltip="Close this screen and forget the key",

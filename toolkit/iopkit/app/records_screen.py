@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from iopkit.app.screens import IDLE_SECONDS, LockingScreen, render
+from iopkit.app.screens import IDLE_SECONDS, LockingScreen, render, store_fields
 from iopkit.errors import RecordInputError
 from iopkit.records import audit, people
 from iopkit.records.store import STORE_VARIABLE, Vault
@@ -103,10 +103,7 @@ class RollScreen(LockingScreen):
             "" if default else "<p>Records are off on this computer until the clinic turns them on (see "
             "docs/records-security.md: <code>iopkit records init</code>). If they are on, give the store's file "
             "below.</p>", layout=w.Layout(width="100%"))
-        self.store_path = w.Text(value=default, description="Store", placeholder="the records store file",
-                                 layout=w.Layout(width="min(100%, 40em)"), style={"description_width": "7em"})
-        self.password = w.Password(description="Passphrase", layout=w.Layout(width="min(100%, 30em)"),
-                                   style={"description_width": "7em"})
+        self.store_path, self.password = store_fields(default)
         self.unlock_button = w.Button(description="Unlock", layout=w.Layout(width="auto"))
         self.unlock_button.add_class("wb-primary")
         self.lock_button = w.Button(description="Lock", tooltip="Close the roll and forget the key",

@@ -56,6 +56,17 @@ class MessageLine:
             self._say(plain_error(exc), "message")
 
 
+def store_fields(default: str = ""):
+    """The two boxes every records screen asks with: the store's file and its passphrase."""
+    import ipywidgets as w
+
+    store_path = w.Text(value=default, description="Store", placeholder="the records store file",
+                        layout=w.Layout(width="min(100%, 40em)"), style={"description_width": "7em"})
+    password = w.Password(description="Passphrase", layout=w.Layout(width="min(100%, 30em)"),
+                          style={"description_width": "7em"})
+    return store_path, password
+
+
 class LockingScreen(MessageLine):
     """A screen that opens the encrypted store: ``vault``, ``password``, ``store_path``, ``clock``,
     ``idle_seconds``; it locks itself after ``idle_seconds`` with no clicks.

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from iopkit.app.screens import MessageLine, render
+from iopkit.app.screens import MessageLine, render, store_fields
 from iopkit.errors import RecordInputError
 from iopkit.markup import esc
 from iopkit.records import fidelity
@@ -82,10 +82,7 @@ class SupervisionScreen(MessageLine):
         self.globals_box.add_class("fid-globals")
         self.different = w.Text(description="Differently", placeholder="What I'd do differently next time",
                                 layout=w.Layout(width="min(100%, 48em)"), style={"description_width": "7em"})
-        self.store_path = w.Text(value=default, description="Store", placeholder="the records store file",
-                                 layout=w.Layout(width="min(100%, 40em)"), style={"description_width": "7em"})
-        self.password = w.Password(description="Passphrase", layout=w.Layout(width="min(100%, 30em)"),
-                                   style={"description_width": "7em"})
+        self.store_path, self.password = store_fields(default)
         self.save_button = w.Button(description="Save the form", layout=w.Layout(width="auto"))
         self.save_button.add_class("wb-primary")
         self.message = w.HTML(layout=w.Layout(width="100%"))

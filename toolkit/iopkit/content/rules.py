@@ -40,7 +40,7 @@ from iopkit.content.schema import (
     Session,
     Technique,
 )
-from iopkit.content.sources import Source
+from iopkit.content.sources import Source, leaves
 from iopkit.errors import Problem, describe
 from iopkit.limits import MAX_LINE_CHARS, MAX_SESSION_LINE_CHARS, MAX_SESSION_TEXT_CHARS
 
@@ -93,8 +93,7 @@ Rule = Callable[[OutlineSession, Source, Collector, Context], None]
 def check_text_sizes(source: Source, collector: Collector) -> bool:
     """Titles are one short line and no text is longer than a person would write (docs/limits.md)."""
     before = len(collector.problems)
-
-    def walk(value, loc):
+    for loc, value in leaves(source.data):
         if isinstance(value, str):
             one_line = loc in ONE_LINE_FIELDS
             limit = MAX_LINE_CHARS if one_line else MAX_SESSION_TEXT_CHARS
@@ -108,14 +107,6 @@ def check_text_sizes(source: Source, collector: Collector) -> bool:
                     and (loc[:1] == ("objectives",) or loc[:2] == ("handout", "key_points")):
                 collector.add(source, loc, f"{len(value):,} characters", f"at most {MAX_SESSION_LINE_CHARS:,}",
                               raw=True)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, loc + (key,))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                walk(item, loc + (i,))
-
-    walk(source.data, ())
     return len(collector.problems) == before
 
 
@@ -516,16 +507,9 @@ def facilitator_text(session: Session) -> dict[tuple, str]:
     return out
 
 
-def _every_text(value, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def _every_text(value) -> Iterator[tuple[tuple, str]]:
     """Every text in the file's data, with its location (titles, materials and roles included)."""
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _every_text(item, loc + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _every_text(item, loc + (i,))
+    return ((loc, v) for loc, v in leaves(value) if isinstance(v, str))
 
 
 def report_placeholders(source: Source, collector: Collector, texts: Iterable[tuple[tuple, str]]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -248,3 +249,15 @@ def _toml_lines(text: str) -> dict[Path_, int]:
             key = line.split("=", 1)[0].strip().strip('"')
             lines.setdefault(table + tuple(k.strip() for k in key.split(".")), number)
     return lines
+
+
+def leaves(value, loc: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Every value in a file's data that is not a table or a list, with its location (a field path)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from leaves(item, loc + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from leaves(item, loc + (i,))
+    else:
+        yield loc, value

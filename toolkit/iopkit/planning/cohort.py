@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pydantic
 
-from iopkit.content.sources import Source, read_toml
+from iopkit.content.sources import Source, leaves, read_toml
 from iopkit.errors import CohortError, Problem, describe
 from iopkit.limits import FIRST_YEAR, LAST_YEAR, MAX_IMAGE_PIXELS, MAX_LINE_CHARS
 from iopkit.planning import hours, plan, reminders
@@ -92,7 +92,7 @@ def check_values(source: Source, collector) -> None:
     These land in the calendar file, running headers and table cells, where a line break can
     start a new calendar entry and a million characters can fill a thousand pages.
     """
-    def walk(value, loc):
+    for loc, value in leaves(source.data):
         if isinstance(value, str):
             if len(value) > MAX_LINE_CHARS:
                 collector.add(source, loc, f"{len(value):,} characters", f"at most {MAX_LINE_CHARS} characters "
@@ -102,14 +102,6 @@ def check_values(source: Source, collector) -> None:
                               "one line of text: write it on one line, with no \\n inside the quotes", raw=True)
         elif isinstance(value, (dt.date, dt.datetime)) and not FIRST_YEAR <= value.year <= LAST_YEAR:
             collector.add(source, loc, value, f"a date in the years {FIRST_YEAR} to {LAST_YEAR}")
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, loc + (key,))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                walk(item, loc + (i,))
-
-    walk(source.data, ())
 
 
 def check_cohort(cohort: Cohort, source: Source, collector, curriculum) -> None:
