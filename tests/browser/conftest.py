@@ -233,12 +233,22 @@ def accept_kernel_dialog(page) -> bool:
     JupyterLab asks when starting the notebook's kernel took longer than its request
     allows (it happens on a busy machine); the kernel it offers is the notebook's own.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
-    if dialog.count() and dialog.first.is_visible():
-        dialog.locator("button.jp-mod-accept").click()
-        dialog.wait_for(state="detached")
-        return True
-    return False
+    if not (dialog.count() and dialog.first.is_visible()):
+        return False
+    # On a busy machine JupyterLab may ask again while the kernel it chose is still starting, or
+    # miss a click made while the dialog was still opening: choose Select until no dialog is left.
+    for _ in range(12):
+        if not (dialog.count() and dialog.first.is_visible()):
+            return True
+        try:
+            dialog.first.locator("button.jp-mod-accept").click(timeout=5_000)
+            dialog.first.wait_for(state="detached", timeout=10_000)
+        except PlaywrightTimeout:
+            page.wait_for_timeout(1_000)
+    raise AssertionError("JupyterLab kept asking which kernel to use (Select Kernel) for two minutes")
 
 
 def run_all(page, until: str, timeout: float = SLOW / 1000) -> None:
