@@ -233,6 +233,7 @@ def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path, monkeypatch):
     import papermill
     from nbformat.v4 import new_code_cell, new_notebook
 
+    from iopkit.notebook import kernel
     from iopkit.pipeline.build import warm_engine
 
     first = new_notebook(cells=[new_code_cell("secret = 'from session A'\nimport os\nos.environ['IOPKIT_LEAK'] = '1'\n"
@@ -245,10 +246,10 @@ def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path, monkeypatch):
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     try:
         papermill.execute_notebook(first, str(tmp_path / "a.ipynb"), engine_name="iopkit_warm", progress_bar=False)
-        kernel_before = warm_engine()._kernel.km.provisioner.pid
+        kernel_before = kernel.current().km.provisioner.pid
         out = papermill.execute_notebook(second, str(tmp_path / "b.ipynb"), engine_name="iopkit_warm",
                                          progress_bar=False)
-        assert warm_engine()._kernel.km.provisioner.pid == kernel_before  # the same, warm kernel
+        assert kernel.current().km.provisioner.pid == kernel_before  # the same, warm kernel
     finally:
         warm_engine().shutdown()
     assert out.cells[0].outputs[0]["text"].strip() == "False False False"

@@ -20,7 +20,7 @@ from iopkit.planning.plan import Plan, plan_cohort
 
 #: Where each session's documents are made: the notebook's view, the exporters and their PDFs, the
 #: kernel's engine, the exercise notebook, the orientation and step-down documents.
-DOCUMENT_MODULES = ("render.views", "notebook.exporters", "notebook.engine", "pdf", "pipeline.exercise_notebook",
+DOCUMENT_MODULES = ("render.views", "notebook.exporters", "notebook.engine", "notebook.kernel", "pdf", "pipeline.exercise_notebook",
                     "render.individual_docs")
 #: Imports that only check a cohort file as it loads (every build loads it first, whatever changed).
 CHECKS_ONLY = {("planning.cohort", "planning.hours"), ("planning.cohort", "planning.reminders")}

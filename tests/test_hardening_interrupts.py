@@ -178,7 +178,6 @@ def test_the_summary_names_sessions_lost_with_a_worker_once():
     assert [line for line in lines if "stopped" in line] == [
         f"  NOT BUILT sessions 1, 2: {build.WORKER_STOPPED}. Run the same command again to build them."]
     assert "ipykernel" not in result.summary()
-    assert interrupts.ENGINE == build.ENGINE  # a stopped worker shuts down the kernel the build uses
 
 
 def _without_curriculum_line(err: str) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -20,8 +21,6 @@ CURRENT_STAGING: Path | None = None
 #: What a session reports when the process building it was killed; the summary says it once.
 WORKER_STOPPED = ("a build process stopped before it finished (it was ended from outside, or the computer ran "
                   "short of memory)")
-#: The papermill engine whose kernel a stopped worker shuts down (iopkit.pipeline.build.ENGINE).
-ENGINE = "iopkit_warm"
 
 
 def clean_leftovers(out_dir: Path) -> list[Path]:
@@ -73,9 +72,8 @@ def worker_stopped(signum, frame) -> None:
     if CURRENT_STAGING is not None:
         shutil.rmtree(CURRENT_STAGING, ignore_errors=True)
     try:
-        from papermill.engines import papermill_engines
-
-        kernel = papermill_engines.get_engine(ENGINE)._kernel
+        warm = sys.modules.get("iopkit.notebook.kernel")  # not loaded: this process started no kernel
+        kernel = warm.current() if warm is not None else None
         process = getattr(getattr(kernel.km, "provisioner", None), "process", None) if kernel else None
         if process is not None:
             process.kill()

@@ -6,6 +6,8 @@
 - ``JsonCache``: small caches that only save time, one JSON file per purpose, in the user's
   cache folder (``platformdirs``; ``$XDG_CACHE_HOME/iopkit`` on Linux). Losing one costs time, never
   correctness, so a cache that cannot be read or written is ignored.
+- ``PickleCache``: the same for objects JSON cannot hold (a validated session file), one pickle
+  file per purpose in the same folder, each object under the digest of everything it was made from.
 
 Participant records never go through here: the encrypted store has its own durable write
 (``iopkit.records.store``), and nothing with a name is ever cached.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -106,3 +109,75 @@ class JsonCache:
     def forget(self) -> None:
         """Drop what this process has read (the next use reads the file again)."""
         self._data = None
+
+
+class PickleCache:
+    """Objects that take long to make, one pickle file per purpose (``sessions`` -> ``sessions.pickle``),
+    each under a key that is the digest of everything it was made from, so a stale entry is never
+    found. Read once per process; ``save`` writes it atomically when something was added.
+
+    The file is the user's own (their cache folder), like the code they run: it is trusted as that.
+    At most ``limit`` entries are kept, the oldest dropped first.
+    """
+
+    #: What the file holds besides its entries: changing it makes every older file unreadable, on purpose.
+    FORMAT = 1
+
+    def __init__(self, purpose: str, limit: int = 400):
+        self.purpose = purpose
+        self.limit = limit
+        self._entries: dict[str, bytes] | None = None
+        self._changed = False
+
+    @property
+    def path(self) -> Path:
+        return cache_dir() / f"{self.purpose}.pickle"
+
+    @property
+    def entries(self) -> dict[str, bytes]:
+        if self._entries is None:
+            try:
+                loaded = pickle.loads(self.path.read_bytes())
+                ok = isinstance(loaded, dict) and loaded.get("format") == self.FORMAT
+                self._entries = dict(loaded["entries"]) if ok else {}
+            except Exception:  # missing, half-written by an older version, or not ours: start again
+                self._entries = {}
+        return self._entries
+
+    def get(self, key: str):
+        blob = self.entries.get(key)
+        if blob is None:
+            return None
+        try:
+            return pickle.loads(blob)
+        except Exception:  # made by another version of a class: make it again
+            self.entries.pop(key, None)
+            return None
+
+    def put(self, key: str, value) -> None:
+        try:
+            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # something in it cannot be pickled: it is only not cached
+            return
+        entries = self.entries
+        entries.pop(key, None)
+        entries[key] = blob
+        while len(entries) > self.limit:
+            entries.pop(next(iter(entries)))
+        self._changed = True
+
+    def save(self) -> None:
+        """Best effort, and only when something was added: a cache that cannot be written only costs time."""
+        if not self._changed:
+            return
+        self._changed = False
+        try:
+            write_atomic(self.path, pickle.dumps({"format": self.FORMAT, "entries": self.entries},
+                                                 protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass
+
+    def forget(self) -> None:
+        """Drop what this process has read (the next use reads the file again)."""
+        self._entries = None
+        self._changed = False

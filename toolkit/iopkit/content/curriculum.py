@@ -38,6 +38,7 @@ from iopkit.content.rules import (  # noqa: F401  (the rules, by the names calle
 from iopkit.content.schema import OutlineSession, Program, Reference, Session, Technique, session_model
 from iopkit.errors import UnknownSessionError
 from iopkit.fsguard import input_folder
+from iopkit.io import PickleCache, digest
 
 if TYPE_CHECKING:
     from iopkit.content.individual import Individual
@@ -181,17 +182,72 @@ def _fingerprint(root: Path) -> tuple:
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
 
 
+#: Session files that passed every rule of their own, kept between processes (``iopkit.io``): each under
+#: the digest of the file, the curriculum files its rules read and the code that checks it
+#: (``_code_key``). Reading 36 sessions again costs about a third of a second in each process that
+#: loads the curriculum (the build, and the notebook of each session it builds); an edit of one
+#: session file then reads that file alone.
+SESSIONS = PickleCache("sessions")
+
+
+@lru_cache(maxsize=1)
+def _code_key() -> str:
+    """The code that loads and checks a session file: this layer and the ones below it (the
+    package's own modules, ``content/`` and ``exercises/``; tests/test_architecture.py holds the
+    layers), the versions of iopkit, pydantic and Python."""
+    import sys
+
+    from iopkit._version import __version__
+
+    package = Path(__file__).resolve().parents[1]
+    parts: list[bytes | str] = [__version__, pydantic.VERSION, sys.version]
+    for path in sorted([*package.glob("*.py"), *(package / "content").rglob("*.py"),
+                        *(package / "exercises").rglob("*.py")]):
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def _context_key(root: Path) -> str | None:
+    """What a session file's own rules read besides the file: the program, references and techniques."""
+    try:
+        return digest(_code_key(), *((root / name).read_bytes()
+                                     for name in ("program.yaml", "references.yaml", "techniques.yaml")))
+    except OSError:
+        return None
+
+
+def _load_session(path: Path, collector: Collector, context: str | None, **curriculum) -> OutlineSession | None:
+    """``load_session_file``, or the session as it passed the same rules on the same inputs before."""
+    key = None
+    if context is not None:
+        try:
+            key = digest(context, str(path), path.read_bytes())
+        except OSError:
+            key = None
+        kept = SESSIONS.get(key) if key else None
+        if isinstance(kept, OutlineSession):
+            return kept
+    before = len(collector.problems)
+    session = load_session_file(path, collector, **curriculum)
+    # A session that shows images is checked again every time: its rules read the image files too.
+    if key and session is not None and len(collector.problems) == before and not rules.shows_images(session):
+        SESSIONS.put(key, session)
+    return session
+
+
 @lru_cache(maxsize=4)
 def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
     collector = Collector()
     program = load_program(root, collector)
     references = load_references(root, collector)
     techniques = load_techniques(root, collector)
+    context = _context_key(root) if program is not None and not collector.problems else None
     sessions: dict[int, OutlineSession] = {}
     files: dict[int, Path] = {}
     ids: dict[str, Path] = {}
     for path in session_files(root):
-        session = load_session_file(path, collector, program=program, references=references, techniques=techniques)
+        session = _load_session(path, collector, context, program=program, references=references,
+                                techniques=techniques)
         if session is None:
             continue
         if session.number in sessions:
@@ -206,7 +262,8 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
     electives: dict[str, OutlineSession] = {}
     electives_at: dict[str, Path] = {}
     for path in elective_files(root):
-        session = load_session_file(path, collector, program=program, references=references, techniques=techniques)
+        session = _load_session(path, collector, context, program=program, references=references,
+                                techniques=techniques)
         if session is None:
             continue
         if session.id in ids or session.id in electives:
@@ -218,7 +275,8 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
     cycle: dict[int, OutlineSession] = {}
     cycle_files: dict[int, Path] = {}
     for path in aftercare_files(root):
-        session = load_session_file(path, collector, program=program, references=references, techniques=techniques)
+        session = _load_session(path, collector, context, program=program, references=references,
+                                techniques=techniques)
         if session is None:
             continue
         taken = cycle_files.get(session.number)
@@ -234,6 +292,7 @@ def _load_cached(root: Path, _fingerprint: tuple) -> Curriculum:
     from iopkit.content.individual import load_individual
 
     individual = load_individual(root, collector, references, sessions)
+    SESSIONS.save()
     collector.raise_if_any()
     assert program is not None
     return Curriculum(root, program, dict(sorted(sessions.items())), files, references, techniques,

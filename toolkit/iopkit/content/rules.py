@@ -423,6 +423,15 @@ def images_are_local(session, source, collector, context) -> None:
     check_images(session, source, collector, context.image_roots)
 
 
+def shows_images(session: OutlineSession) -> bool:
+    """Whether any text of the session shows an image (its rules then read the image files as well)."""
+    from iopkit.reach import image_sources
+
+    if not isinstance(session, Session):
+        return False
+    return any(image_sources(text) for text in {**participant_text(session), **facilitator_text(session)}.values())
+
+
 def check_images(session: Session, source: Source, collector: Collector, roots: tuple[Path, ...]) -> None:
     """Images only from the given folders: no URL, no absolute path (iopkit.reach)."""
     from iopkit.reach import EXPECTED, check_image, image_sources

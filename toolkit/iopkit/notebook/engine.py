@@ -1,11 +1,5 @@
-"""A papermill engine that keeps one Python kernel warm and resets it between notebooks.
+"""A papermill engine that runs each notebook in this process's warm kernel (iopkit.notebook.kernel).
 
-Starting a kernel and importing iopkit's libraries costs most of a session's build
-time (about 0.6 s and 0.5 s a notebook). ``WarmKernelEngine`` (registered as the
-``iopkit_warm`` papermill engine) starts one kernel per process, and before each
-notebook clears everything the last one left: the user namespace (``%reset -f``),
-the working folder and the environment variables the notebook may have set. Modules
-stay imported, which is the point; iopkit's own caches are keyed on file contents.
 A notebook that fails or times out takes its kernel with it: the next one starts fresh.
 
 papermill imports this module through the ``papermill.engine`` entry point while it
@@ -14,120 +8,24 @@ starts up, so other code gets the engine from papermill
 """
 from __future__ import annotations
 
-import atexit
-import os
-import shutil
-import subprocess
-import tempfile
-import threading
-
-from jupyter_client.manager import KernelManager
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
-from iopkit.paths import BUILD_VARIABLE
-
-#: Run in the kernel before each notebook. It must leave nothing of the previous notebook behind.
-RESET_CODE = """\
-import os as _iopkit_os
-_iopkit_os.chdir(%(cwd)r)
-_iopkit_os.environ.clear()
-_iopkit_os.environ.update(%(env)r)
-get_ipython().reset(new_session=False)
-import gc as _iopkit_gc
-_iopkit_gc.freeze()
-del _iopkit_gc
-"""
-# InteractiveShell.reset is what %%reset -f calls: it clears the user namespace, the
-# output history and the display hook's cache, and ends with a full garbage collection.
-# What survives that is module state (imports, iopkit's caches keyed on file contents),
-# so it is frozen: the next notebook's collections do not scan it again.
-
-#: Imported once when the kernel starts, so every notebook after it starts warm.
-WARM_UP_CODE = "import iopkit.render.views"
-
-
-class _WarmKernel:
-    """One kernel of this process and one client for it, with what it needs to be reset."""
-
-    def __init__(self, kernel_name: str, startup_timeout: float, cwd: str):
-        self.kernel_name = kernel_name
-        self.cwd = cwd
-        # IPC sockets in a private folder: nothing listens on the network, not even loopback.
-        self.sockets = tempfile.mkdtemp(prefix="iopkit-kernel-")
-        self.km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self.sockets, "k"))
-        # The kernel's own log lines (not the notebook's output) would only alarm a counselor.
-        # No input history: the kernel would write every cell to an SQLite file in the home folder.
-        self.km.start_kernel(cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             extra_arguments=["--HistoryManager.enabled=False"])
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=startup_timeout)
-        self.env = self._run("import os, json; print(json.dumps(dict(os.environ)))", capture=True)
-        # Notebooks run here are builds: the interactive cell shows how to open its exercise
-        # instead of making widgets nobody can use in a saved file (iopkit.render.views.interactive).
-        self.env[BUILD_VARIABLE] = "1"
-        self._run(WARM_UP_CODE)
-        self.reset()
-
-    def _run(self, code: str, capture: bool = False, timeout: float = 60):
-        chunks: list[str] = []
-
-        def keep(msg):
-            if msg["msg_type"] == "stream":
-                chunks.append(msg["content"]["text"])
-
-        reply = self.kc.execute_interactive(code, store_history=False, timeout=timeout, output_hook=keep)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"the kernel could not be reset: {reply['content'].get('evalue')}")
-        if capture:
-            import json
-
-            return json.loads("".join(chunks))
-        return None
-
-    def reset(self) -> None:
-        self._run(RESET_CODE % {"cwd": self.cwd, "env": self.env})
-
-    def alive(self) -> bool:
-        return self.km.is_alive()
-
-    def shutdown(self) -> None:
-        try:
-            self.kc.stop_channels()
-            self.km.shutdown_kernel(now=True)
-        except Exception:  # already gone
-            pass
-        shutil.rmtree(self.sockets, ignore_errors=True)
+from iopkit.notebook import kernel as warm_kernel
 
 
 class WarmKernelEngine(Engine):
     """papermill engine: execute each notebook in this process's warm, freshly reset kernel."""
 
-    _kernel: _WarmKernel | None = None
-    _lock = threading.Lock()
-
     @classmethod
-    def kernel(cls, kernel_name: str, startup_timeout: float = 60) -> _WarmKernel:
-        with cls._lock:
-            k = cls._kernel
-            if k is None or not k.alive() or k.kernel_name != kernel_name:
-                if k is not None:
-                    k.shutdown()
-                k = cls._kernel = _WarmKernel(kernel_name, startup_timeout, os.getcwd())
-                atexit.register(cls.shutdown)
-            else:
-                k.reset()
-            return k
+    def kernel(cls, kernel_name: str, startup_timeout: float = 60):
+        return warm_kernel.warm(kernel_name, startup_timeout)
 
     @classmethod
     def shutdown(cls) -> None:
-        with cls._lock:
-            if cls._kernel is not None:
-                cls._kernel.shutdown()
-                cls._kernel = None
+        warm_kernel.shutdown()
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,

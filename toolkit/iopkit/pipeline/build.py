@@ -226,6 +226,7 @@ class SessionWork:
     guide: object = None  # the laid-out facilitator guide (a WeasyPrint document)
     handout: object = None  # the laid-out handout
     files: list[str] = field(default_factory=list)  # what step_publish moved into the session folder
+    beside: "_LayoutBeside | None" = None  # the process laying out the guide and the handout, if any
 
 
 # The steps of one session's build, in order. Each takes and returns the SessionWork.
@@ -352,7 +353,30 @@ def step_publish(work: SessionWork) -> SessionWork:
     return work
 
 
+def step_lay_out_beside(work: SessionWork) -> SessionWork:
+    """Ask the layout process (``_LayoutBeside``) for the guide and the handout: it runs step_render
+    and step_write_pdfs on the notebook just saved, while this process makes the room view."""
+    assert work.beside is not None
+    work.beside.request(work.task, work.staging)
+    return work
+
+
+def step_collect_layout(work: SessionWork) -> SessionWork:
+    """Wait for the layout process's PDFs; if it is gone, lay them out here."""
+    assert work.beside is not None
+    if not work.beside.collect():
+        if work.nb is None:
+            import nbformat
+
+            work.nb = nbformat.read(str(work.staging / "session.ipynb"), as_version=4)
+        work = step_write_pdfs(step_render(work))
+    return work
+
+
 STEPS = (step_execute, step_render, step_write_pdfs, step_room, step_exercise_notebook, step_publish)
+#: The same, with the guide and the handout laid out in a process beside this one (one session to build).
+STEPS_BESIDE = (step_execute, step_lay_out_beside, step_room, step_exercise_notebook, step_collect_layout,
+                step_publish)
 
 
 def begin_session(task: SessionTask) -> SessionWork:
@@ -364,18 +388,21 @@ def begin_session(task: SessionTask) -> SessionWork:
     return SessionWork(task, staging)
 
 
-def build_session(task: SessionTask, executed: "_Executed | None" = None) -> SessionResult:
+def build_session(task: SessionTask, executed: "_Executed | None" = None,
+                  beside: "_LayoutBeside | None" = None) -> SessionResult:
     """Run every step for one session; on failure remove its partial output and keep the notebook.
 
     ``executed``: the session's first step already run (or tried) in a thread of this process.
+    ``beside``: a process that lays out the guide and the handout while this one goes on.
     """
     started = time.perf_counter()
     out_dir = Path(task.out_dir)
-    steps: tuple = STEPS
+    steps: tuple = STEPS_BESIDE if beside is not None else STEPS
     if executed is not None:
-        work, steps = executed.take(), STEPS[1:]
+        work, steps = executed.take(), steps[1:]
     else:
         work = begin_session(task)
+    work.beside = beside
     staging = work.staging
     try:
         if executed is not None:
@@ -386,13 +413,7 @@ def build_session(task: SessionTask, executed: "_Executed | None" = None) -> Ses
         return SessionResult(task.position, task.title, "built", seconds=time.perf_counter() - started,
                              files=work.files)
     except Exception as exc:  # one session's failure must not stop the others
-        message = str(exc) if isinstance(exc, SessionBuildError) else f"{type(exc).__name__}: {exc}"
-        if isinstance(exc, OSError):  # a full or read-only disk: say so, not the errno
-            from iopkit.fsguard import explain
-
-            message = str(explain(exc))
-        if isinstance(exc, SessionBuildError):
-            message = message.split(": ", 1)[-1]
+        message = _failure_message(exc)
         kept = _keep_failed_notebook(out_dir, task.position, staging / "session.ipynb")
         if kept:
             message += f" (the notebook, with the error at its top: {kept})"
@@ -401,6 +422,23 @@ def build_session(task: SessionTask, executed: "_Executed | None" = None) -> Ses
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         interrupts.CURRENT_STAGING = None
+
+
+class _FailedBeside(Exception):
+    """A step run in another process failed; ``str()`` is what ``_failure_message`` said there."""
+
+
+def _failure_message(exc: BaseException) -> str:
+    """What a session's summary line says of the error that stopped it."""
+    if isinstance(exc, _FailedBeside):
+        return str(exc)
+    if isinstance(exc, OSError):  # a full or read-only disk: say so, not the errno
+        from iopkit.fsguard import explain
+
+        return str(explain(exc))
+    if isinstance(exc, SessionBuildError):
+        return str(exc).split(": ", 1)[-1]
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _keep_failed_notebook(out_dir: Path, position: int, staged: Path) -> Path | None:
@@ -423,17 +461,126 @@ def warm_engine():
 
 
 def _worker_init() -> None:
-    """Each worker process: quiet logs, and a warm kernel started before the first session."""
+    """Each worker process: quiet logs, and a warm kernel started before the first session
+    (iopkit.notebook.kernel needs jupyter_client alone: the kernel starts while papermill loads)."""
     import logging
 
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     import multiprocessing.util
 
-    engine = warm_engine()
-    engine.kernel(KERNEL)
+    from iopkit.notebook import kernel
+
+    kernel.start(KERNEL)
     # Pool workers leave through multiprocessing, which skips atexit: shut the kernel down here.
-    multiprocessing.util.Finalize(engine, engine.shutdown, exitpriority=10)
+    multiprocessing.util.Finalize(kernel, kernel.shutdown, exitpriority=10)
+
+
+def _shutdown_kernel() -> None:
+    from iopkit.notebook import kernel
+
+    kernel.shutdown()
+
+
+class _LayoutBeside:
+    """A process forked to lay out the one session's guide and handout (step_render, step_write_pdfs)
+    while this one starts the kernel, runs the notebook and makes the room view.
+
+    It is forked before anything else (no thread runs yet), loads WeasyPrint and lays out a small
+    page while the kernel starts, and is ready when the notebook has run: laying out is the longest
+    step, and this process then has only the room view to make. A plain forked process and a pipe:
+    ``request`` sends the task, ``collect`` waits for the answer (None, or why it failed). If the
+    process is gone, ``collect`` says so and the caller lays the documents out itself.
+    """
+
+    def __init__(self):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_lay_out_here, args=(child,), name="iopkit-layout", daemon=True)
+        self.process.start()
+        child.close()
+        self.sent = False
+
+    def request(self, task: SessionTask, staging: Path) -> None:
+        try:
+            self.conn.send((task, str(staging)))
+            self.sent = True
+        except (OSError, ValueError):
+            self.sent = False
+
+    def collect(self) -> bool:
+        """True when the PDFs are in the staging folder; False when this process must make them.
+        Raises what stopped the layout (a picture without alt text, a full disk) as it was worded there."""
+        if not self.sent:
+            return False
+        self.sent = False
+        try:
+            reply = self.conn.recv()
+        except (EOFError, OSError):
+            return False
+        if reply is not None:
+            raise _FailedBeside(reply)
+        return True
+
+    def finish(self) -> None:
+        """Nothing more to lay out: the process ends (``close`` waits for it)."""
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            self.process.terminate()
+
+    def close(self, now: bool = False) -> None:
+        if now and self.process.is_alive():
+            self.process.terminate()
+        elif self.process.is_alive():
+            self.finish()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def _lay_out_here(conn) -> None:
+    """The layout process (``_LayoutBeside``): get ready, then lay out each session it is sent."""
+    import gc
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    from iopkit.notebook import exporters
+
+    try:
+        exporters.warm_up()
+    except Exception:  # reported when a session is laid out
+        pass
+    gc.freeze()
+    gc.set_threshold(*_Workers.GC_THRESHOLDS)
+    import nbformat
+
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        task, staging = message
+        try:
+            work = SessionWork(task, Path(staging))
+            work.nb = nbformat.read(str(work.staging / "session.ipynb"), as_version=4)
+            step_write_pdfs(step_render(work))
+            reply = None
+        except Exception as exc:
+            reply = _failure_message(exc)
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
 
 
 class _Starting:
@@ -463,7 +610,7 @@ class _Starting:
                 self.executed.run()
                 if self.only:  # shut down here, while the session's documents are laid out
                     self.done.set()
-                    warm_engine().shutdown()
+                    _shutdown_kernel()
         finally:
             self.done.set()
             self.ended.set()
@@ -524,13 +671,6 @@ def _write_binder_after(plan, out_dir: Path, pending: dict[int, str]) -> list[st
 
     def ready() -> None:
         if _SESSIONS_BUILT is not None:
-            if not _SESSIONS_BUILT.is_set():  # idle until then: get ready to make the front
-                import weasyprint  # noqa: F401
-
-                from iopkit import markup, pdf
-
-                pdf.print_css()
-                markup.environment().get_template("iopkit/books/contents.html.j2")
             _SESSIONS_BUILT.wait()
         missing = [p for p, f in pending.items() if not _is_current(Path(out_dir) / f"session-{p:02d}", f)]
         if missing:
@@ -556,6 +696,10 @@ def _side_worker_init() -> None:
     from iopkit.render import books
 
     books.LEAVE_OPEN = True
+    try:  # its jobs wait for the sessions or run beside them: the sessions go first on the processors
+        os.nice(10)
+    except OSError:
+        pass
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
@@ -742,6 +886,7 @@ class _Workers:
         self.jobs = max(1, min(jobs or os.cpu_count() or 1, sessions))
         self.pool: ProcessPoolExecutor | None = None
         self.side: ProcessPoolExecutor | None = None  # a forked process for jobs beside this one's (no pool)
+        self.layout: _LayoutBeside | None = None  # one session to build: its guide and handout are laid out there
         self._kernel_started = False
         self._kernel_starting = None
         self._gc = None
@@ -751,13 +896,16 @@ class _Workers:
             return self
         import gc
 
-        # Import the heavy libraries and build the templates once, here: forked workers inherit them.
-        import papermill  # noqa: F401
-        from papermill.engines import papermill_engines  # noqa: F401  (registers the warm engine)
-
         if self.jobs == 1:
+            # Forked first, while no thread runs: the process that lays out the one session's documents
+            # (it loads WeasyPrint while the kernel starts), then the side process for the books.
+            if self.sessions == 1 and self._may_fork():
+                try:
+                    self.layout = _LayoutBeside()
+                except (OSError, RuntimeError):
+                    self.layout = None
             if self.beside:
-                self._start_side()  # forked now, before the thread below exists
+                self._start_side()
             # The sessions run here: the kernel starts in its own process while this one imports
             # and prepares the rest (a thread waits for it), and is ready by the first session.
             import threading
@@ -765,12 +913,18 @@ class _Workers:
             self._kernel_started = True
             self._kernel_starting = _Starting(self.first, only=self.sessions == 1)
             threading.Thread(target=self._kernel_starting.run, daemon=True, name="iopkit-kernel-start").start()
-        import weasyprint  # noqa: F401
+        # Import the heavy libraries and build the templates once, here: forked workers inherit them.
+        import papermill  # noqa: F401
+        from papermill.engines import papermill_engines  # noqa: F401  (registers the warm engine)
 
-        from iopkit import pdf  # noqa: F401
         from iopkit.notebook import exporters
 
-        exporters.warm_up()
+        if self.layout is None:
+            import weasyprint  # noqa: F401
+
+            from iopkit import pdf  # noqa: F401
+
+            exporters.warm_up()
         # What is loaded by now lives as long as the build: the collector can stop scanning it.
         # (Collected first when workers are forked from here, so that they do not copy garbage.)
         self._gc = gc.get_threshold()
@@ -787,6 +941,8 @@ class _Workers:
 
     def __exit__(self, exc_type, *exc_info):
         global _SESSIONS_BUILT
+        if self.layout is not None:
+            self.layout.close(now=exc_type is not None)
         if self.side is not None:
             if exc_type is not None:
                 for process in list((getattr(self.side, "_processes", None) or {}).values()):
@@ -796,7 +952,7 @@ class _Workers:
             _SESSIONS_BUILT = None
         if self._kernel_starting is not None:
             if exc_type is not None and not self._kernel_starting.done.is_set():
-                warm_engine().shutdown()  # stopped: a notebook running ahead stops with its kernel
+                _shutdown_kernel()  # stopped: a notebook running ahead stops with its kernel
             self._kernel_starting.discard()  # a kernel half started is shut down with the rest
         if self.pool is not None:
             if exc_type is not None:  # Ctrl+C or a stop signal: stop the workers now (each cleans up first)
@@ -805,7 +961,7 @@ class _Workers:
                         process.terminate()
             self.pool.shutdown(wait=True, cancel_futures=True)
         elif self._kernel_started:
-            warm_engine().shutdown()
+            _shutdown_kernel()
         if self._gc is not None:  # the build may run inside a counselor's kernel: leave it as it was
             import gc
 
@@ -826,14 +982,18 @@ class _Workers:
         if _SESSIONS_BUILT is not None:
             _SESSIONS_BUILT.set()
 
-    def _start_side(self) -> None:
-        """Fork the process for ``submit_beside``, if this one may fork: two cores or more, and no
-        other thread running (never inside a Jupyter kernel, say): a thread holding a lock at the
-        fork would leave it held in the copy for good."""
+    @staticmethod
+    def _may_fork() -> bool:
+        """Whether a process beside this one helps and is safe: two cores or more, and no other thread
+        running (never inside a Jupyter kernel, say): a thread holding a lock at the fork would leave
+        it held in the copy for good."""
         import threading
 
-        if self.side is not None or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork") \
-                or threading.active_count() > 1:
+        return (os.cpu_count() or 1) >= 2 and hasattr(os, "fork") and threading.active_count() == 1
+
+    def _start_side(self) -> None:
+        """Fork the process for ``submit_beside``, if this one may fork (``_may_fork``)."""
+        if self.side is not None or not self._may_fork():
             return
         import multiprocessing
 
@@ -886,9 +1046,12 @@ class _Workers:
                     return [_not_started(task, exc) for task in tasks]
                 ahead = self._kernel_starting.executed if self._kernel_starting is not None else None
                 for task in tasks:
-                    done.append(build_session(task, ahead if ahead is not None and ahead.task is task else None))
+                    first = ahead is not None and ahead.task is task
+                    done.append(build_session(task, ahead if first else None, self.layout if first else None))
                     if bar:
                         bar.update()
+                if self.layout is not None:  # its work is done: let it go while the books are made
+                    self.layout.finish()
             else:
                 futures = {self.pool.submit(build_session, task): task for task in tasks}
                 for future in as_completed(futures):

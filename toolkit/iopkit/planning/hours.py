@@ -226,12 +226,11 @@ class _HolidayNames:
         self._calendar: dict | None = None
 
     def get(self, day: dt.date) -> str:
+        from iopkit.planning.plan import holiday_names
+
         h = self.cohort.schedule.holidays
         if h is None:
             return "holiday"
         if self._calendar is None:
-            import holidays
-
-            start = self.cohort.schedule.start_date.year
-            self._calendar = holidays.country_holidays(h.country, subdiv=h.subdivision, years=range(start, start + 3))
+            self._calendar = holiday_names(h.country, h.subdivision, self.cohort.schedule.start_date.year)
         return self._calendar.get(day) or "holiday"

@@ -125,23 +125,33 @@ def _holiday_calendar(country: str, subdivision: str | None, first_year: int,
                       last_year: int | None = None) -> frozenset[dt.date]:
     """The public holidays of the years ``first_year`` to ``last_year`` (three years by default).
 
-    The holidays package takes a fifth of a second to import and compute, so the dates are
-    kept in a small cache (``holidays.json``, ``iopkit.io``), keyed by the package's version.
+    An unknown country or subdivision raises NotImplementedError (never cached).
+    """
+    return frozenset(holiday_names(country, subdivision, first_year, last_year))
+
+
+@lru_cache(maxsize=16)
+def holiday_names(country: str, subdivision: str | None, first_year: int,
+                  last_year: int | None = None) -> dict[dt.date, str]:
+    """Each public holiday of the years ``first_year`` to ``last_year`` (three by default) and its name.
+
+    The holidays package takes a fifth of a second to import and compute, so the dates and names
+    are kept in a small cache (``holidays.json``, ``iopkit.io``), keyed by the package's version.
     An unknown country or subdivision raises NotImplementedError (never cached).
     """
     from importlib.metadata import version
 
     last_year = last_year if last_year is not None else first_year + 2
-    key = f"holidays|{version('holidays')}|{country}|{subdivision}|{first_year}"
+    key = f"named|{version('holidays')}|{country}|{subdivision}|{first_year}"
     if last_year != first_year + 2:
         key += f"-{last_year}"
     cache = HOLIDAYS
-    if key not in cache:
+    if not isinstance(cache.get(key), dict):
         import holidays
 
         found = holidays.country_holidays(country, subdiv=subdivision, years=range(first_year, last_year + 1))
-        cache[key] = sorted(d.isoformat() for d in found)
-    return frozenset(dt.date.fromisoformat(d) for d in cache[key])
+        cache[key] = {day.isoformat(): str(name) for day, name in sorted(found.items())}
+    return {dt.date.fromisoformat(day): name for day, name in cache[key].items()}
 
 
 def meeting_dates(cohort: Cohort, count: int, horizon_days: int = HORIZON_DAYS) -> list[dt.date]:
