@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -85,10 +86,37 @@ def _fetcher():
 @cache
 def _font_config():
     """One font configuration per process: loading the @font-face fonts again for every
-    document costs about a quarter of a long guide's layout time."""
+    document costs about a quarter of a long guide's layout time.
+
+    WeasyPrint copies the fonts into a temporary folder of the configuration's own and removes it
+    when the configuration is collected, which a process ending at once (a build's workers) or
+    late in the interpreter's shutdown never does: ``forget_font_files`` removes it as the
+    process that made it ends (a process forked from it shares the folder and leaves it alone).
+    """
+    import atexit
+    import multiprocessing.util
+
     from weasyprint.text.fonts import FontConfiguration
 
-    return FontConfiguration()
+    config = FontConfiguration()
+    _font_configs.append((os.getpid(), config))
+    atexit.register(forget_font_files)
+    multiprocessing.util.Finalize(None, forget_font_files, exitpriority=0)  # a worker's end skips atexit
+    return config
+
+
+_font_configs: list = []
+
+
+def forget_font_files() -> None:
+    """Remove the temporary font folders of this process's font configuration (``_font_config``)."""
+    import shutil
+
+    for pid, config in _font_configs:
+        folder = getattr(config, "_folder", None)
+        if pid == os.getpid() and folder:
+            shutil.rmtree(folder, ignore_errors=True)
+            config._folder = None
 
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -128,12 +156,16 @@ def render(html: str):
                            url_fetcher=_fetcher()).render(font_config=_font_config())
 
 
-def write(*documents) -> bytes:
-    """One tagged PDF (PDF/UA) of the pages of ``documents``, in order; metadata from the first."""
+def write(*documents, scopes: bool = True) -> bytes:
+    """One tagged PDF (PDF/UA) of the pages of ``documents``, in order; metadata from the first.
+
+    ``scopes=False`` leaves the table header scopes for ``join`` to mark (it marks them all at once).
+    """
     first = documents[0]
     if len(documents) > 1:
         first = first.copy([page for document in documents for page in document.pages])
-    return mark_header_scope(first.write_pdf(pdf_variant="pdf/ua-1"))
+    data = first.write_pdf(pdf_variant="pdf/ua-1")
+    return mark_header_scope(data) if scopes else data
 
 
 def mark_header_scope(data: bytes) -> bytes:
@@ -147,32 +179,167 @@ def mark_header_scope(data: bytes) -> bytes:
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        root = pdf.Root.get("/StructTreeRoot")
-        if root is None:
-            return data
-        changed = False
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            kids = node.get("/K")
-            if kids is None:
-                continue
-            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
-                if not isinstance(kid, pikepdf.Dictionary) or "/S" not in kid:
-                    continue
-                if kid.S == "/TH":
-                    row = kid.get("/P")
-                    group = row.get("/P") if isinstance(row, pikepdf.Dictionary) else None
-                    scope = "/Column" if isinstance(group, pikepdf.Dictionary) and group.get("/S") == "/THead" \
-                        else "/Row"
-                    kid.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name(scope))
-                    changed = True
-                stack.append(kid)
-        if not changed:
+        if not _mark_header_scope(pdf):
             return data
         out = io.BytesIO()
         pdf.save(out)
         return out.getvalue()
+
+
+def _mark_header_scope(pdf) -> bool:
+    """``mark_header_scope`` on an open PDF; whether it changed anything."""
+    import pikepdf
+
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return False
+    changed = False
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+            if not isinstance(kid, pikepdf.Dictionary) or "/S" not in kid:
+                continue
+            if kid.S == "/TH":
+                row = kid.get("/P")
+                group = row.get("/P") if isinstance(row, pikepdf.Dictionary) else None
+                scope = "/Column" if isinstance(group, pikepdf.Dictionary) and group.get("/S") == "/THead" \
+                    else "/Row"
+                kid.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name(scope))
+                changed = True
+            stack.append(kid)
+    return changed
+
+
+def join(first: bytes, *rest: bytes) -> bytes:
+    """One tagged PDF of the pages of ``first`` and then of each of ``rest`` (PDFs this module wrote),
+    as ``write`` makes from their layouts: the metadata, language and structure root of ``first``, every
+    other document's elements under its Document element (in their own language when it differs),
+    every bookmark in order, and table header scopes marked. Each document can then be laid out in a
+    process of its own (the facilitator guide ends with the handout's pages)."""
+    import io
+
+    import pikepdf
+
+    opened = []
+    with pikepdf.open(io.BytesIO(first)) as pdf:
+        try:
+            root = pdf.Root.get("/StructTreeRoot")
+            pairs = number_tree(root.ParentTree) if root is not None and "/ParentTree" in root else None
+            documents = [k for k in as_array(root.get("/K")) if isinstance(k, pikepdf.Dictionary)
+                         and k.get("/S") == "/Document"] if root is not None else []
+            if len(documents) != 1:
+                pairs = None
+            next_key = (max([int(root.get("/ParentTreeNextKey", 0))] + [key + 1 for key, _ in pairs])
+                        if pairs is not None else 0)
+            lang = str(pdf.Root.get("/Lang", ""))
+            marks = []
+            for data in rest:
+                other = pikepdf.open(io.BytesIO(data))
+                opened.append(other)
+                start = len(pdf.pages)
+                pdf.pages.extend(other.pages)
+                pages = [pdf.pages[start + i] for i in range(len(other.pages))]
+                theirs = other.Root.get("/StructTreeRoot")
+                found = None
+                if pairs is not None and theirs is not None and "/ParentTree" in theirs:
+                    theirs = pdf.copy_foreign(theirs)  # its elements point at the pages just copied
+                    found = number_tree(theirs.ParentTree)
+                if found is None:
+                    for page in pages:  # its numbers would point at the first document's tags
+                        if "/StructParents" in page.obj:
+                            del page.obj["/StructParents"]
+                else:
+                    shift_pages(pages, next_key)
+                    pairs += [(key + next_key, value) for key, value in found]
+                    next_key += max([int(theirs.get("/ParentTreeNextKey", 0))] + [key + 1 for key, _ in found])
+                    their_lang = str(other.Root.get("/Lang", ""))
+                    kids = as_array(documents[0].get("/K"))
+                    for top in as_array(theirs.get("/K")):
+                        elements = as_array(top.get("/K")) if top.get("/S") == "/Document" else [top]
+                        for element in elements:
+                            if not isinstance(element, pikepdf.Dictionary):
+                                continue
+                            element.P = documents[0]
+                            if their_lang and their_lang != lang and "/Lang" not in element:
+                                element.Lang = pikepdf.String(their_lang)
+                            kids.append(element)
+                    documents[0].K = pikepdf.Array(kids)
+                with other.open_outline() as outline:
+                    marks += [_copy_mark(pdf, item) for item in outline.root]
+            if pairs is not None:
+                root.ParentTree = pdf.make_indirect(
+                    pikepdf.Dictionary(Nums=pikepdf.Array([item for pair in sorted(pairs, key=lambda p: p[0])
+                                                           for item in pair])))
+                root.ParentTreeNextKey = next_key
+            if marks:
+                with pdf.open_outline() as outline:
+                    outline.root.extend(marks)
+            _mark_header_scope(pdf)
+            out = io.BytesIO()
+            pdf.save(out)
+            return out.getvalue()
+        finally:
+            for other in opened:
+                other.close()
+
+
+def _copy_mark(pdf, item):
+    """A bookmark of another PDF (and those under it), pointing at the same place among its pages copied into ``pdf``."""
+    import pikepdf
+
+    destination = item.destination
+    if isinstance(destination, pikepdf.Array) and len(destination):
+        destination = pikepdf.Array([pdf.copy_foreign(destination[0]), *list(destination)[1:]])
+    copy = pikepdf.OutlineItem(str(item.title), destination)
+    copy.is_closed = item.is_closed
+    copy.children.extend(_copy_mark(pdf, child) for child in item.children)
+    return copy
+
+
+# Helpers for joining tagged PDFs (here and in iopkit.render.books).
+
+def shift_pages(pages: list, shift: int) -> None:
+    """Renumber the pages' (and their annotations') keys into the parent tree by ``shift``."""
+    import pikepdf
+
+    if not shift:
+        return
+    for page in pages:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + shift
+        for annotation in page.obj.get("/Annots", []):
+            if isinstance(annotation, pikepdf.Dictionary) and "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + shift
+
+
+def as_array(value) -> list:
+    import pikepdf
+
+    if value is None:
+        return []
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
+
+
+def number_tree(node, depth: int = 0) -> list | None:
+    """A number tree's (key, value) pairs in order, or None when it is not one."""
+    import pikepdf
+
+    if not isinstance(node, pikepdf.Dictionary) or depth > 20:
+        return None
+    if "/Nums" in node:
+        nums = list(node.Nums)
+        return [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums) - 1, 2)]
+    pairs = []
+    for kid in node.get("/Kids", []):
+        found = number_tree(kid, depth + 1)
+        if found is None:
+            return None
+        pairs += found
+    return pairs
 
 
 def html_to_pdf(html: str) -> bytes:

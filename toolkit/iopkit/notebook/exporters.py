@@ -323,17 +323,22 @@ class FacilitatorPDFExporter(_PDFMixin, FacilitatorHTMLExporter):
         """
         from iopkit.pdf import render
 
+        guide_html, handout_html, resources = self.pages_html(nb, resources)
+        return render(guide_html), render(handout_html), resources
+
+    def pages_html(self, nb, resources=None):
+        """The HTML of both documents: (guide pages, handout, resources)."""
         guide, handout = self.pages
         guide_html, resources = guide.from_notebook_node(nb, _copy(resources))
         handout_html, _ = handout.from_notebook_node(nb, _copy(resources))
-        return render(guide_html), render(handout_html), resources
+        return guide_html, handout_html, resources
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        from iopkit.pdf import write
+        from iopkit.pdf import join, write
 
         guide, handout, resources = self.render_pages(nb, resources)
         resources["output_extension"] = ".pdf"
-        return write(guide, handout), resources
+        return join(write(guide, scopes=False), write(handout)), resources
 
 
 class ParticipantPDFExporter(_PDFMixin, ParticipantHTMLExporter):
@@ -360,6 +365,11 @@ def render_views(nb, resources=None, config=None):
     Config for the facilitator PDF exporter (``FacilitatorPDFExporter.render_pages`` does the work).
     """
     return _exporter(FacilitatorPDFExporter, config).render_pages(nb, resources)
+
+
+def views_html(nb, resources=None, config=None):
+    """The HTML ``render_views`` lays out: (guide pages, handout, resources), to lay out apart."""
+    return _exporter(FacilitatorPDFExporter, config).pages_html(nb, resources)
 
 
 def render_room(nb, resources=None, config=None) -> str:

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from typing import Any
 
 from jupyter_client.manager import KernelManager
 
@@ -44,11 +45,18 @@ WARM_UP_CODE = "import iopkit.render.views"
 
 
 class _WarmKernel:
-    """One kernel of this process and one client for it, with what it needs to be reset."""
+    """One kernel of this process and one client for it, with what it needs to be reset.
 
-    def __init__(self, kernel_name: str, startup_timeout: float, cwd: str):
+    Made in two steps: the kernel's process is launched when this is made (quick, and no thread
+    is started: the build may still fork), and ``ready`` connects to it, waits for it and warms it up.
+    """
+
+    def __init__(self, kernel_name: str, cwd: str):
         self.kernel_name = kernel_name
         self.cwd = cwd
+        self.kc: Any = None
+        self.prepared = False
+        self.fresh = False
         # IPC sockets in a private folder: nothing listens on the network, not even loopback.
         self.sockets = tempfile.mkdtemp(prefix="iopkit-kernel-")
         self.km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self.sockets, "k"))
@@ -56,8 +64,13 @@ class _WarmKernel:
         # No input history: the kernel would write every cell to an SQLite file in the home folder.
         self.km.start_kernel(cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              extra_arguments=["--HistoryManager.enabled=False"])
+
+    def ready(self, startup_timeout: float) -> None:
+        """Connect, wait for the kernel to answer, and warm it up (once)."""
+        if self.prepared:
+            return
         self.kc = self.km.client()
-        self.kc.start_channels()
+        self.kc.start_channels()  # the heartbeat channel is a thread
         self.kc.wait_for_ready(timeout=startup_timeout)
         self.env = self._run("import os, json; print(json.dumps(dict(os.environ)))", capture=True)
         # Notebooks run here are builds: the interactive cell shows how to open its exercise
@@ -66,6 +79,7 @@ class _WarmKernel:
         self._run(WARM_UP_CODE)
         self.reset()
         self.fresh = True  # reset and not used yet: the first notebook needs no other reset
+        self.prepared = True
 
     def _run(self, code: str, capture: bool = False, timeout: float = 60):
         chunks: list[str] = []
@@ -91,7 +105,8 @@ class _WarmKernel:
 
     def shutdown(self) -> None:
         try:
-            self.kc.stop_channels()
+            if self.kc is not None:
+                self.kc.stop_channels()
             self.km.shutdown_kernel(now=True)
         except Exception:  # already gone
             pass
@@ -102,17 +117,36 @@ _lock = threading.Lock()
 _kernel: _WarmKernel | None = None
 
 
-def start(kernel_name: str, startup_timeout: float = 60) -> _WarmKernel:
-    """Start this process's kernel now, unless it runs already (it is not reset then)."""
+def launch(kernel_name: str) -> _WarmKernel:
+    """Launch this process's kernel now without waiting for it (``start`` waits), unless one runs."""
     global _kernel
     with _lock:
         k = _kernel
         if k is None or not k.alive() or k.kernel_name != kernel_name:
             if k is not None:
                 k.shutdown()
-            k = _kernel = _WarmKernel(kernel_name, startup_timeout, os.getcwd())
+            k = _kernel = _WarmKernel(kernel_name, os.getcwd())
             atexit.register(shutdown)
         return k
+
+
+def start(kernel_name: str, startup_timeout: float = 60) -> _WarmKernel:
+    """This process's kernel, ready: launched now, or the one launched before (it is not reset here)."""
+    k = launch(kernel_name)
+    with _lock:
+        try:
+            k.ready(startup_timeout)
+        except BaseException:
+            _forget(k)
+            raise
+        return k
+
+
+def _forget(k: _WarmKernel) -> None:
+    global _kernel
+    k.shutdown()
+    if _kernel is k:
+        _kernel = None
 
 
 def warm(kernel_name: str, startup_timeout: float = 60) -> _WarmKernel:

@@ -308,10 +308,50 @@ def step_render(work: SessionWork) -> SessionWork:
 
 
 def step_write_pdfs(work: SessionWork) -> SessionWork:
-    from iopkit.pdf import write
+    """The handout's PDF, and the guide's: its own pages, then the handout's (iopkit.pdf.join)."""
+    from iopkit.pdf import join, write
 
-    (work.staging / "facilitator-guide.pdf").write_bytes(write(work.guide, work.handout))
-    (work.staging / "handout.pdf").write_bytes(write(work.handout))
+    handout = write(work.handout)
+    (work.staging / "facilitator-guide.pdf").write_bytes(join(write(work.guide, scopes=False), handout))
+    (work.staging / "handout.pdf").write_bytes(handout)
+    return work
+
+
+def lay_out_apart(work: SessionWork) -> SessionWork:
+    """step_render, step_write_pdfs and step_room with the work shared by two processes: this one lays
+    out the guide's pages while a copy of it (forked: it has WeasyPrint and the fonts loaded already)
+    lays out the handout and makes the room view; then the guide's PDF gets the handout's pages.
+    For a process that runs no other thread (the layout process of ``_LayoutBeside``)."""
+    from iopkit.notebook.exporters import views_html
+    from iopkit.pdf import join, render, write
+
+    resources = {"metadata": {"name": f"session-{work.task.position:02d}"}}
+    guide_html, handout_html, _ = views_html(work.nb, resources)
+    handout_pdf = work.staging / "handout.pdf"
+    read, written = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copy: the handout and the room view, then it ends at once
+        os.close(read)
+        code, note = 0, b""
+        try:
+            handout_pdf.write_bytes(write(render(handout_html)))
+            step_room(work)
+        except BaseException as exc:
+            code, note = 1, _failure_message(exc).encode("utf-8", "replace")
+        try:
+            os.write(written, note[:60000])
+        finally:
+            os._exit(code)
+    os.close(written)
+    try:
+        guide = write(render(guide_html), scopes=False)
+    finally:
+        _, status = os.waitpid(pid, 0)
+        with os.fdopen(read, "rb") as pipe:
+            said = pipe.read().decode("utf-8", "replace")
+    if status != 0 or not handout_pdf.is_file():
+        raise _FailedBeside(said or "the handout could not be laid out (its process stopped)")
+    (work.staging / "facilitator-guide.pdf").write_bytes(join(guide, handout_pdf.read_bytes()))
     return work
 
 
@@ -354,29 +394,31 @@ def step_publish(work: SessionWork) -> SessionWork:
 
 
 def step_lay_out_beside(work: SessionWork) -> SessionWork:
-    """Ask the layout process (``_LayoutBeside``) for the guide and the handout: it runs step_render
-    and step_write_pdfs on the notebook just saved, while this process makes the room view."""
+    """Ask the layout process (``_LayoutBeside``) for the guide, the handout and the room view: it runs
+    step_render, step_write_pdfs and step_room on the notebook just saved, while this process goes on."""
     assert work.beside is not None
     work.beside.request(work.task, work.staging)
     return work
 
 
 def step_collect_layout(work: SessionWork) -> SessionWork:
-    """Wait for the layout process's PDFs; if it is gone, lay them out here."""
+    """Wait for the layout process's files; if it is gone, make them here."""
     assert work.beside is not None
     if not work.beside.collect():
         if work.nb is None:
             import nbformat
 
             work.nb = nbformat.read(str(work.staging / "session.ipynb"), as_version=4)
-        work = step_write_pdfs(step_render(work))
+        for step in LAID_OUT_BESIDE:
+            work = step(work)
     return work
 
 
 STEPS = (step_execute, step_render, step_write_pdfs, step_room, step_exercise_notebook, step_publish)
-#: The same, with the guide and the handout laid out in a process beside this one (one session to build).
-STEPS_BESIDE = (step_execute, step_lay_out_beside, step_room, step_exercise_notebook, step_collect_layout,
-                step_publish)
+#: What the layout process does (``_LayoutBeside``, with ``lay_out_apart``), as steps of this process (when it is gone),
+#: and the steps of a session whose documents are laid out there.
+LAID_OUT_BESIDE = (step_render, step_write_pdfs, step_room)
+STEPS_BESIDE = (step_execute, step_lay_out_beside, step_exercise_notebook, step_collect_layout, step_publish)
 
 
 def begin_session(task: SessionTask) -> SessionWork:
@@ -502,6 +544,17 @@ class _LayoutBeside:
         self.process.start()
         child.close()
         self.sent = False
+        self.closed = False
+
+    @classmethod
+    def fork(cls) -> "_LayoutBeside | None":
+        """One, if a process beside this one helps and is safe (``_Workers._may_fork``)."""
+        if not _Workers._may_fork():
+            return None
+        try:
+            return cls()
+        except (OSError, RuntimeError):
+            return None
 
     def request(self, task: SessionTask, staging: Path) -> None:
         try:
@@ -532,6 +585,9 @@ class _LayoutBeside:
             self.process.terminate()
 
     def close(self, now: bool = False) -> None:
+        if self.closed:
+            return
+        self.closed = True
         if now and self.process.is_alive():
             self.process.terminate()
         elif self.process.is_alive():
@@ -552,6 +608,10 @@ def _lay_out_here(conn) -> None:
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+    try:  # while it gets ready the kernel starts: the notebook comes first
+        os.nice(int(os.environ.get("IOPKIT_LAYOUT_NICE", "5")))
+    except OSError:
+        pass
     from iopkit.notebook import exporters
 
     try:
@@ -573,7 +633,7 @@ def _lay_out_here(conn) -> None:
         try:
             work = SessionWork(task, Path(staging))
             work.nb = nbformat.read(str(work.staging / "session.ipynb"), as_version=4)
-            step_write_pdfs(step_render(work))
+            lay_out_apart(work)
             reply = None
         except Exception as exc:
             reply = _failure_message(exc)
@@ -737,12 +797,9 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
     when another build is writing there, ``on_wait`` gets one line saying so (printed to stderr
     unless given) and this build waits for it, for a bounded time.
     """
-    from iopkit.content.curriculum import load_curriculum
     from iopkit.errors import OptionError
     from iopkit.fsguard import output_folder
     from iopkit.limits import MAX_JOBS
-    from iopkit.planning.cohort import load_cohort
-    from iopkit.planning.plan import parse_selection, plan_cohort
 
     started = time.perf_counter()
     if jobs is not None and not 1 <= jobs <= MAX_JOBS:
@@ -750,6 +807,63 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
                           "(leave it out to use one per processor core)")
     if out is not None:
         output_folder(out)
+    # Forked now, while little is loaded and no thread runs: if the build turns out to have one session
+    # to build, this process lays out its guide and handout (it loads WeasyPrint meanwhile); else it goes.
+    layout = _LayoutBeside.fork() if jobs in (None, 1) else None
+    # And when the files' times say that one session changed since the last build, its kernel is
+    # launched now too (only its process: no thread yet, so the build may still fork).
+    early = layout is not None and not force and _likely_one_session(cohort_file, out, curriculum_dir)
+    if early:
+        _launch_kernel()
+    try:
+        return _validate_and_build(cohort_file, sessions, out, jobs, force, progress, curriculum_dir,
+                                   require_reviewed, on_wait, started, layout)
+    finally:
+        if layout is not None:
+            layout.close(now=True)
+        if early:  # not needed after all (nothing to build, or many sessions), or done with
+            _shutdown_kernel()
+
+
+def _likely_one_session(cohort_file, out, curriculum_dir) -> bool:
+    """A guess from file times alone (a few milliseconds): one session file of the curriculum is newer
+    than the packet's manifest, and nothing all sessions share is (the cohort, the program files,
+    iopkit's code and templates). Wrong guesses cost only time: a kernel launched for nothing."""
+    from iopkit.planning.cohort_schema import slug_for
+
+    try:
+        cohort = Path(cohort_file)
+        out_dir = Path(out) if out else Path("build") / slug_for(cohort.stem)
+        stamp = (out_dir / PACKET_MANIFEST).stat().st_mtime_ns
+        root = Path(curriculum_dir) if curriculum_dir else paths.curriculum_dir()
+        shared = [cohort, paths.notebooks_dir() / TEMPLATE, *(root / n for n in ("program.yaml", "references.yaml",
+                                                                             "techniques.yaml"))]
+        shared += [*root.glob("individual/*.yaml"), *root.glob("translations/*.yaml")]
+        shared += [*Path(__file__).parents[1].rglob("*.py"), *paths.handouts_dir().rglob("*.*")]
+        if any(p.stat().st_mtime_ns > stamp for p in shared):
+            return False
+        sessions = [*root.glob("sessions/*.yaml"), *root.glob("electives/*.yaml"), *root.glob("aftercare/*.yaml")]
+        return sum(p.stat().st_mtime_ns > stamp for p in sessions) == 1
+    except OSError:
+        return False
+
+
+def _launch_kernel() -> None:
+    from iopkit.notebook import kernel
+
+    try:
+        kernel.launch(KERNEL)
+    except Exception:  # the first session starts it again, and says so in plain words if it cannot
+        pass
+
+
+def _validate_and_build(cohort_file, sessions, out, jobs, force, progress, curriculum_dir, require_reviewed,
+                        on_wait, started: float, layout: "_LayoutBeside | None") -> BuildResult:
+    from iopkit.content.curriculum import load_curriculum
+    from iopkit.fsguard import output_folder
+    from iopkit.planning.cohort import load_cohort
+    from iopkit.planning.plan import parse_selection, plan_cohort
+
     curriculum = load_curriculum(curriculum_dir)
     cohort = load_cohort(cohort_file, curriculum=curriculum)
     plan = plan_cohort(cohort, curriculum)
@@ -763,13 +877,13 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
         raise TemplateMissingError(f"The notebook template is missing: {template}. Reinstall iopkit.")
     out_dir = Path(output_folder(Path(out) if out else Path("build") / cohort.slug)).resolve()
     with build_lock(out_dir, on_wait=on_wait):  # from here on, this build alone reads and writes out_dir
-        result = _build(plan, curriculum, chosen, out_dir, jobs, force, progress)
+        result = _build(plan, curriculum, chosen, out_dir, jobs, force, progress, layout)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _build(plan, curriculum, chosen: list[int], out_dir: Path, jobs: int | None, force: bool,
-           progress: bool) -> BuildResult:
+           progress: bool, layout: "_LayoutBeside | None" = None) -> BuildResult:
     """The build proper, holding the folder's lock: skip what is current, build the rest, then the packet."""
     cohort = plan.cohort
     logo = cohort.folder / cohort.program.logo if cohort.program.logo else None
@@ -805,7 +919,7 @@ def _build(plan, curriculum, chosen: list[int], out_dir: Path, jobs: int | None,
                                     for p, f in fingerprints.items() if p not in building)
     individual_key = _individual_key(curriculum, shared, out_dir, force)
     with interrupts.stop_signals_interrupt(), \
-            _Workers(jobs, len(tasks), beside=books_due, first=tasks[0] if tasks else None) as workers:
+            _Workers(jobs, len(tasks), beside=books_due, first=tasks[0] if tasks else None, layout=layout) as workers:
         # The calendar needs no session: it is made beside them. So is the binder, in the side
         # process, from every other guide, while the sessions build (when no other part changes).
         packet.start(workers, pending=building if books_due and individual_key is None else None)
@@ -879,19 +993,25 @@ class _Workers:
     #: whole heap again and again and takes about a tenth of the build.
     GC_THRESHOLDS = (50_000, 50, 1_000)
 
-    def __init__(self, jobs: int | None, sessions: int, beside: bool = False, first: SessionTask | None = None):
+    def __init__(self, jobs: int | None, sessions: int, beside: bool = False, first: SessionTask | None = None,
+                 layout: "_LayoutBeside | None" = None):
         self.sessions = sessions
         self.first = first  # with one job, the session whose notebook runs while this process prepares
         self.beside = beside  # a job will run beside this process's own (the binder beside the workbook)
         self.jobs = max(1, min(jobs or os.cpu_count() or 1, sessions))
         self.pool: ProcessPoolExecutor | None = None
         self.side: ProcessPoolExecutor | None = None  # a forked process for jobs beside this one's (no pool)
-        self.layout: _LayoutBeside | None = None  # one session to build: its guide and handout are laid out there
+        # One session to build here: its guide and handout are laid out in this process (forked by build_cohort).
+        self.layout = layout if self.jobs == 1 and sessions == 1 else None
+        if layout is not None and self.layout is None:
+            layout.close(now=True)
         self._kernel_started = False
         self._kernel_starting = None
         self._gc = None
 
     def __enter__(self):
+        if not self.sessions or self.jobs > 1:  # a kernel launched early is not this build's: before the fork
+            _shutdown_kernel()
         if not self.sessions:
             return self
         import gc
@@ -899,11 +1019,8 @@ class _Workers:
         if self.jobs == 1:
             # Forked first, while no thread runs: the process that lays out the one session's documents
             # (it loads WeasyPrint while the kernel starts), then the side process for the books.
-            if self.sessions == 1 and self._may_fork():
-                try:
-                    self.layout = _LayoutBeside()
-                except (OSError, RuntimeError):
-                    self.layout = None
+            if self.sessions == 1 and self.layout is None:
+                self.layout = _LayoutBeside.fork()
             if self.beside:
                 self._start_side()
             # The sessions run here: the kernel starts in its own process while this one imports
@@ -917,12 +1034,11 @@ class _Workers:
         import papermill  # noqa: F401
         from papermill.engines import papermill_engines  # noqa: F401  (registers the warm engine)
 
-        from iopkit.notebook import exporters
-
-        if self.layout is None:
+        if self.layout is None:  # else the guide, the handout and the room view are made there
             import weasyprint  # noqa: F401
 
             from iopkit import pdf  # noqa: F401
+            from iopkit.notebook import exporters
 
             exporters.warm_up()
         # What is loaded by now lives as long as the build: the collector can stop scanning it.

@@ -226,8 +226,7 @@ class Cohort(Model):
 
     @property
     def slug(self) -> str:
-        stem = self.path.stem if self.path else self.cohort.name
-        return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "cohort"
+        return slug_for(self.path.stem if self.path else self.cohort.name)
 
     @property
     def folder(self) -> Path:
@@ -253,3 +252,8 @@ class Cohort(Model):
             schedule.setdefault("break_minutes", 0)
             data = {**data, "schedule": schedule}
         return data
+
+
+def slug_for(name: str) -> str:
+    """A cohort's folder name in build/: its file's name in lowercase words joined by hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "cohort"

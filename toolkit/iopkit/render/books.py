@@ -22,6 +22,9 @@ from functools import cache
 from pathlib import Path
 
 from iopkit.io import digest, write_atomic
+from iopkit.pdf import as_array as _as_array
+from iopkit.pdf import number_tree as _number_tree
+from iopkit.pdf import shift_pages as _shift_pages
 from iopkit.planning.plan import Plan
 from iopkit.render.fmt import clock, logo_data_uri, long_date, runhead, short_date
 
@@ -441,20 +444,6 @@ class _Book:
             source.close()
 
 
-def _shift_pages(pages: list, shift: int) -> None:
-    """Renumber the pages' (and their annotations') keys into the parent tree by ``shift``."""
-    import pikepdf
-
-    if not shift:
-        return
-    for page in pages:
-        if "/StructParents" in page.obj:
-            page.obj.StructParents = int(page.obj.StructParents) + shift
-        for annotation in page.obj.get("/Annots", []):
-            if isinstance(annotation, pikepdf.Dictionary) and "/StructParent" in annotation:
-                annotation.StructParent = int(annotation.StructParent) + shift
-
-
 def _bring(pdf, value):
     """``value`` of another PDF, as an object of ``pdf`` (indirect objects are copied with what they use)."""
     import pikepdf
@@ -468,32 +457,6 @@ def _bring(pdf, value):
     if isinstance(value, pikepdf.Array):
         return pikepdf.Array([_bring(pdf, item) for item in value])
     return value
-
-
-def _as_array(value) -> list:
-    import pikepdf
-
-    if value is None:
-        return []
-    return list(value) if isinstance(value, pikepdf.Array) else [value]
-
-
-def _number_tree(node, depth: int = 0) -> list | None:
-    """A number tree's (key, value) pairs in order, or None when it is not one."""
-    import pikepdf
-
-    if not isinstance(node, pikepdf.Dictionary) or depth > 20:
-        return None
-    if "/Nums" in node:
-        nums = list(node.Nums)
-        return [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums) - 1, 2)]
-    pairs = []
-    for kid in node.get("/Kids", []):
-        found = _number_tree(kid, depth + 1)
-        if found is None:
-            return None
-        pairs += found
-    return pairs
 
 
 def _around(out_dir: Path, participant: bool, lang: str = "en") -> tuple[tuple, tuple]:
