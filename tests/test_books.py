@@ -30,6 +30,16 @@ def page_texts(path) -> list[str]:
     return [flat(page.extract_text() or "") for page in PdfReader(str(path)).pages]
 
 
+def bookmarks(path) -> list[tuple[str, int]]:
+    """Each top-level bookmark's title and the page it opens at (0-based)."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        at = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        with pdf.open_outline() as outline:
+            return [(str(m.title), at[m.destination[0].objgen]) for m in outline.root]
+
+
 def crisis_box_text(text: str, last_line: str) -> str:
     """The crisis box as printed: from its heading to the end of ``last_line`` (its last line)."""
     start = text.index("If you need help now")
@@ -109,8 +119,13 @@ def test_contents_and_bookmarks_point_at_each_part(small):
 def test_a_screen_reader_can_follow_every_page_of_the_books(small):
     """Tagged PDF: every page's marked content leads to structure elements on that page, and
     each part sits under the book's Document as a Part (the handouts' own tags, kept)."""
+    check_tags(small["out"])
+
+
+def check_tags(out):
     import pikepdf
 
+    small = {"out": out}
     titles = {"facilitator-binder.pdf": "Facilitator binder: Monday-Wednesday-Friday Morning Group",
               "participant-workbook.pdf": "My Recovery Workbook: Monday-Wednesday-Friday Morning Group"}
     for book, title in titles.items():
@@ -151,6 +166,15 @@ def test_editing_one_session_builds_it_and_the_books_but_not_the_calendar(small)
     assert {name: (out / name).stat().st_mtime_ns for name in calendar} == calendar
     assert all((out / name).stat().st_mtime_ns != stamp for name, stamp in books.items())
     assert sentence in flat(" ".join(page_texts(out / "facilitator-binder.pdf")))
+    # Only session 2's pages and tags were swapped in the books on disk: each reads, is tagged and
+    # is bookmarked exactly as the same book put together again in full.
+    check_tags(out)
+    swapped = {name: (page_texts(out / name), bookmarks(out / name)) for name in books}
+    for name in books:
+        (out / ".iopkit-fronts" / f"{'binder' if 'binder' in name else 'workbook'}-parts.json").unlink()
+        (out / name).unlink()
+    assert run_cli(*args).returncode == 0
+    assert {name: (page_texts(out / name), bookmarks(out / name)) for name in books} == swapped
 
     text = session.read_text()
     title = re.search(r"^title: (.*)$", text, re.M).group(1).strip().strip("'\"")

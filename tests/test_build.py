@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
@@ -267,3 +268,50 @@ def test_room_view_is_built_from_the_executed_notebook_and_needs_no_network(buil
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', page)
     notes = re.sub(r"\s+", " ", item.session.facilitator_notes).split(". ")[0]
     assert notes[:60] not in re.sub(r"\s+", " ", page)
+
+
+def _forks_here():
+    from iopkit.pipeline import build
+
+    if not build._Workers._may_fork():
+        pytest.skip("this test process runs other threads (or has one core): no layout process is forked here")
+
+
+def test_a_failure_in_the_layout_process_is_one_plain_line(built, monkeypatch):
+    """One session to build: its guide and handout are laid out in a process beside the build. What
+    stops them there is the session's FAILED line, in plain words, and its folder keeps nothing half made."""
+    from iopkit.errors import SessionBuildError
+    from iopkit.pipeline import build
+
+    _forks_here()
+
+    def fails(work):
+        raise SessionBuildError(f"session {work.task.position}", "a picture without a text alternative")
+
+    monkeypatch.setattr(build, "lay_out_apart", fails)
+    out = built["work"] / "beside-fails"
+    result = build.build_cohort(built["work"] / "example.toml", sessions="1", out=out, jobs=1, force=True)
+    assert [s.status for s in result.sessions] == ["failed"]
+    assert result.sessions[0].message.startswith("a picture without a text alternative")
+    assert "Traceback" not in result.summary()
+    assert not (out / "session-01" / "facilitator-guide.pdf").exists()
+    assert not [p.name for p in out.rglob("*") if p.name.startswith(".staging")]
+
+
+def test_when_the_layout_process_dies_the_build_lays_out_the_session_itself(built, monkeypatch):
+    """The layout process killed mid-way: the build makes the guide, the handout and the room view
+    itself, and they are the same documents (the guide ends with the handout's pages)."""
+    from pypdf import PdfReader
+
+    from iopkit.pipeline import build
+
+    _forks_here()
+    monkeypatch.setattr(build, "lay_out_apart", lambda work: os._exit(9))
+    out = built["work"] / "beside-dies"
+    result = build.build_cohort(built["work"] / "example.toml", sessions="1", out=out, jobs=1, force=True)
+    assert result.ok and [s.status for s in result.sessions] == ["built"]
+    folder = out / "session-01"
+    guide = [p.extract_text() for p in PdfReader(str(folder / "facilitator-guide.pdf")).pages]
+    handout = [p.extract_text() for p in PdfReader(str(folder / "handout.pdf")).pages]
+    assert guide[-len(handout):] == handout and len(guide) > len(handout)
+    assert (folder / "room.html").is_file()

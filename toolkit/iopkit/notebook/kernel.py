@@ -40,8 +40,10 @@ del _iopkit_gc
 # What survives that is module state (imports, iopkit's caches keyed on file contents),
 # so it is frozen: the next notebook's collections do not scan it again.
 
-#: Imported once when the kernel starts, so every notebook after it starts warm.
-WARM_UP_CODE = "import iopkit.render.views"
+#: Run by the kernel itself as it starts (IPython's exec_lines), while the build goes on: iopkit's views
+#: imported once, so every notebook starts warm, then the namespace cleared and what is loaded frozen.
+STARTUP_CODE = ("import iopkit.render.views; get_ipython().reset(new_session=False); "
+                "import gc as _iopkit_gc; _iopkit_gc.freeze(); del _iopkit_gc")
 
 
 class _WarmKernel:
@@ -62,8 +64,12 @@ class _WarmKernel:
         self.km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self.sockets, "k"))
         # The kernel's own log lines (not the notebook's output) would only alarm a counselor.
         # No input history: the kernel would write every cell to an SQLite file in the home folder.
+        # Notebooks run here are builds: the interactive cell shows how to open its exercise
+        # instead of making widgets nobody can use in a saved file (iopkit.render.views.interactive).
         self.km.start_kernel(cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             extra_arguments=["--HistoryManager.enabled=False"])
+                             env=dict(os.environ, **{BUILD_VARIABLE: "1"}),
+                             extra_arguments=["--HistoryManager.enabled=False",
+                                              f"--IPKernelApp.exec_lines={STARTUP_CODE}"])
 
     def ready(self, startup_timeout: float) -> None:
         """Connect, wait for the kernel to answer, and warm it up (once)."""
@@ -71,14 +77,11 @@ class _WarmKernel:
             return
         self.kc = self.km.client()
         self.kc.start_channels()  # the heartbeat channel is a thread
-        self.kc.wait_for_ready(timeout=startup_timeout)
-        self.env = self._run("import os, json; print(json.dumps(dict(os.environ)))", capture=True)
-        # Notebooks run here are builds: the interactive cell shows how to open its exercise
-        # instead of making widgets nobody can use in a saved file (iopkit.render.views.interactive).
-        self.env[BUILD_VARIABLE] = "1"
-        self._run(WARM_UP_CODE)
-        self.reset()
-        self.fresh = True  # reset and not used yet: the first notebook needs no other reset
+        self.kc.wait_for_ready(timeout=startup_timeout)  # STARTUP_CODE has run by then
+        # What ``reset`` puts back before each later notebook.
+        self.env = self._run("import os as _o, json as _j; print(_j.dumps(dict(_o.environ))); del _o, _j",
+                             capture=True)
+        self.fresh = True  # nothing has run in it yet: the first notebook needs no reset
         self.prepared = True
 
     def _run(self, code: str, capture: bool = False, timeout: float = 60):

@@ -826,9 +826,10 @@ def build_cohort(cohort_file, sessions: str | None = None, out: Path | None = No
 
 
 def _likely_one_session(cohort_file, out, curriculum_dir) -> bool:
-    """A guess from file times alone (a few milliseconds): one session file of the curriculum is newer
-    than the packet's manifest, and nothing all sessions share is (the cohort, the program files,
-    iopkit's code and templates). Wrong guesses cost only time: a kernel launched for nothing."""
+    """A guess from file times alone (a millisecond or two): one session file of the curriculum is newer
+    than the packet's manifest, and nothing all sessions share in the curriculum or the cohort is.
+    Wrong guesses cost only a kernel launched for nothing (iopkit's own code is not looked at: a new
+    version rebuilds every session, and the build shuts that kernel down before its workers start)."""
     from iopkit.planning.cohort_schema import slug_for
 
     try:
@@ -836,10 +837,8 @@ def _likely_one_session(cohort_file, out, curriculum_dir) -> bool:
         out_dir = Path(out) if out else Path("build") / slug_for(cohort.stem)
         stamp = (out_dir / PACKET_MANIFEST).stat().st_mtime_ns
         root = Path(curriculum_dir) if curriculum_dir else paths.curriculum_dir()
-        shared = [cohort, paths.notebooks_dir() / TEMPLATE, *(root / n for n in ("program.yaml", "references.yaml",
-                                                                             "techniques.yaml"))]
+        shared = [cohort, *(root / n for n in ("program.yaml", "references.yaml", "techniques.yaml"))]
         shared += [*root.glob("individual/*.yaml"), *root.glob("translations/*.yaml")]
-        shared += [*Path(__file__).parents[1].rglob("*.py"), *paths.handouts_dir().rglob("*.*")]
         if any(p.stat().st_mtime_ns > stamp for p in shared):
             return False
         sessions = [*root.glob("sessions/*.yaml"), *root.glob("electives/*.yaml"), *root.glob("aftercare/*.yaml")]
