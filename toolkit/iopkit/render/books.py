@@ -484,14 +484,9 @@ class _Swap:
         lang = str(part.Root.get("/Lang", ""))
         new = []
         for element in as_array(theirs.get("/K")):
-            if not isinstance(element, pikepdf.Dictionary):
-                continue
-            element.P = document
-            if element.get("/S") == "/Document":
-                element.S = pikepdf.Name.Part
-            if lang and lang != book_lang and "/Lang" not in element:
-                element.Lang = pikepdf.String(lang)
-            new.append(element)
+            if isinstance(element, pikepdf.Dictionary):
+                _as_part(element, document, lang, book_lang)
+                new.append(element)
         if len(new) != 1:
             return None
         kids[self.placed[slot]] = new[0]
@@ -633,11 +628,7 @@ class _Book:
         for slot in sorted(self.tagged):
             elements, lang = self.tagged[slot]
             for element in elements:
-                element.P = document
-                if element.get("/S") == "/Document":
-                    element.S = pikepdf.Name.Part
-                if lang and lang != book_lang and "/Lang" not in element:
-                    element.Lang = pikepdf.String(lang)
+                _as_part(element, document, lang or "", book_lang)
                 kids.append(element)
         document.K = pikepdf.Array(kids)
         root.ParentTree = self.pdf.make_indirect(
@@ -649,6 +640,18 @@ class _Book:
         self.pdf.close()
         for source in self.sources:
             source.close()
+
+
+def _as_part(element, document, lang: str, book_lang: str) -> None:
+    """A part's top element, put under the book's Document element: a Part, in the part's own language
+    when it differs from the book's."""
+    import pikepdf
+
+    element.P = document
+    if element.get("/S") == "/Document":
+        element.S = pikepdf.Name.Part
+    if lang and lang != book_lang and "/Lang" not in element:
+        element.Lang = pikepdf.String(lang)
 
 
 def _bring(pdf, value):
