@@ -394,8 +394,8 @@ def step_publish(work: SessionWork) -> SessionWork:
 
 
 def step_lay_out_beside(work: SessionWork) -> SessionWork:
-    """Ask the layout process (``_LayoutBeside``) for the guide, the handout and the room view: it runs
-    step_render, step_write_pdfs and step_room on the notebook just saved, while this process goes on."""
+    """Ask the layout process (``_LayoutBeside``) for the guide, the handout and the room view: it makes
+    them from the notebook just saved (``lay_out_apart``), while this process goes on."""
     assert work.beside is not None
     work.beside.request(work.task, work.staging)
     return work
@@ -609,7 +609,7 @@ def _lay_out_here(conn) -> None:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     try:  # while it gets ready the kernel starts: the notebook comes first
-        os.nice(int(os.environ.get("IOPKIT_LAYOUT_NICE", "5")))
+        os.nice(5)
     except OSError:
         pass
     from iopkit.notebook import exporters
@@ -1016,10 +1016,7 @@ class _Workers:
         import gc
 
         if self.jobs == 1:
-            # Forked first, while no thread runs: the process that lays out the one session's documents
-            # (it loads WeasyPrint while the kernel starts), then the side process for the books.
-            if self.sessions == 1 and self.layout is None:
-                self.layout = _LayoutBeside.fork()
+            # Forked before the thread below exists (the layout process was forked by build_cohort).
             if self.beside:
                 self._start_side()
             # The sessions run here: the kernel starts in its own process while this one imports

@@ -385,25 +385,29 @@ class _Parts:
                     if ready is not None:
                         self.waited = True
                         ready()
-                    if file_digest(self.entries[slot][2]) == known[slot]:
-                        return old
+                new_sum = file_digest(self.entries[slot][2])
+                if new_sum == known[slot]:
+                    return old
                 data = swap.finish(self.entries[slot][2])
             finally:
                 swap.close()
         except OSError:
             return None
         if data is not None:
-            self.remember(data, counts, record["front"], front_pages)
+            self.remember(data, counts, record["front"], front_pages, known[:slot] + [new_sum] + known[slot + 1:])
         return data
 
-    def remember(self, data: bytes, counts: list[int], front_key: str, front_pages: int) -> None:
-        """Record what the book just made is made of (a record that cannot be written costs only time)."""
+    def remember(self, data: bytes, counts: list[int], front_key: str, front_pages: int,
+                 known: list[str] | None = None) -> None:
+        """Record what the book just made is made of (a record that cannot be written costs only time).
+        ``known``: the parts' fingerprints where they were taken already (a swap read every part)."""
         import json
 
         from iopkit.io import file_digest
 
         try:
-            parts = [[str(path), file_digest(path), count] for (_, _, path), count in zip(self.entries, counts)]
+            sums = known or [file_digest(path) for _, _, path in self.entries]
+            parts = [[str(path), sums[i], count] for i, ((_, _, path), count) in enumerate(zip(self.entries, counts))]
             write_atomic(self.path, json.dumps({"book": digest(data), "titles": self.titles, "parts": parts,
                                                 "front": front_key, "front_pages": front_pages}))
         except OSError:
