@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import time
@@ -270,46 +269,54 @@ def test_room_view_is_built_from_the_executed_notebook_and_needs_no_network(buil
     assert notes[:60] not in re.sub(r"\s+", " ", page)
 
 
-def _forks_here():
-    from iopkit.pipeline import build
 
-    if not build._Workers._may_fork():
-        pytest.skip("this test process runs other threads (or has one core): no layout process is forked here")
+#: Builds session 1 in a fresh process (one thread: the build forks its layout process there), with the
+#: layout process's work replaced by ``{patch}``; prints the result as JSON.
+BESIDE = """
+import json, os, sys
+sys.modules.setdefault("rfc3987_syntax", None)
+from pathlib import Path
+from iopkit.errors import SessionBuildError
+from iopkit.pipeline import build
+assert build._Workers._may_fork()
+def fails(work):
+    raise SessionBuildError(f"session {{work.task.position}}", "a picture without a text alternative")
+build.lay_out_apart = {patch}
+result = build.build_cohort(Path(sys.argv[1]), sessions="1", out=Path(sys.argv[2]), jobs=1, force=True)
+print(json.dumps({{"statuses": [s.status for s in result.sessions], "messages": [s.message for s in result.sessions],
+                  "summary": result.summary()}}))
+"""
 
 
-def test_a_failure_in_the_layout_process_is_one_plain_line(built, monkeypatch):
+def _built_beside(built, patch: str, name: str):
+    import subprocess
+    import sys
+
+    out = built["work"] / name
+    done = subprocess.run([sys.executable, "-c", BESIDE.format(patch=patch), str(built["work"] / "example.toml"),
+                           str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1]), out
+
+
+def test_a_failure_in_the_layout_process_is_one_plain_line(built):
     """One session to build: its guide and handout are laid out in a process beside the build. What
     stops them there is the session's FAILED line, in plain words, and its folder keeps nothing half made."""
-    from iopkit.errors import SessionBuildError
-    from iopkit.pipeline import build
-
-    _forks_here()
-
-    def fails(work):
-        raise SessionBuildError(f"session {work.task.position}", "a picture without a text alternative")
-
-    monkeypatch.setattr(build, "lay_out_apart", fails)
-    out = built["work"] / "beside-fails"
-    result = build.build_cohort(built["work"] / "example.toml", sessions="1", out=out, jobs=1, force=True)
-    assert [s.status for s in result.sessions] == ["failed"]
-    assert result.sessions[0].message.startswith("a picture without a text alternative")
-    assert "Traceback" not in result.summary()
+    result, out = _built_beside(built, "fails", "beside-fails")
+    assert result["statuses"] == ["failed"]
+    assert result["messages"][0].startswith("a picture without a text alternative")
+    assert "Traceback" not in result["summary"]
     assert not (out / "session-01" / "facilitator-guide.pdf").exists()
     assert not [p.name for p in out.rglob("*") if p.name.startswith(".staging")]
 
 
-def test_when_the_layout_process_dies_the_build_lays_out_the_session_itself(built, monkeypatch):
+def test_when_the_layout_process_dies_the_build_lays_out_the_session_itself(built):
     """The layout process killed mid-way: the build makes the guide, the handout and the room view
     itself, and they are the same documents (the guide ends with the handout's pages)."""
     from pypdf import PdfReader
 
-    from iopkit.pipeline import build
-
-    _forks_here()
-    monkeypatch.setattr(build, "lay_out_apart", lambda work: os._exit(9))
-    out = built["work"] / "beside-dies"
-    result = build.build_cohort(built["work"] / "example.toml", sessions="1", out=out, jobs=1, force=True)
-    assert result.ok and [s.status for s in result.sessions] == ["built"]
+    result, out = _built_beside(built, "lambda work: os._exit(9)", "beside-dies")
+    assert result["statuses"] == ["built"]
     folder = out / "session-01"
     guide = [p.extract_text() for p in PdfReader(str(folder / "facilitator-guide.pdf")).pages]
     handout = [p.extract_text() for p in PdfReader(str(folder / "handout.pdf")).pages]
